@@ -1,0 +1,74 @@
+/**
+ * @file Reverse-mode autodiff over the graph IR (micrograd's walk, tinygrad's table).
+ * `grad(loss, wrt)` appends the backward nodes to the same graph and returns one gradient per
+ * tensor in `wrt`. Only nodes that depend on something in `wrt` are differentiated, so frozen
+ * parameters (not in `wrt`) cost no backward work at all.
+ */
+import { OPS, add, expand, reshape } from './ops';
+import { GraphError, fmt } from './shape';
+import { isFloat, type Tensor } from './tensor';
+
+export function grad(loss: Tensor, wrt: readonly Tensor[]): Tensor[] {
+  const graph = loss.graph;
+  if (loss.size !== 1) throw new GraphError(`grad: the loss must be a scalar, got shape ${fmt(loss.shape)}`);
+  if (!isFloat(loss.dtype)) throw new GraphError(`grad: the loss must be float, got ${loss.dtype}`);
+  for (const w of wrt) {
+    if (w.graph !== graph) throw new GraphError(`grad: ${w} belongs to another graph`);
+    if (!isFloat(w.dtype)) throw new GraphError(`grad: cannot differentiate with respect to ${w} (not float)`);
+  }
+
+  // Ids are a topological order, so one ascending pass over the loss's ancestors marks the
+  // "active" tensors: those that depend on some tensor in `wrt`.
+  const ancestors = ancestorsOf([loss]);
+  const active = new Set<number>(wrt.map((w) => w.id));
+  for (const t of ancestors) {
+    if (active.has(t.id) || t.stopGradient || t.op === 'Input' || t.op === 'Param' || t.op === 'Constant') continue;
+    if (OPS[t.op].vjp !== 'noGrad' && t.inputs.some((x) => active.has(x.id))) active.add(t.id);
+  }
+
+  // One descending pass: each active node hands its cotangent to its active inputs; fan-out
+  // adds up (the `+=` of micrograd).
+  const cotangent = new Map<number, Tensor>([[loss.id, expand(graph.scalar(1, loss.dtype), loss.shape)]]);
+  const accumulate = (t: Tensor, g: Tensor) => {
+    const prev = cotangent.get(t.id);
+    cotangent.set(t.id, prev ? add(prev, g) : g);
+  };
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const y = ancestors[i];
+    const g = cotangent.get(y.id);
+    if (!g || !active.has(y.id) || y.op === 'Input' || y.op === 'Param' || y.op === 'Constant') continue;
+    const rule = OPS[y.op].vjp;
+    if (rule === 'noGrad') continue;
+    const needs = y.inputs.map((x) => active.has(x.id));
+    graph.gradScope = y.id;
+    try {
+      const grads = (rule as (...a: unknown[]) => (Tensor | null)[])(g, y, y.inputs, y.attrs, needs);
+      y.inputs.forEach((x, j) => {
+        if (!needs[j]) return;
+        const gx = grads[j];
+        if (!gx) throw new GraphError(`failed to compute gradient for ${y.op} input ${j} (${x})`);
+        if (gx.size !== x.size) throw new GraphError(`${y.op}: gradient shape ${fmt(gx.shape)} does not match input ${x}`);
+        accumulate(x, reshape(gx, x.shape));
+      });
+    } finally {
+      graph.gradScope = undefined;
+    }
+  }
+  // A parameter the loss does not depend on gets an explicit zero gradient.
+  return wrt.map((w) => cotangent.get(w.id) ?? expand(graph.scalar(0, w.dtype), w.shape));
+}
+
+/** All tensors the given ones depend on (including themselves), in ascending id order. */
+export function ancestorsOf(roots: readonly Tensor[]): Tensor[] {
+  const seen = new Set<number>();
+  const stack = [...roots];
+  const found: Tensor[] = [];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t.id)) continue;
+    seen.add(t.id);
+    found.push(t);
+    for (const x of t.inputs) if (!seen.has(x.id)) stack.push(x);
+  }
+  return found.sort((a, b) => a.id - b.id);
+}

@@ -1,0 +1,17 @@
+/** @file onnxruntime-node sessions for the CLI, tests and benchmarks (CPU EP). */
+import * as ort from 'onnxruntime-node';
+import type { CompiledGraph } from '../graph';
+import { GraphRunner, type OrtModule } from './host';
+
+export interface NodeSessionOptions {
+  /** Intra-op threads; defaults to onnxruntime's choice (all cores). */
+  threads?: number;
+}
+
+export function createNodeRunner(graph: CompiledGraph, opts: NodeSessionOptions = {}): Promise<GraphRunner> {
+  return GraphRunner.create(ort as unknown as OrtModule, graph.onnx, graph.manifest, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * @file The typed contract between the UI (main thread) and the training worker.
+ * The worker `expose`s an object implementing `TrainerApi`; the UI `wrap`s it with comlink.
+ * Callbacks cross the boundary as `proxy(fn)`; bytes move with `transfer`.
+ */
+
+export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
+
+export interface BackendInfo {
+  backend: 'webgpu' | 'wasm';
+  /** Why this backend runs, in words a user understands ("WebGPU unavailable: no adapter"). */
+  reason: string;
+  adapter?: string;
+  limits?: { maxBufferSize: number; maxStorageBufferBindingSize: number };
+  threads?: number;
+}
+
+export interface TrainConfig {
+  steps: number;
+  batch: number;
+  accum: number;
+  crop: number;
+  lrHead: number;
+  lrEncoder: number;
+  weightDecay: number;
+  schedule: 'poly' | 'constant';
+  /** 'none' | 'encoder' | 'last:K' */
+  freeze: string;
+  augment: boolean;
+  shuffle: boolean;
+  seed: number;
+  evalEvery: number;
+}
+
+export interface ModelInfo {
+  name: string;
+  family: string;
+  embedDim: number;
+  depth: number;
+  heads: number;
+  patchSize: number;
+  numParams: number;
+  notices: string[];
+}
+
+export interface ClassInfo {
+  name: string;
+  color: [number, number, number];
+}
+
+export interface DatasetInfo {
+  name: string;
+  format: string;
+  classes: ClassInfo[];
+  trainCount: number;
+  valCount: number;
+}
+
+/** One optimizer step, as streamed to the UI and written to metrics.jsonl by the CLI. */
+export interface StepMetric {
+  step: number;
+  loss: number;
+  lrHead: number;
+  lrEncoder: number;
+  ms: number;
+}
+
+export interface EvalMetric {
+  step: number;
+  mIoU: number;
+  perClassIoU: (number | null)[];
+}
+
+export interface Progress {
+  /** e.g. 'download' | 'compile' | 'validate' | 'features' | 'train' | 'eval' */
+  task: string;
+  done: number;
+  total: number;
+  detail?: string;
+}
+
+export type RunState = 'idle' | 'preparing' | 'running' | 'paused' | 'stopped' | 'finished' | 'error';
+
+export interface TrainerCallbacks {
+  onStep(m: StepMetric): void;
+  onEval(m: EvalMetric): void;
+  onProgress(p: Progress): void;
+  onState(state: RunState, message?: string): void;
+}
+
+/** Image, ground truth and prediction for one validation sample (RGB HWC, class ids HW). */
+export interface Prediction {
+  index: number;
+  width: number;
+  height: number;
+  image: Uint8Array;
+  label: Uint8Array;
+  prediction: Uint8Array;
+}
+
+export type ModelSource =
+  | { kind: 'demo' }
+  | { kind: 'bytes'; name: string; bytes: Uint8Array };
+
+export type DatasetSource =
+  | { kind: 'demo' }
+  | { kind: 'zip'; name: string; bytes: Uint8Array }
+  | { kind: 'files'; name: string; files: { path: string; bytes: Uint8Array }[] };
+
+export interface TrainerApi {
+  init(choice: BackendChoice): Promise<BackendInfo>;
+  loadModel(src: ModelSource, onProgress?: (p: Progress) => void): Promise<ModelInfo>;
+  loadDataset(src: DatasetSource, onProgress?: (p: Progress) => void): Promise<DatasetInfo>;
+  /** Starts (or, with `resumeFrom`, continues) a run; resolves when the run ends. */
+  start(config: TrainConfig, callbacks: TrainerCallbacks, resumeFrom?: { runId: string }): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+  predict(valIndex: number): Promise<Prediction>;
+  exportModel(): Promise<Uint8Array>;
+  exportEvalOnnx(): Promise<Uint8Array>;
+}
