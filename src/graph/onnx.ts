@@ -22,7 +22,16 @@ export const WEBGPU_OPS: ReadonlySet<string> = new Set([
 
 export interface TensorSpec { name: string; shape: number[]; dtype: DType }
 export interface InputSpec extends TensorSpec { kind: 'input' | 'param'; trainable: boolean }
-export interface Manifest { inputs: InputSpec[]; outputs: TensorSpec[]; nodeCount: number; opCounts: Record<string, number> }
+export interface Manifest {
+  inputs: InputSpec[];
+  outputs: TensorSpec[];
+  nodeCount: number;
+  opCounts: Record<string, number>;
+  /** Bytes of every value an op produces (an upper bound on activations: ORT reuses memory). */
+  intermediateBytes: number;
+  /** The largest single value an op produces; it must fit one GPU storage binding. */
+  largestIntermediate: { bytes: number; shape: number[]; op: string };
+}
 export interface CompiledGraph { onnx: Uint8Array; manifest: Manifest }
 
 export function exportOnnx(graph: Graph, name = 'vfm-lab'): CompiledGraph {
@@ -46,6 +55,8 @@ export function exportOnnx(graph: Graph, name = 'vfm-lab'): CompiledGraph {
   const initializer: object[] = [];
   const nodes: object[] = [];
   const opCounts: Record<string, number> = {};
+  let intermediateBytes = 0;
+  let largestIntermediate = { bytes: 0, shape: [] as number[], op: '' };
   let extra = 0;
   const constInput = (data: HostArray, dims: number[], dtype: DType) => {
     const n = `c${extra++}`;
@@ -65,6 +76,9 @@ export function exportOnnx(graph: Graph, name = 'vfm-lab'): CompiledGraph {
     if (!WEBGPU_OPS.has(t.op)) throw new GraphError(`exportOnnx: op ${t.op} is not on the WebGPU allow-list`);
     const { opType, extraInputs, attribute } = lower(t, constInput);
     opCounts[opType] = (opCounts[opType] ?? 0) + 1;
+    const bytes = t.size * BYTES[t.dtype];
+    intermediateBytes += bytes;
+    if (bytes > largestIntermediate.bytes) largestIntermediate = { bytes, shape: [...t.shape], op: opType };
     nodes.push({
       name: t.gradOf === undefined ? `n${t.id}` : `grad${t.gradOf}/n${t.id}`,
       opType,
@@ -93,9 +107,11 @@ export function exportOnnx(graph: Graph, name = 'vfm-lab'): CompiledGraph {
   });
   return {
     onnx: ModelProto.encode(model).finish(),
-    manifest: { inputs, outputs: outSpecs, nodeCount: nodes.length, opCounts },
+    manifest: { inputs, outputs: outSpecs, nodeCount: nodes.length, opCounts, intermediateBytes, largestIntermediate },
   };
 }
+
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
 
 type Attr = { name: string; type: number; i?: number; f?: number; ints?: number[] };
 const int = (name: string, v: number | boolean): Attr => ({ name, type: ATTR_TYPE.INT, i: Number(v) });

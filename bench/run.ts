@@ -1,0 +1,49 @@
+/**
+ * @file `npm run bench`: every number is printed next to a reference measured in the same
+ * invocation (PyTorch CPU for the train step), with achieved GFLOP/s so the distance to the
+ * machine's limit is visible. Options: --quick (ViT-S only, fewer steps), --skip-torch.
+ */
+import { cpus } from 'node:os';
+import { benchTorch, benchTrainStep, VIT_B, VIT_S } from './train-step';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const threads = cpus().length;
+
+function table(rows: Record<string, string | number>[]): void {
+  if (!rows.length) return;
+  const keys = Object.keys(rows[0]);
+  const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v));
+  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => cell(r[k]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join('  ');
+  console.log(line(keys));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const r of rows) console.log(line(keys.map((k) => cell(r[k]))));
+}
+
+async function trainSteps(): Promise<void> {
+  console.log(`\n## Train step on onnxruntime-node (CPU, ${threads} threads), 224 px, batch 2, full fine-tuning\n`);
+  const rows: Record<string, string | number>[] = [];
+  for (const size of quick ? [VIT_S] : [VIT_S, VIT_B]) {
+    const opts = { crop: 224, batch: 2, classes: 21, steps: quick ? 2 : 3, threads };
+    const ours = await benchTrainStep(size, opts);
+    const torch = args.has('--skip-torch') ? null : benchTorch(size, opts);
+    const rss = process.resourceUsage().maxRSS / 1024;
+    rows.push({
+      model: ours.model,
+      'ms/step': ours.msPerStep,
+      'img/s': ours.imgPerS,
+      'GFLOP/step': ours.gflopPerStep,
+      'GFLOP/s': ours.gflops,
+      'peak RSS MiB': Math.round(rss),
+      'compile ms': ours.compileMs,
+      'onnx KiB': Math.round(ours.onnxKB),
+      'torch ms/step': torch ? torch.msPerStep : 'n/a',
+      'torch GFLOP/s': torch ? ours.gflopPerStep / (torch.msPerStep / 1000) : 'n/a',
+      'speed vs torch': torch ? `${(torch.msPerStep / ours.msPerStep).toFixed(2)}×` : 'n/a (python3-torch not installed)',
+    });
+  }
+  table(rows);
+}
+
+await trainSteps();

@@ -1,0 +1,65 @@
+/**
+ * @file Train-step benchmark on onnxruntime-node: ViT-S/16 and ViT-B/16 (random weights, timm
+ * shapes) at 224 px, batch 2, full fine-tuning, with the PyTorch CPU peer in the same invocation.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createNodeRunner } from '../src/runtime/node';
+import { makeTinyVit, tinyVitConfig } from '../src/model/demo';
+import { compileTrainStep, compileEval } from '../src/train/graphs';
+import { HostEngine } from '../src/train/engine';
+
+export interface VitSize { name: string; dim: number; depth: number; heads: number }
+export const VIT_S: VitSize = { name: 'ViT-S/16', dim: 384, depth: 12, heads: 6 };
+export const VIT_B: VitSize = { name: 'ViT-B/16', dim: 768, depth: 12, heads: 12 };
+
+/** Forward FLOPs: 2·(matmul params)·tokens per linear, plus QKᵀ and A·V (2·2·N²·D per block). */
+export function forwardFlops(s: VitSize, crop: number, batch: number, classes: number): number {
+  const n = (crop / 16) ** 2 + 1;
+  const perBlock = 2 * n * (3 * s.dim * s.dim + s.dim * s.dim + 8 * s.dim * s.dim) + 4 * n * n * s.dim;
+  const embed = 2 * (n - 1) * 3 * 256 * s.dim;
+  const head = 2 * (n - 1) * s.dim * classes + 2 * classes * crop * crop * (crop / 16) * 2;
+  return batch * (embed + s.depth * perBlock + head);
+}
+
+export async function benchTrainStep(s: VitSize, opts: { crop: number; batch: number; classes: number; steps: number; threads: number }) {
+  const { crop, batch, classes, steps } = opts;
+  const cfg = { ...tinyVitConfig({ embedDim: s.dim, depth: s.depth, patchSize: 16, numClasses: classes }), heads: s.heads };
+  const weights = makeTinyVit({ embedDim: s.dim, depth: s.depth, patchSize: 16, grid: crop / 16, numClasses: classes });
+  const shapes = new Map([...weights].map(([k, t]) => [k, t.shape]));
+  const t0 = performance.now();
+  const trainGraph = compileTrainStep(cfg, shapes, { batch, crop }, 'none');
+  const evalGraph = compileEval(cfg, shapes, { batch, crop });
+  const compileMs = performance.now() - t0;
+  const engine = new HostEngine(
+    await createNodeRunner(trainGraph, { threads: opts.threads }), await createNodeRunner(evalGraph, { threads: opts.threads }),
+    weights, trainGraph.manifest.inputs.filter((i) => i.trainable).map((i) => i.name), { lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05 },
+  );
+  const images = Float32Array.from({ length: batch * 3 * crop * crop }, (_, i) => Math.sin(i));
+  const labels = Int32Array.from({ length: batch * crop * crop }, (_, i) => i % classes);
+  const times: number[] = [];
+  for (let i = 0; i <= steps; i++) {
+    const t = performance.now();
+    await engine.accumulate(images, labels);
+    await engine.update({ head: 1e-4, encoder: 1e-5 });
+    if (i > 0) times.push(performance.now() - t); // the first step includes session warm-up
+  }
+  const ms = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const flops = 3 * forwardFlops(s, crop, batch, classes);
+  return { model: s.name, msPerStep: ms, imgPerS: (1000 * batch) / ms, gflopPerStep: flops / 1e9, gflops: flops / 1e9 / (ms / 1000), compileMs, onnxKB: trainGraph.onnx.length / 1024 };
+}
+
+/** Debian's PyTorch (with OpenBLAS pthread) on the same step, or null when it is not installed. */
+export function benchTorch(s: VitSize, opts: { crop: number; batch: number; classes: number; steps: number; threads: number }): { msPerStep: number; torch: string } | null {
+  const python = '/usr/bin/python3';
+  if (!existsSync(python)) return null;
+  try {
+    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  const out = execFileSync(python, [new URL('./torch_step.py', import.meta.url).pathname,
+    ...[s.dim, s.depth, s.heads, opts.crop, opts.batch, opts.classes, opts.steps, opts.threads].map(String)], { encoding: 'utf8' });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  return { msPerStep: r.ms_per_step, torch: r.torch };
+}

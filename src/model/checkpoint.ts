@@ -1,0 +1,141 @@
+/**
+ * @file From a timm-style checkpoint (tensors by timm key) to a ready-to-train model: the
+ * architecture is inferred from the tensors, position embeddings are resampled to the crop's
+ * grid once, and the decoder is reused or freshly initialised. Every problem is a
+ * `CheckpointError` that names the file.
+ */
+import { resamplePosEmbed } from './resample';
+import { CheckpointError, type HostTensor } from './safetensors';
+import { parameterShapes, type Activation, type VitConfig } from './vit';
+
+export interface LoadOptions {
+  numClasses: number;
+  crop: number;
+  heads?: number;
+  act?: Activation;
+  normEps?: number;
+  /** Seed for a freshly initialised decoder. */
+  seed?: number;
+}
+
+export interface LoadedModel {
+  config: VitConfig;
+  /** Every parameter of `config`, in timm names, float32. */
+  weights: Map<string, HostTensor>;
+  notices: string[];
+}
+
+/** Keys of timm checkpoints that the segmenter does not use. */
+const IGNORED = [/^head\./, /^fc_norm\./, /^attn_pool\./, /^head_drop/];
+
+export function inferConfig(t: Map<string, HostTensor>, file: string, opts: LoadOptions): VitConfig {
+  const need = (k: string) => {
+    const v = t.get(k);
+    if (!v) throw new CheckpointError(`${file}: missing required tensor "${k}" (is this a timm ViT checkpoint?)`);
+    return v;
+  };
+  const proj = need('patch_embed.proj.weight');
+  if (proj.shape.length !== 4 || proj.shape[2] !== proj.shape[3]) {
+    throw new CheckpointError(`${file}: patch_embed.proj.weight has shape [${proj.shape}], expected [dim, 3, p, p]`);
+  }
+  const [embedDim, , patchSize] = proj.shape;
+  let depth = 0;
+  for (const k of t.keys()) {
+    const m = /^blocks\.(\d+)\./.exec(k);
+    if (m) depth = Math.max(depth, Number(m[1]) + 1);
+  }
+  if (depth === 0) throw new CheckpointError(`${file}: no transformer blocks (blocks.N.*) found`);
+  const clsTokens = t.has('cls_token') ? 1 : 0;
+  const regTokens = t.get('reg_token')?.shape[1] ?? 0;
+  const heads = opts.heads ?? Math.max(1, Math.round(embedDim / 64));
+  if (embedDim % heads) throw new CheckpointError(`${file}: embed dim ${embedDim} is not divisible by ${heads} heads (use --heads)`);
+  const pos = t.get('pos_embed');
+  let posEmbed: VitConfig['posEmbed'] = 'none';
+  if (pos) {
+    const n = pos.shape[1];
+    const isSquare = (v: number) => v > 0 && Number.isInteger(Math.sqrt(v));
+    if (isSquare(n)) posEmbed = 'patch-only';
+    else if (isSquare(n - clsTokens - regTokens)) posEmbed = 'with-prefix';
+    else throw new CheckpointError(`${file}: pos_embed has ${n} entries, which is neither a square grid nor a grid plus ${clsTokens + regTokens} prefix tokens`);
+  }
+  return {
+    embedDim, depth, heads, patchSize,
+    mlpHidden: need('blocks.0.mlp.fc1.weight').shape[0],
+    clsTokens, regTokens, posEmbed,
+    layerScale: t.has('blocks.0.ls1.gamma'),
+    preNorm: t.has('norm_pre.weight'),
+    qkvBias: t.has('blocks.0.attn.qkv.bias'),
+    normEps: opts.normEps ?? 1e-6,
+    act: opts.act ?? 'gelu',
+    numClasses: opts.numClasses,
+  };
+}
+
+export function loadModel(tensors: Map<string, HostTensor>, file: string, opts: LoadOptions): LoadedModel {
+  const config = inferConfig(tensors, file, opts);
+  const notices: string[] = [];
+  if (opts.crop % config.patchSize) {
+    throw new CheckpointError(`${file}: crop ${opts.crop} is not a multiple of the patch size ${config.patchSize}`);
+  }
+  const side = opts.crop / config.patchSize;
+  const grid: [number, number] = [side, side];
+  const expected = parameterShapes(config, grid);
+  const weights = new Map<string, HostTensor>();
+
+  const unexpected = [...tensors.keys()].filter((k) => !expected.has(k) && !IGNORED.some((r) => r.test(k)));
+  if (unexpected.length) {
+    throw new CheckpointError(`${file}: unexpected keys for a ${config.depth}-block ViT: ${list(unexpected)}`);
+  }
+  const missing = [...expected.keys()].filter((k) => !tensors.has(k) && !k.startsWith('seg_head.'));
+  if (missing.length) throw new CheckpointError(`${file}: missing keys: ${list(missing)}`);
+
+  for (const [name, shape] of expected) {
+    let t = tensors.get(name);
+    if (name === 'pos_embed' && t && !sameShape(t.shape, shape)) {
+      const prefix = config.posEmbed === 'with-prefix' ? config.clsTokens + config.regTokens : 0;
+      const old = Math.sqrt(t.shape[1] - prefix);
+      t = resamplePosEmbed(t, prefix, grid, [old, old]);
+      notices.push(`pos_embed resampled from a ${old}×${old} to a ${side}×${side} grid (bicubic)`);
+    }
+    if (name.startsWith('seg_head.')) continue;
+    if (!t || !sameShape(t.shape, shape)) {
+      throw new CheckpointError(`${file}: tensor "${name}" has shape [${t?.shape}], expected [${shape}]`);
+    }
+    weights.set(name, t);
+  }
+
+  const head = tensors.get('seg_head.weight');
+  if (head && head.shape[0] === config.numClasses && head.shape[1] === config.embedDim && tensors.get('seg_head.bias')?.shape[0] === config.numClasses) {
+    weights.set('seg_head.weight', head);
+    weights.set('seg_head.bias', tensors.get('seg_head.bias')!);
+  } else {
+    if (head) notices.push(`seg_head has ${head.shape[0]} classes but the dataset has ${config.numClasses}: a new decoder is initialised`);
+    else notices.push(`no seg_head in the checkpoint: a new linear decoder for ${config.numClasses} classes is initialised`);
+    const init = initLinear(config.numClasses, config.embedDim, opts.seed ?? 0);
+    weights.set('seg_head.weight', init.weight);
+    weights.set('seg_head.bias', init.bias);
+  }
+  return { config, weights, notices };
+}
+
+/** PyTorch `nn.Linear` default init: U(−1/√in, 1/√in) for weight and bias. */
+export function initLinear(out: number, inFeatures: number, seed: number): { weight: HostTensor; bias: HostTensor } {
+  const rand = mulberry32(seed ^ 0x5eed);
+  const bound = 1 / Math.sqrt(inFeatures);
+  const u = (n: number) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * bound);
+  return { weight: { shape: [out, inFeatures], data: u(out * inFeatures) }, bias: { shape: [out], data: u(out) } };
+}
+
+export function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const list = (keys: string[]) => (keys.length > 8 ? `${keys.slice(0, 8).join(', ')} … (${keys.length} in all)` : keys.join(', '));

@@ -1,0 +1,137 @@
+/**
+ * @file ViT in timm's layout (`vision_transformer.py`), built on the graph compiler, plus the
+ * linear segmentation decoder. Parameter names are timm's keys, used unchanged as ONNX input
+ * names and safetensors keys. Reads like timm: `patchEmbed`, `posEmbed`, `attention`, `mlp`,
+ * `block`, `segmenter`.
+ */
+import {
+  add, argmax, concat, crossEntropy, expand, gelu, layerNorm, linear, matmul, mul, quickGelu, reshape, resize2d,
+  slice, softmax, transpose, type Tensor,
+} from '../graph';
+import { bilinearMatrix } from './resample';
+
+export type Activation = 'gelu' | 'quickgelu';
+
+export interface VitConfig {
+  embedDim: number;
+  depth: number;
+  heads: number;
+  patchSize: number;
+  mlpHidden: number;
+  /** 1 with a class token, 0 without (SigLIP). */
+  clsTokens: number;
+  regTokens: number;
+  /** 'patch-only': timm `no_embed_class` (added before the prefix tokens are prepended). */
+  posEmbed: 'with-prefix' | 'patch-only' | 'none';
+  layerScale: boolean;
+  /** CLIP's `norm_pre` before the blocks. */
+  preNorm: boolean;
+  qkvBias: boolean;
+  normEps: number;
+  act: Activation;
+  numClasses: number;
+}
+
+/** Parameters by timm key. */
+export type Params = Record<string, Tensor>;
+
+export const numPrefixTokens = (c: VitConfig) => c.clsTokens + c.regTokens;
+
+/** The parameter shapes a config needs (for building graphs and checking checkpoints). */
+export function parameterShapes(c: VitConfig, grid: [number, number]): Map<string, number[]> {
+  const d = c.embedDim;
+  const s = new Map<string, number[]>();
+  s.set('patch_embed.proj.weight', [d, 3, c.patchSize, c.patchSize]);
+  s.set('patch_embed.proj.bias', [d]);
+  if (c.clsTokens) s.set('cls_token', [1, 1, d]);
+  if (c.regTokens) s.set('reg_token', [1, c.regTokens, d]);
+  const patches = grid[0] * grid[1];
+  if (c.posEmbed !== 'none') s.set('pos_embed', [1, c.posEmbed === 'with-prefix' ? patches + numPrefixTokens(c) : patches, d]);
+  if (c.preNorm) { s.set('norm_pre.weight', [d]); s.set('norm_pre.bias', [d]); }
+  for (let i = 0; i < c.depth; i++) {
+    const b = `blocks.${i}`;
+    s.set(`${b}.norm1.weight`, [d]); s.set(`${b}.norm1.bias`, [d]);
+    s.set(`${b}.attn.qkv.weight`, [3 * d, d]);
+    if (c.qkvBias) s.set(`${b}.attn.qkv.bias`, [3 * d]);
+    s.set(`${b}.attn.proj.weight`, [d, d]); s.set(`${b}.attn.proj.bias`, [d]);
+    if (c.layerScale) s.set(`${b}.ls1.gamma`, [d]);
+    s.set(`${b}.norm2.weight`, [d]); s.set(`${b}.norm2.bias`, [d]);
+    s.set(`${b}.mlp.fc1.weight`, [c.mlpHidden, d]); s.set(`${b}.mlp.fc1.bias`, [c.mlpHidden]);
+    s.set(`${b}.mlp.fc2.weight`, [d, c.mlpHidden]); s.set(`${b}.mlp.fc2.bias`, [d]);
+    if (c.layerScale) s.set(`${b}.ls2.gamma`, [d]);
+  }
+  s.set('norm.weight', [d]); s.set('norm.bias', [d]);
+  s.set('seg_head.weight', [c.numClasses, d]);
+  s.set('seg_head.bias', [c.numClasses]);
+  return s;
+}
+
+/** [B, 3, H, W] → [B, N, D]: non-overlapping p×p patches times the conv kernel, as one Gemm. */
+export function patchEmbed(image: Tensor, p: Params, patch: number): Tensor {
+  const [b, ch, h, w] = image.shape;
+  const [gh, gw] = [h / patch, w / patch];
+  const patches = reshape(transpose(reshape(image, [b, ch, gh, patch, gw, patch]), [0, 2, 4, 1, 3, 5]), [b, gh * gw, ch * patch * patch]);
+  const kernel = p['patch_embed.proj.weight'];
+  return linear(patches, reshape(kernel, [kernel.shape[0], -1]), p['patch_embed.proj.bias']);
+}
+
+/** timm `_pos_embed`: prefix tokens and position embeddings in either of timm's two layouts. */
+export function posEmbed(x: Tensor, p: Params, c: VitConfig): Tensor {
+  const [b, , d] = x.shape;
+  const prefix: Tensor[] = [];
+  if (c.clsTokens) prefix.push(expand(p.cls_token, [b, 1, d]));
+  if (c.regTokens) prefix.push(expand(p.reg_token, [b, c.regTokens, d]));
+  if (c.posEmbed === 'patch-only') return concat([...prefix, add(x, p.pos_embed)], 1);
+  const tokens = concat([...prefix, x], 1);
+  return c.posEmbed === 'with-prefix' ? add(tokens, p.pos_embed) : tokens;
+}
+
+export function attention(x: Tensor, p: Params, prefix: string, heads: number): Tensor {
+  const [b, n, d] = x.shape;
+  const hd = d / heads;
+  const qkv = transpose(reshape(linear(x, p[`${prefix}.qkv.weight`], p[`${prefix}.qkv.bias`]), [b, n, 3, heads, hd]), [2, 0, 3, 1, 4]);
+  const [q, k, v] = [0, 1, 2].map((i) => reshape(slice(qkv, 0, i, i + 1), [b, heads, n, hd]));
+  const scores = matmul(mul(q, hd ** -0.5), transpose(k, [0, 1, 3, 2]));
+  const out = matmul(softmax(scores, -1), v);
+  return linear(reshape(transpose(out, [0, 2, 1, 3]), [b, n, d]), p[`${prefix}.proj.weight`], p[`${prefix}.proj.bias`]);
+}
+
+export function mlp(x: Tensor, p: Params, prefix: string, act: Activation): Tensor {
+  const h = linear(x, p[`${prefix}.fc1.weight`], p[`${prefix}.fc1.bias`]);
+  return linear(act === 'gelu' ? gelu(h) : quickGelu(h), p[`${prefix}.fc2.weight`], p[`${prefix}.fc2.bias`]);
+}
+
+/** x + ls1·attn(norm1(x)), then x + ls2·mlp(norm2(x)). */
+export function block(x: Tensor, p: Params, i: number, c: VitConfig): Tensor {
+  const b = `blocks.${i}`;
+  const scale = (y: Tensor, ls: string) => (c.layerScale ? mul(y, p[`${b}.${ls}.gamma`]) : y);
+  x = add(x, scale(attention(layerNorm(x, p[`${b}.norm1.weight`], p[`${b}.norm1.bias`], c.normEps), p, `${b}.attn`, c.heads), 'ls1'));
+  return add(x, scale(mlp(layerNorm(x, p[`${b}.norm2.weight`], p[`${b}.norm2.bias`], c.normEps), p, `${b}.mlp`, c.act), 'ls2'));
+}
+
+/** Patch features [B, N, D] after the final norm, prefix tokens dropped. */
+export function encoder(image: Tensor, p: Params, c: VitConfig): Tensor {
+  let x = posEmbed(patchEmbed(image, p, c.patchSize), p, c);
+  if (c.preNorm) x = layerNorm(x, p['norm_pre.weight'], p['norm_pre.bias'], c.normEps);
+  for (let i = 0; i < c.depth; i++) x = block(x, p, i, c);
+  x = layerNorm(x, p['norm.weight'], p['norm.bias'], c.normEps);
+  const prefix = numPrefixTokens(c);
+  return slice(x, 1, prefix, x.shape[1]);
+}
+
+/** Linear decoder on every patch token, then bilinear upsampling to the crop: logits [B, C, H, W]. */
+export function segmenter(image: Tensor, p: Params, c: VitConfig): Tensor {
+  const [b, , h, w] = image.shape;
+  const [gh, gw] = [h / c.patchSize, w / c.patchSize];
+  const tokens = linear(encoder(image, p, c), p['seg_head.weight'], p['seg_head.bias']);
+  const grid = reshape(transpose(tokens, [0, 2, 1]), [b, c.numClasses, gh, gw]);
+  return resize2d(grid, bilinearMatrix(gh, h), h, bilinearMatrix(gw, w), w);
+}
+
+export function segmentationLoss(image: Tensor, labels: Tensor, p: Params, c: VitConfig, classWeights?: Float32Array): Tensor {
+  return crossEntropy(segmenter(image, p, c), labels, classWeights);
+}
+
+export function predictLabels(logits: Tensor): Tensor {
+  return argmax(logits, 1);
+}

@@ -1,0 +1,230 @@
+/**
+ * @file The WebGPU training engine. Parameters, gradients and AdamW moments live in GPU buffers
+ * on a device we create and share with onnxruntime-web for the whole run: the train step reads
+ * the parameters through `Tensor.fromGpuBuffer` and writes each gradient into a pre-bound
+ * buffer; our WGSL pass then updates p, m and v in place. Only the loss (and eval logits) come
+ * back to JS.
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+import type { CompiledGraph } from '../graph';
+import type { HostTensor } from '../model/safetensors';
+import type { Engine, LearningRates } from '../train/engine';
+import { ADAMW_DEFAULTS, appliesWeightDecay, paramGroup, type AdamWState } from '../train/optimizer';
+import { ACCUMULATE_WGSL, ADAMW_UNIFORM_BYTES, ADAMW_WGSL, adamwUniform, dispatchSize } from './adamw-wgsl';
+
+const STORAGE = 0x80 | 0x04 | 0x08; // GPUBufferUsage.STORAGE | COPY_SRC | COPY_DST
+
+interface GpuParam {
+  name: string;
+  shape: number[];
+  count: number;
+  param: GPUBuffer;
+  tensor: ort.Tensor;
+  trainable: boolean;
+  grad?: GPUBuffer;
+  gradTensor?: ort.Tensor;
+  acc?: GPUBuffer;
+  m?: GPUBuffer;
+  v?: GPUBuffer;
+  uniform?: GPUBuffer;
+  updateGroup?: GPUBindGroup;
+  accumulateGroup?: GPUBindGroup;
+}
+
+export interface GpuEngineOptions {
+  lrHead: number;
+  lrEncoder: number;
+  weightDecay: number;
+  accum: number;
+}
+
+export class GpuEngine implements Engine {
+  private step = 0;
+  private micro = 0;
+
+  private constructor(
+    private readonly device: GPUDevice,
+    private readonly train: ort.InferenceSession,
+    private readonly evaluate: ort.InferenceSession,
+    private readonly trainGraph: CompiledGraph,
+    private readonly evalGraph: CompiledGraph,
+    private readonly params: GpuParam[],
+    private readonly opts: GpuEngineOptions,
+    private readonly updatePipeline: GPUComputePipeline,
+    private readonly accumulatePipeline: GPUComputePipeline,
+  ) {}
+
+  static async create(
+    device: GPUDevice,
+    trainGraph: CompiledGraph,
+    evalGraph: CompiledGraph,
+    weights: Map<string, HostTensor>,
+    opts: GpuEngineOptions,
+  ): Promise<GpuEngine> {
+    const trainable = new Set(trainGraph.manifest.inputs.filter((i) => i.kind === 'param' && i.trainable).map((i) => i.name));
+    const buffer = (bytes: number, label: string) => device.createBuffer({ size: Math.max(4, bytes), usage: STORAGE, label });
+    const params: GpuParam[] = [];
+    for (const [name, t] of weights) {
+      const count = t.data.length;
+      const param = buffer(count * 4, name);
+      device.queue.writeBuffer(param, 0, t.data);
+      const p: GpuParam = {
+        name, shape: t.shape, count, param, trainable: trainable.has(name),
+        tensor: ort.Tensor.fromGpuBuffer(param, { dataType: 'float32', dims: t.shape }),
+      };
+      if (p.trainable) {
+        p.grad = buffer(count * 4, `grad.${name}`);
+        p.gradTensor = ort.Tensor.fromGpuBuffer(p.grad, { dataType: 'float32', dims: t.shape });
+        p.m = buffer(count * 4, `m.${name}`);
+        p.v = buffer(count * 4, `v.${name}`);
+        if (opts.accum > 1) p.acc = buffer(count * 4, `acc.${name}`);
+        p.uniform = device.createBuffer({ size: ADAMW_UNIFORM_BYTES, usage: 0x40 | 0x08, label: `hyper.${name}` }); // UNIFORM | COPY_DST
+      }
+      params.push(p);
+    }
+    const pipeline = (code: string) => device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    const updatePipeline = pipeline(ADAMW_WGSL);
+    const accumulatePipeline = pipeline(ACCUMULATE_WGSL);
+    for (const p of params.filter((q) => q.trainable)) {
+      const source = p.acc ?? p.grad!;
+      p.updateGroup = device.createBindGroup({
+        layout: updatePipeline.getBindGroupLayout(0),
+        entries: [p.param, source, p.m!, p.v!, p.uniform!].map((b, i) => ({ binding: i, resource: { buffer: b } })),
+      });
+      if (p.acc) {
+        const size = device.createBuffer({ size: 16, usage: 0x40 | 0x08 });
+        device.queue.writeBuffer(size, 0, new Uint32Array([p.count, dispatchSize(p.count).rowLength, 0, 0]));
+        p.accumulateGroup = device.createBindGroup({
+          layout: accumulatePipeline.getBindGroupLayout(0),
+          entries: [p.acc, p.grad!, size].map((b, i) => ({ binding: i, resource: { buffer: b } })),
+        });
+      }
+    }
+    // Sessions one at a time, each on our device (ort.env.webgpu.device is ignored in 1.30).
+    const sessionOptions = (graph: CompiledGraph): ort.InferenceSession.SessionOptions => ({
+      executionProviders: [{ name: 'webgpu', device } as ort.InferenceSession.WebGpuExecutionProviderOption],
+      graphOptimizationLevel: 'all',
+      preferredOutputLocation: Object.fromEntries(graph.manifest.outputs.map((o) => [o.name, o.name.startsWith('grad.') ? 'gpu-buffer' : 'cpu'])),
+    });
+    const train = await ort.InferenceSession.create(trainGraph.onnx, sessionOptions(trainGraph));
+    const evaluate = await ort.InferenceSession.create(evalGraph.onnx, sessionOptions(evalGraph));
+    return new GpuEngine(device, train, evaluate, trainGraph, evalGraph, params, opts, updatePipeline, accumulatePipeline);
+  }
+
+  private paramFeeds(): Record<string, ort.Tensor> {
+    return Object.fromEntries(this.params.map((p) => [p.name, p.tensor]));
+  }
+
+  async accumulate(images: Float32Array, labels: Int32Array): Promise<number> {
+    const feeds = {
+      ...this.paramFeeds(),
+      image: new ort.Tensor('float32', images, dimsOf(this.trainGraph, 'image')),
+      labels: new ort.Tensor('int32', labels, dimsOf(this.trainGraph, 'labels')),
+    };
+    const fetches: Record<string, ort.Tensor | null> = { loss: null };
+    for (const p of this.params) if (p.trainable) fetches[`grad.${p.name}`] = p.gradTensor!;
+    const out = await this.train.run(feeds, fetches as ort.InferenceSession.FetchesType);
+    const loss = Number((await out.loss.getData())[0]);
+    if (this.opts.accum > 1) this.encode(this.accumulatePipeline, (p) => p.accumulateGroup);
+    this.micro++;
+    return loss;
+  }
+
+  async update(lr: LearningRates): Promise<void> {
+    if (this.micro === 0) throw new Error('update() without accumulated gradients');
+    this.step++;
+    for (const p of this.params) {
+      if (!p.trainable) continue;
+      const group = paramGroup(p.name);
+      this.device.queue.writeBuffer(p.uniform!, 0, adamwUniform({
+        lr: group === 'head' ? lr.head : lr.encoder,
+        ...ADAMW_DEFAULTS,
+        weightDecay: appliesWeightDecay(p.name, p.shape) ? this.opts.weightDecay : 0,
+        step: this.step,
+        gradScale: 1 / this.micro,
+        count: p.count,
+      }));
+    }
+    this.encode(this.updatePipeline, (p) => p.updateGroup);
+    if (this.opts.accum > 1) {
+      const encoder = this.device.createCommandEncoder();
+      for (const p of this.params) if (p.acc) encoder.clearBuffer(p.acc);
+      this.device.queue.submit([encoder.finish()]);
+    }
+    this.micro = 0;
+  }
+
+  private encode(pipeline: GPUComputePipeline, group: (p: GpuParam) => GPUBindGroup | undefined): void {
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    for (const p of this.params) {
+      const g = group(p);
+      if (!g) continue;
+      const { x, y } = dispatchSize(p.count);
+      pass.setBindGroup(0, g);
+      pass.dispatchWorkgroups(x, y);
+    }
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  async logits(images: Float32Array): Promise<Float32Array> {
+    const feeds = { ...this.paramFeeds(), image: new ort.Tensor('float32', images, dimsOf(this.evalGraph, 'image')) };
+    const out = await this.evaluate.run(feeds, ['logits']);
+    return (await out.logits.getData()) as Float32Array;
+  }
+
+  private async download(buffer: GPUBuffer, count: number): Promise<Float32Array> {
+    const staging = this.device.createBuffer({ size: Math.max(4, count * 4), usage: 0x01 | 0x08 }); // MAP_READ | COPY_DST
+    const encoder = this.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(buffer, 0, staging, 0, count * 4);
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(1); // GPUMapMode.READ
+    const data = new Float32Array(staging.getMappedRange().slice(0));
+    staging.unmap();
+    staging.destroy();
+    return data;
+  }
+
+  async weights(): Promise<Map<string, HostTensor>> {
+    const out = new Map<string, HostTensor>();
+    for (const p of this.params) out.set(p.name, { shape: p.shape, data: await this.download(p.param, p.count) });
+    return out;
+  }
+
+  async optimizerState(): Promise<AdamWState> {
+    const m = new Map<string, Float32Array>();
+    const v = new Map<string, Float32Array>();
+    for (const p of this.params) {
+      if (!p.trainable) continue;
+      m.set(p.name, await this.download(p.m!, p.count));
+      v.set(p.name, await this.download(p.v!, p.count));
+    }
+    return { step: this.step, m, v };
+  }
+
+  async restoreOptimizerState(state: AdamWState): Promise<void> {
+    this.step = state.step;
+    for (const p of this.params) {
+      const m = state.m.get(p.name);
+      const v = state.v.get(p.name);
+      if (p.trainable && m && v) {
+        this.device.queue.writeBuffer(p.m!, 0, m);
+        this.device.queue.writeBuffer(p.v!, 0, v);
+      }
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.train.release();
+    await this.evaluate.release();
+    for (const p of this.params) for (const b of [p.param, p.grad, p.acc, p.m, p.v, p.uniform]) b?.destroy();
+  }
+}
+
+function dimsOf(graph: CompiledGraph, name: string): number[] {
+  const spec = graph.manifest.inputs.find((i) => i.name === name);
+  if (!spec) throw new Error(`the compiled graph has no input "${name}"`);
+  return spec.shape;
+}

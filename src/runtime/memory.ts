@@ -1,0 +1,58 @@
+/**
+ * @file Memory preflight: before compiling for the GPU, estimate what a run allocates (weights,
+ * gradients, AdamW moments, accumulators, activations) and check it against the adapter's limits,
+ * refusing with concrete suggestions instead of crashing mid-run.
+ */
+import type { Manifest } from '../graph';
+
+export interface MemoryEstimate {
+  paramBytes: number;
+  gradBytes: number;
+  momentBytes: number;
+  accumulatorBytes: number;
+  /** Upper bound: every intermediate value of the train step at once. */
+  activationBytes: number;
+  largestBinding: { bytes: number; what: string };
+  totalBytes: number;
+}
+
+export interface DeviceLimits {
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
+/** Exactly the buffers `GpuEngine` allocates, plus the train step's activations. */
+export function estimateMemory(train: Manifest, accum: number): MemoryEstimate {
+  const params = train.inputs.filter((i) => i.kind === 'param');
+  const bytesOf = (shape: number[]) => 4 * Math.max(1, shape.reduce((a, b) => a * b, 1));
+  const paramBytes = params.reduce((s, p) => s + bytesOf(p.shape), 0);
+  const trainableBytes = params.filter((p) => p.trainable).reduce((s, p) => s + bytesOf(p.shape), 0);
+  const largestParam = params.reduce((a, p) => (bytesOf(p.shape) > bytesOf(a.shape) ? p : a), params[0]);
+  const act = train.largestIntermediate;
+  const largestBinding = act.bytes > bytesOf(largestParam.shape)
+    ? { bytes: act.bytes, what: `a ${act.op} activation of shape [${act.shape}]` }
+    : { bytes: bytesOf(largestParam.shape), what: `parameter ${largestParam.name}` };
+  const estimate = {
+    paramBytes,
+    gradBytes: trainableBytes,
+    momentBytes: 2 * trainableBytes,
+    accumulatorBytes: accum > 1 ? trainableBytes : 0,
+    activationBytes: train.intermediateBytes,
+    largestBinding,
+  };
+  return { ...estimate, totalBytes: paramBytes + estimate.gradBytes + estimate.momentBytes + estimate.accumulatorBytes + estimate.activationBytes };
+}
+
+export const formatBytes = (b: number) =>
+  b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`;
+
+/** Throws a message that names the setting to change when one buffer cannot exist on this adapter. */
+export function checkFits(e: MemoryEstimate, limits: DeviceLimits, settings: { crop: number; batch: number }): void {
+  const limit = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+  if (e.largestBinding.bytes <= limit) return;
+  throw new Error(
+    `This run needs ${e.largestBinding.what} of ${formatBytes(e.largestBinding.bytes)}, but this GPU binds at most ` +
+      `${formatBytes(limit)} per buffer. Try a smaller crop (now ${settings.crop}) or batch (now ${settings.batch}) — ` +
+      `use gradient accumulation to keep the effective batch — or freeze the encoder.`,
+  );
+}

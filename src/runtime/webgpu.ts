@@ -1,0 +1,51 @@
+/**
+ * @file Choosing the backend in the browser. We create the GPUDevice ourselves (the adapter's
+ * maximum limits, `shader-f16` when offered) and hand it to every onnxruntime-web session, so
+ * our optimizer pass and ORT share buffers. Any failure is reported in words and the caller
+ * falls back to wasm visibly — never silently.
+ */
+import type { BackendChoice, BackendInfo } from '../worker/api';
+
+export interface Backend {
+  info: BackendInfo;
+  device?: GPUDevice;
+}
+
+const LIMITS = [
+  'maxBufferSize', 'maxStorageBufferBindingSize', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupSizeZ',
+  'maxComputeWorkgroupsPerDimension', 'maxBindGroups', 'maxUniformBufferBindingSize',
+] as const;
+
+export async function chooseBackend(choice: BackendChoice, threads: number): Promise<Backend> {
+  const wasm = (reason: string): Backend => ({ info: { backend: 'wasm', reason, threads } });
+  if (choice === 'wasm') return wasm('wasm was chosen in the settings');
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return wasm('WebGPU is not available in this browser (navigator.gpu is missing)');
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    return wasm(`WebGPU adapter request failed: ${(e as Error).message}`);
+  }
+  if (!adapter) return wasm('WebGPU is present but no GPU adapter was found');
+  try {
+    const requiredLimits: Record<string, number> = {};
+    for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has('shader-f16') ? ['shader-f16'] : [];
+    const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
+    const info = adapter.info;
+    const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
+    return {
+      device,
+      info: {
+        backend: 'webgpu',
+        reason: choice === 'webgpu' ? 'WebGPU was chosen in the settings' : 'a WebGPU adapter is available',
+        adapter: name,
+        limits: { maxBufferSize: device.limits.maxBufferSize, maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize },
+      },
+    };
+  } catch (e) {
+    return wasm(`WebGPU device creation failed: ${(e as Error).message}`);
+  }
+}

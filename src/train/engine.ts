@@ -1,0 +1,93 @@
+/**
+ * @file The contract between the training loop and whatever runs the compiled graphs:
+ * `HostEngine` (here: onnxruntime-node in the CLI, onnxruntime-web wasm in the browser) keeps
+ * weights, gradients and AdamW moments in Float32Arrays; the WebGPU engine (src/runtime) keeps
+ * them in GPU buffers. The loop never sees the difference.
+ */
+import type { HostArray } from '../graph';
+import type { HostTensor } from '../model/safetensors';
+import { AdamW, type AdamWState } from './optimizer';
+
+export interface LearningRates {
+  head: number;
+  encoder: number;
+}
+
+export interface Engine {
+  /** Forward + backward on one micro-batch; adds its gradients to the accumulators; returns the loss. */
+  accumulate(images: Float32Array, labels: Int32Array): Promise<number>;
+  /** One AdamW step with the mean of the accumulated gradients, then clears them. */
+  update(lr: LearningRates): Promise<void>;
+  /** Eval-graph logits [B, C, S, S] for a full eval batch of crops [B, 3, S, S]. */
+  logits(images: Float32Array): Promise<Float32Array>;
+  /** Every parameter (trainable or not) in timm names. */
+  weights(): Promise<Map<string, HostTensor>>;
+  optimizerState(): Promise<AdamWState>;
+  restoreOptimizerState(state: AdamWState): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** What the host engine needs from a session: onnxruntime-node and -web both provide it. */
+export interface Runner {
+  run(feeds: Record<string, HostArray>, outputs?: string[]): Promise<Record<string, { data: HostArray; dims: readonly number[] }>>;
+}
+
+export class HostEngine implements Engine {
+  private readonly grads = new Map<string, Float32Array>();
+  private micro = 0;
+  private readonly optimizer: AdamW;
+
+  constructor(
+    private readonly trainStep: Runner,
+    private readonly evalStep: Runner,
+    private readonly params: Map<string, HostTensor>,
+    readonly trainable: readonly string[],
+    hyper: { lrHead: number; lrEncoder: number; weightDecay: number },
+  ) {
+    for (const name of trainable) this.grads.set(name, new Float32Array(params.get(name)!.data.length));
+    this.optimizer = new AdamW(new Map(trainable.map((n) => [n, params.get(n)!])), hyper);
+  }
+
+  private feeds(images: Float32Array): Record<string, HostArray> {
+    const feeds: Record<string, HostArray> = { image: images };
+    for (const [name, t] of this.params) feeds[name] = t.data;
+    return feeds;
+  }
+
+  async accumulate(images: Float32Array, labels: Int32Array): Promise<number> {
+    const out = await this.trainStep.run({ ...this.feeds(images), labels });
+    for (const [name, acc] of this.grads) {
+      const g = out[`grad.${name}`].data as Float32Array;
+      for (let i = 0; i < acc.length; i++) acc[i] += g[i];
+    }
+    this.micro++;
+    return Number(out.loss.data[0]);
+  }
+
+  async update(lr: LearningRates): Promise<void> {
+    if (this.micro === 0) throw new Error('update() without accumulated gradients');
+    if (this.micro > 1) for (const acc of this.grads.values()) for (let i = 0; i < acc.length; i++) acc[i] /= this.micro;
+    this.optimizer.step(this.grads, lr);
+    for (const acc of this.grads.values()) acc.fill(0);
+    this.micro = 0;
+  }
+
+  async logits(images: Float32Array): Promise<Float32Array> {
+    const out = await this.evalStep.run(this.feeds(images), ['logits']);
+    return out.logits.data as Float32Array;
+  }
+
+  async weights(): Promise<Map<string, HostTensor>> {
+    return this.params;
+  }
+
+  async optimizerState(): Promise<AdamWState> {
+    return this.optimizer.state();
+  }
+
+  async restoreOptimizerState(state: AdamWState): Promise<void> {
+    this.optimizer.restore(state);
+  }
+
+  async release(): Promise<void> {}
+}
