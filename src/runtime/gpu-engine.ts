@@ -67,7 +67,7 @@ export class GpuEngine implements Engine {
     for (const [name, t] of weights) {
       const count = t.data.length;
       const param = buffer(count * 4, name);
-      device.queue.writeBuffer(param, 0, t.data);
+      device.queue.writeBuffer(param, 0, t.data as Float32Array<ArrayBuffer>);
       const p: GpuParam = {
         name, shape: t.shape, count, param, trainable: trainable.has(name),
         tensor: ort.Tensor.fromGpuBuffer(param, { dataType: 'float32', dims: t.shape }),
@@ -210,8 +210,8 @@ export class GpuEngine implements Engine {
       const m = state.m.get(p.name);
       const v = state.v.get(p.name);
       if (p.trainable && m && v) {
-        this.device.queue.writeBuffer(p.m!, 0, m);
-        this.device.queue.writeBuffer(p.v!, 0, v);
+        this.device.queue.writeBuffer(p.m!, 0, m as Float32Array<ArrayBuffer>);
+        this.device.queue.writeBuffer(p.v!, 0, v as Float32Array<ArrayBuffer>);
       }
     }
   }

@@ -1,0 +1,222 @@
+/**
+ * @file Dataset formats, auto-detected from the file layout (a folder or a zip, possibly wrapped
+ * in one top folder): generic (`train/`+`val/` or flat `images/`+`masks/`), Pascal VOC 2012,
+ * ADE20K and Cityscapes. Opening only lists files; `validateDataset` decodes everything once and
+ * refuses bad input with a message that names the file.
+ */
+import {
+  ADE20K_CLASSES, CITYSCAPES_CLASSES, VOC_CLASSES, adeLabels, cityscapesLabels, identityLabels, vocPalette, type LabelMap, type RGB,
+} from './classes';
+import { DatasetError } from './errors';
+import { decodeImage, decodeMask } from './image';
+import type { FileSource } from './source';
+
+export interface ClassInfo {
+  name: string;
+  color: RGB;
+}
+export interface SampleRef {
+  stem: string;
+  image: string;
+  mask: string;
+}
+export type DatasetFormat = 'generic' | 'voc' | 'ade20k' | 'cityscapes';
+
+export interface Dataset {
+  name: string;
+  format: DatasetFormat;
+  classes: ClassInfo[];
+  train: SampleRef[];
+  val: SampleRef[];
+  source: FileSource;
+  labelMap: LabelMap;
+}
+
+export interface Sample {
+  stem: string;
+  width: number;
+  height: number;
+  /** RGB, HWC. */
+  image: Uint8Array;
+  /** Class ids, 255 = ignore. */
+  mask: Uint8Array;
+}
+
+const IMAGE_EXT = /\.(png|jpe?g)$/i;
+const stemOf = (p: string) => p.slice(p.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
+const byStem = (a: SampleRef, b: SampleRef) => (a.stem < b.stem ? -1 : a.stem > b.stem ? 1 : 0);
+
+export async function openDataset(source: FileSource, opts: { valFraction?: number; seed?: number } = {}): Promise<Dataset> {
+  const paths = await source.list();
+  if (paths.length === 0) throw new DatasetError(`${source.name}: the dataset is empty`);
+  const find = (re: RegExp) => paths.map((p) => re.exec(p)).find(Boolean)?.[1];
+  const base = { name: source.name, source };
+
+  const voc = find(/^(.*?)JPEGImages\//);
+  if (voc !== undefined && paths.some((p) => p.startsWith(`${voc}SegmentationClass/`))) {
+    const split = async (s: string) => {
+      const list = `${voc}ImageSets/Segmentation/${s}.txt`;
+      if (!paths.includes(list)) throw new DatasetError(`${source.name}: Pascal VOC layout without ${list}`);
+      const stems = new TextDecoder().decode(await source.read(list)).split(/\s+/).filter(Boolean);
+      return stems.map((stem) => ({ stem, image: `${voc}JPEGImages/${stem}.jpg`, mask: `${voc}SegmentationClass/${stem}.png` }));
+    };
+    const palette = vocPalette(21);
+    return finish({ ...base, format: 'voc', classes: VOC_CLASSES.map((name, i) => ({ name, color: palette[i] })), train: await split('train'), val: await split('val'), labelMap: identityLabels() }, paths);
+  }
+
+  const ade = find(/^(.*?)images\/training\//);
+  if (ade !== undefined && paths.some((p) => p.startsWith(`${ade}annotations/training/`))) {
+    const split = (s: string) => pairs(paths, `${ade}images/${s}/`, `${ade}annotations/${s}/`, (stem) => `${stem}.png`);
+    const palette = vocPalette(151).slice(1);
+    return finish({ ...base, format: 'ade20k', classes: ADE20K_CLASSES.map((name, i) => ({ name, color: palette[i] })), train: split('training'), val: split('validation'), labelMap: adeLabels() }, paths);
+  }
+
+  const city = find(/^(.*?)leftImg8bit\/(?:train|val)\//);
+  if (city !== undefined) {
+    const split = (s: string) => paths
+      .filter((p) => p.startsWith(`${city}leftImg8bit/${s}/`) && p.endsWith('_leftImg8bit.png'))
+      .map((image) => {
+        const stem = stemOf(image).replace(/_leftImg8bit$/, '');
+        return { stem, image, mask: image.replace('leftImg8bit/', 'gtFine/').replace(/_leftImg8bit\.png$/, '_gtFine_labelIds.png') };
+      });
+    return finish({ ...base, format: 'cityscapes', classes: CITYSCAPES_CLASSES.map(([name, , color]) => ({ name, color })), train: split('train'), val: split('val'), labelMap: cityscapesLabels() }, paths);
+  }
+
+  const generic = find(/^(.*?)train\/images\//);
+  if (generic !== undefined) {
+    const split = (s: string) => pairs(paths, `${generic}${s}/images/`, `${generic}${s}/masks/`);
+    const classes = await readClassFile(source, paths, generic);
+    return finish({ ...base, format: 'generic', classes, train: split('train'), val: split('val'), labelMap: identityLabels() }, paths);
+  }
+  const flat = find(/^(.*?)images\//);
+  if (flat !== undefined && paths.some((p) => p.startsWith(`${flat}masks/`))) {
+    const all = pairs(paths, `${flat}images/`, `${flat}masks/`);
+    const { train, val } = seededSplit(all, opts.valFraction ?? 0.2, opts.seed ?? 0);
+    const classes = await readClassFile(source, paths, flat);
+    return finish({ ...base, format: 'generic', classes, train, val, labelMap: identityLabels() }, paths);
+  }
+  throw new DatasetError(
+    `${source.name}: unrecognised layout. Expected train/images + train/masks (and val/…), images/ + masks/, ` +
+      'Pascal VOC (JPEGImages, SegmentationClass), ADE20K (images/training, annotations/training) or Cityscapes (leftImg8bit, gtFine)',
+  );
+}
+
+/** Image/mask pairs by stem; a mask is a PNG with the image's stem (or `maskName(stem)`). */
+function pairs(paths: string[], imageDir: string, maskDir: string, maskName = (stem: string) => `${stem}.png`): SampleRef[] {
+  return paths
+    .filter((p) => p.startsWith(imageDir) && !p.slice(imageDir.length).includes('/') && IMAGE_EXT.test(p))
+    .map((image) => ({ stem: stemOf(image), image, mask: `${maskDir}${maskName(stemOf(image))}` }))
+    .sort(byStem);
+}
+
+function finish(ds: Dataset, paths: string[]): Dataset {
+  const present = new Set(paths);
+  for (const ref of [...ds.train, ...ds.val]) {
+    if (!present.has(ref.image)) throw new DatasetError(`${ds.name}: missing image ${ref.image} (listed in the split file)`);
+    if (!present.has(ref.mask)) throw new DatasetError(`${ds.name}: missing mask for ${ref.image} (expected ${ref.mask})`);
+  }
+  if (ds.train.length === 0) throw new DatasetError(`${ds.name}: no training images found (${ds.format} layout)`);
+  if (ds.val.length === 0) throw new DatasetError(`${ds.name}: no validation images found (${ds.format} layout)`);
+  return ds;
+}
+
+async function readClassFile(source: FileSource, paths: string[], root: string): Promise<ClassInfo[]> {
+  const palette = vocPalette();
+  const json = `${root}classes.json`;
+  const txt = `${root}classes.txt`;
+  if (paths.includes(json)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(await source.read(json)));
+    } catch {
+      throw new DatasetError(`${json}: not valid JSON`);
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0) throw new DatasetError(`${json}: expected a non-empty array of class names or {name, color} objects`);
+    return parsed.map((c, i) => {
+      if (typeof c === 'string') return { name: c, color: palette[i] };
+      if (c && typeof c.name === 'string') return { name: c.name, color: Array.isArray(c.color) && c.color.length === 3 ? (c.color as RGB) : palette[i] };
+      throw new DatasetError(`${json}: entry ${i} is neither a name nor {name, color}`);
+    });
+  }
+  if (paths.includes(txt)) {
+    const names = new TextDecoder().decode(await source.read(txt)).split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+    if (!names.length) throw new DatasetError(`${txt}: no class names`);
+    return names.map((name, i) => ({ name, color: palette[i] }));
+  }
+  return []; // filled from the ids found in the masks by validateDataset
+}
+
+/** A seeded (mulberry32) shuffle, then the first ⌈f·n⌉ go to val. */
+function seededSplit(all: SampleRef[], fraction: number, seed: number): { train: SampleRef[]; val: SampleRef[] } {
+  const order = [...all];
+  let s = seed >>> 0;
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const nVal = Math.min(order.length - 1, Math.max(1, Math.ceil(fraction * order.length)));
+  return { train: order.slice(nVal).sort(byStem), val: order.slice(0, nVal).sort(byStem) };
+}
+
+export async function readSample(ds: Dataset, ref: SampleRef): Promise<Sample> {
+  const image = decodeImage(await ds.source.read(ref.image), ref.image);
+  const mask = decodeMask(await ds.source.read(ref.mask), ref.mask);
+  if (image.width !== mask.width || image.height !== mask.height) {
+    throw new DatasetError(`${ref.mask}: mask is ${mask.width}×${mask.height} but image ${ref.image} is ${image.width}×${image.height}`);
+  }
+  const labels = new Uint8Array(mask.data.length);
+  for (let i = 0; i < labels.length; i++) labels[i] = ds.labelMap[mask.data[i]];
+  return { stem: ref.stem, width: image.width, height: image.height, image: image.data, mask: labels };
+}
+
+export interface DatasetSummary {
+  train: number;
+  val: number;
+  /** Labelled training pixels per class. */
+  pixelsPerClass: number[];
+  absentFromTrain: string[];
+  /** ∝ 1/√frequency, mean 1 over present classes; 0 for absent ones. */
+  classWeights: Float32Array;
+}
+
+/** Decodes every sample once; fills class names from the masks when the dataset had none. */
+export async function validateDataset(ds: Dataset, onProgress?: (done: number, total: number) => void): Promise<DatasetSummary> {
+  const all = [...ds.train.map((r) => [r, true] as const), ...ds.val.map((r) => [r, false] as const)];
+  const counts: number[] = [];
+  const known = ds.classes.length;
+  let done = 0;
+  for (const [ref, isTrain] of all) {
+    const s = await readSample(ds, ref);
+    for (let i = 0; i < s.mask.length; i++) {
+      const y = s.mask[i];
+      if (y === 255) continue;
+      if (known && y >= known) {
+        throw new DatasetError(`${ref.mask}: label ${y} is out of range (the dataset has ${known} classes: 0…${known - 1}, and 255 = ignore)`);
+      }
+      if (isTrain) counts[y] = (counts[y] ?? 0) + 1;
+      else counts[y] = counts[y] ?? 0;
+    }
+    onProgress?.(++done, all.length);
+  }
+  if (!known) {
+    const palette = vocPalette();
+    ds.classes = Array.from({ length: counts.length }, (_, i) => ({ name: `class ${i}`, color: palette[i] }));
+  }
+  const pixels = ds.classes.map((_, i) => counts[i] ?? 0);
+  const present = pixels.filter((p) => p > 0);
+  const raw = pixels.map((p) => (p > 0 ? 1 / Math.sqrt(p) : 0));
+  const mean = present.length ? raw.reduce((a, b) => a + b, 0) / present.length : 1;
+  return {
+    train: ds.train.length,
+    val: ds.val.length,
+    pixelsPerClass: pixels,
+    absentFromTrain: ds.classes.filter((_, i) => pixels[i] === 0).map((c) => c.name),
+    classWeights: Float32Array.from(raw, (w) => w / mean),
+  };
+}
