@@ -107,6 +107,17 @@ export type DatasetSource =
   | { kind: 'zip'; name: string; bytes: Uint8Array }
   | { kind: 'files'; name: string; files: { path: string; bytes: Uint8Array }[] };
 
+/** A run saved in the browser (OPFS), as listed after a reload. */
+export interface RunSummary {
+  id: string;
+  createdAt: number;
+  modelName: string;
+  datasetName: string;
+  config: TrainConfig;
+  savedStep: number;
+  status: 'running' | 'paused' | 'stopped' | 'finished' | 'interrupted';
+}
+
 export interface TrainerApi {
   init(choice: BackendChoice): Promise<BackendInfo>;
   loadModel(src: ModelSource, onProgress?: (p: Progress) => void): Promise<ModelInfo>;
@@ -119,4 +130,9 @@ export interface TrainerApi {
   predict(valIndex: number): Promise<Prediction>;
   exportModel(): Promise<Uint8Array>;
   exportEvalOnnx(): Promise<Uint8Array>;
+  listRuns(): Promise<RunSummary[]>;
+  runMetrics(runId: string): Promise<{ steps: StepMetric[]; evals: EvalMetric[] }>;
+  deleteRun(runId: string): Promise<void>;
+  /** Predictions of a saved run's checkpoint on a validation image (the viewer's second model). */
+  predictWithRun(runId: string, valIndex: number): Promise<Prediction>;
 }

@@ -1,0 +1,257 @@
+/**
+ * @file The training worker's object (exposed with comlink by trainer.worker.ts). It owns the
+ * backend (a GPUDevice shared with onnxruntime-web, or wasm), the loaded checkpoint and dataset,
+ * and at most one run. Runs are saved to OPFS at every evaluation, pause, stop and finish.
+ */
+import { BatchStream } from '../data/batches';
+import { openDataset, readSample, validateDataset, type Dataset, type DatasetSummary } from '../data/dataset';
+import { normalizeInto } from '../data/augment';
+import { demoSource, memorySource, zipSource } from '../data/index';
+import { DEMO_MODEL, makeTinyVit } from '../model/demo';
+import { inferConfig } from '../model/checkpoint';
+import { readSafetensorsWithMetadata, writeSafetensors, type HostTensor } from '../model/safetensors';
+import { GpuEngine } from '../runtime/gpu-engine';
+import { checkFits, estimateMemory, formatBytes } from '../runtime/memory';
+import { chooseBackend, type Backend } from '../runtime/webgpu';
+import { HostEngine, type Engine } from '../train/engine';
+import { trainLoop } from '../train/loop';
+import { argmaxClasses, slidingLogits } from '../train/evaluate';
+import { IMAGENET_MEAN, IMAGENET_STD, evaluateDataset, metadataOf, prepareRun, type PreparedRun } from '../train/session';
+import type {
+  BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress,
+  RunSummary, StepMetric, TrainConfig, TrainerApi, TrainerCallbacks,
+} from './api';
+import { configureOrt, createWasmRunner } from './ort-web';
+import { decodeOptimizerState, encodeOptimizerState } from './optimizer-state';
+import * as runs from './runs';
+
+interface ActiveRun {
+  id: string;
+  config: TrainConfig;
+  prepared: PreparedRun;
+  engine: Engine;
+  steps: StepMetric[];
+  evals: EvalMetric[];
+  record: runs.RunRecord;
+}
+
+export class Trainer implements TrainerApi {
+  private backend?: Backend;
+  private checkpoint?: { name: string; tensors: Map<string, HostTensor> };
+  private data?: { ds: Dataset; summary: DatasetSummary };
+  private run?: ActiveRun;
+  private paused = false;
+  private stopRequested = false;
+  private wake: () => void = () => {};
+  /** Serialises engine use between the loop and predict() (one ORT run at a time). */
+  private lock: Promise<unknown> = Promise.resolve();
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(fn, fn);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  async init(choice: BackendChoice): Promise<BackendInfo> {
+    const threads = configureOrt();
+    this.backend = await chooseBackend(choice, threads);
+    this.backend.device?.lost.then((info) => {
+      if (info.reason !== 'destroyed') console.error(`GPU device lost: ${info.message}`);
+    });
+    return this.backend.info;
+  }
+
+  async loadModel(src: ModelSource, onProgress?: (p: Progress) => void): Promise<ModelInfo> {
+    const name = src.kind === 'demo' ? 'demo ViT (depth 2, width 64)' : src.name;
+    const tensors = src.kind === 'demo'
+      ? makeTinyVit({ ...DEMO_MODEL, seed: 0 })
+      : readSafetensorsWithMetadata(src.bytes, src.name, (done, total) => onProgress?.({ task: 'load model', done, total })).tensors;
+    const config = inferConfig(tensors, name, { numClasses: 1, crop: 0 });
+    this.checkpoint = { name, tensors };
+    const numParams = [...tensors.values()].reduce((s, t) => s + t.data.length, 0);
+    return { name, family: 'vit', embedDim: config.embedDim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, numParams, notices: [] };
+  }
+
+  async loadDataset(src: DatasetSource, onProgress?: (p: Progress) => void): Promise<DatasetInfo> {
+    const source = src.kind === 'demo' ? demoSource(0) : src.kind === 'zip' ? zipSource(src.name, src.bytes) : memorySource(src.name, src.files);
+    const ds = await openDataset(source);
+    const summary = await validateDataset(ds, (done, total) => onProgress?.({ task: 'validate', done, total, detail: ds.name }));
+    this.data = { ds, summary }; // only replaced once the new dataset is fully valid
+    return { name: ds.name, format: ds.format, classes: ds.classes, trainCount: ds.train.length, valCount: ds.val.length };
+  }
+
+  async start(config: TrainConfig, cb: TrainerCallbacks, resumeFrom?: { runId: string }): Promise<void> {
+    if (!this.backend) throw new Error('the worker is not initialised');
+    if (!this.checkpoint) throw new Error('choose a model first');
+    if (!this.data) throw new Error('choose a dataset first');
+    if (this.run && !this.stopRequested && this.run.record.status === 'running') throw new Error('a run is already in progress');
+    const { ds } = this.data;
+    this.paused = false;
+    this.stopRequested = false;
+    cb.onState('preparing');
+    try {
+      cb.onProgress({ task: 'compile', done: 0, total: 1, detail: 'building the train-step and eval graphs' });
+      const prepared = prepareRun(this.checkpoint.tensors, this.checkpoint.name, ds.classes.length, config);
+      cb.onProgress({ task: 'compile', done: 1, total: 1 });
+      for (const n of prepared.model.notices) console.info(n);
+
+      let startStep = 0;
+      let steps: StepMetric[] = [];
+      let evals: EvalMetric[] = [];
+      let optimizer;
+      let record: runs.RunRecord = {
+        id: `run-${Date.now().toString(36)}`, createdAt: Date.now(), modelName: this.checkpoint.name, datasetName: ds.name,
+        config, savedStep: 0, status: 'running',
+      };
+      if (resumeFrom) {
+        const saved = await runs.loadCheckpoint(resumeFrom.runId);
+        const old = (await runs.listRuns()).find((r) => r.id === resumeFrom.runId);
+        if (!saved || !old) throw new Error(`run ${resumeFrom.runId} has no saved checkpoint to resume from`);
+        const weights = readSafetensorsWithMetadata(saved.model, `${resumeFrom.runId}/model.safetensors`).tensors;
+        for (const [k, t] of weights) if (prepared.model.weights.has(k)) prepared.model.weights.set(k, t);
+        optimizer = decodeOptimizerState(saved.optimizer);
+        ({ steps, evals } = await runs.loadMetrics(resumeFrom.runId));
+        startStep = old.savedStep;
+        steps = steps.filter((s) => s.step <= startStep);
+        evals = evals.filter((e) => e.step <= startStep);
+        record = { ...old, config, status: 'running' };
+      }
+      const engine = await this.createEngine(prepared, config, cb);
+      if (optimizer) await engine.restoreOptimizerState(optimizer);
+      this.run = { id: record.id, config, prepared, engine, steps, evals, record };
+      await runs.saveRecord(record);
+
+      const mean = IMAGENET_MEAN, std = IMAGENET_STD;
+      const batches = new BatchStream(ds, { batch: config.batch, crop: config.crop, augment: config.augment, shuffle: config.shuffle, seed: config.seed, mean, std });
+      cb.onState('running');
+      const { stoppedAt } = await trainLoop(engine, config, {
+        batch: (i) => batches.batch(i),
+        evaluate: (step) => this.exclusive(async () => {
+          const r = await evaluateDataset(engine, ds, { crop: config.crop, batch: config.batch, mean, std, onImage: (d, n) => cb.onProgress({ task: 'eval', done: d, total: n }) });
+          return { step, mIoU: r.mIoU, perClassIoU: r.perClassIoU };
+        }),
+        onStep: (m) => {
+          steps.push(m);
+          cb.onStep(m);
+        },
+        onEval: async (m) => {
+          evals.push(m);
+          cb.onEval(m);
+          await this.save(m.step, 'running');
+        },
+        checkpoint: async (t) => {
+          if (this.paused && !this.stopRequested) {
+            await this.save(t, 'paused');
+            cb.onState('paused');
+            await new Promise<void>((resolve) => (this.wake = resolve));
+            if (!this.stopRequested) cb.onState('running');
+          }
+          return this.stopRequested ? 'stop' : 'continue';
+        },
+      }, startStep);
+      const finished = stoppedAt >= config.steps;
+      await this.save(stoppedAt, finished ? 'finished' : 'stopped');
+      cb.onState(finished ? 'finished' : 'stopped');
+    } catch (e) {
+      const message = (e as Error).message ?? String(e);
+      if (this.run) await this.save(this.run.record.savedStep, 'interrupted').catch(() => undefined);
+      cb.onState('error', message);
+      throw e;
+    }
+  }
+
+  private async createEngine(p: PreparedRun, c: TrainConfig, cb: TrainerCallbacks): Promise<Engine> {
+    const hyper = { lrHead: c.lrHead, lrEncoder: c.lrEncoder, weightDecay: c.weightDecay };
+    const device = this.backend?.device;
+    if (device) {
+      const estimate = estimateMemory(p.trainGraph.manifest, c.accum);
+      checkFits(estimate, device.limits, c);
+      cb.onProgress({ task: 'compile', done: 1, total: 1, detail: `GPU memory estimate ${formatBytes(estimate.totalBytes)}` });
+      return GpuEngine.create(device, p.trainGraph, p.evalGraph, p.model.weights, { ...hyper, accum: c.accum });
+    }
+    const [train, evaluate] = [await createWasmRunner(p.trainGraph), await createWasmRunner(p.evalGraph)];
+    return new HostEngine(train, evaluate, p.model.weights, p.trainable, hyper);
+  }
+
+  private async save(step: number, status: runs.RunRecord['status']): Promise<void> {
+    const r = this.run;
+    if (!r) return;
+    const { ds } = this.data!;
+    const [weights, optimizer] = await this.exclusive(async () => [await r.engine.weights(), await r.engine.optimizerState()] as const);
+    await runs.saveCheckpoint(r.id, writeSafetensors(weights, metadataOf(r.prepared.model, ds.classes, r.config.crop, IMAGENET_MEAN, IMAGENET_STD)), encodeOptimizerState(optimizer));
+    await runs.saveMetrics(r.id, { steps: r.steps, evals: r.evals });
+    r.record = { ...r.record, savedStep: step, status };
+    await runs.saveRecord(r.record);
+  }
+
+  async pause(): Promise<void> {
+    this.paused = true;
+  }
+
+  async resume(): Promise<void> {
+    this.paused = false;
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    this.wake();
+  }
+
+  async predict(valIndex: number): Promise<Prediction> {
+    if (!this.data) throw new Error('choose a dataset first');
+    const engine = this.run?.engine;
+    if (!engine) throw new Error('start a run to see its predictions');
+    return this.exclusive(() => this.predictWith((x) => engine.logits(x), this.run!.config, valIndex));
+  }
+
+  private async predictWith(logits: (x: Float32Array) => Promise<Float32Array>, config: TrainConfig, valIndex: number): Promise<Prediction> {
+    const { ds } = this.data!;
+    if (valIndex < 0 || valIndex >= ds.val.length) throw new Error(`validation image ${valIndex} does not exist (0…${ds.val.length - 1})`);
+    const sample = await readSample(ds, ds.val[valIndex]);
+    const pixels = sample.width * sample.height;
+    const chw = new Float32Array(3 * pixels);
+    normalizeInto(chw, 0, sample.image, pixels, IMAGENET_MEAN, IMAGENET_STD);
+    const scores = await slidingLogits({ chw, height: sample.height, width: sample.width, label: sample.mask }, config.crop, config.batch, ds.classes.length, logits);
+    return { index: valIndex, width: sample.width, height: sample.height, image: sample.image, label: sample.mask, prediction: argmaxClasses(scores, ds.classes.length, pixels) };
+  }
+
+  async predictWithRun(runId: string, valIndex: number): Promise<Prediction> {
+    const saved = await runs.loadCheckpoint(runId);
+    const record = (await runs.listRuns()).find((r) => r.id === runId);
+    if (!saved || !record) throw new Error(`run ${runId} has no saved checkpoint`);
+    const tensors = readSafetensorsWithMetadata(saved.model, `${runId}/model.safetensors`).tensors;
+    const numClasses = tensors.get('seg_head.weight')?.shape[0] ?? 0;
+    if (numClasses !== this.data?.ds.classes.length) throw new Error(`run ${runId} was trained for ${numClasses} classes; the current dataset has ${this.data?.ds.classes.length}`);
+    const prepared = prepareRun(tensors, runId, numClasses, { ...record.config, freeze: 'encoder' });
+    const evalRunner = await createWasmRunner(prepared.evalGraph);
+    const feeds = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
+    return this.predictWith(async (x) => (await evalRunner.run({ ...feeds, image: x }, ['logits'])).logits.data as Float32Array, record.config, valIndex);
+  }
+
+  async exportModel(): Promise<Uint8Array> {
+    if (!this.run) throw new Error('nothing to export yet: start a run');
+    const weights = await this.exclusive(() => this.run!.engine.weights());
+    return writeSafetensors(weights, metadataOf(this.run.prepared.model, this.data!.ds.classes, this.run.config.crop, IMAGENET_MEAN, IMAGENET_STD));
+  }
+
+  async exportEvalOnnx(): Promise<Uint8Array> {
+    if (!this.run) throw new Error('nothing to export yet: start a run');
+    return this.run.prepared.evalGraph.onnx;
+  }
+
+  async listRuns(): Promise<RunSummary[]> {
+    const all = await runs.listRuns();
+    // a run still marked running after a reload was interrupted
+    return all.map((r) => (r.status === 'running' && r.id !== this.run?.id ? { ...r, status: 'interrupted' } : r));
+  }
+
+  async runMetrics(runId: string) {
+    return runs.loadMetrics(runId);
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    if (runId === this.run?.id) throw new Error('stop the run before deleting it');
+    await runs.deleteRun(runId);
+  }
+}
