@@ -1,0 +1,58 @@
+/** @file The page: header, set-up panel (pickers, recipe, controls), charts and the viewer. */
+import { useEffect } from 'react';
+import { BackendBadge } from './components/BackendBadge';
+import { Charts } from './components/Charts';
+import { Controls } from './components/Controls';
+import { Errors } from './components/Errors';
+import { DatasetPicker, ModelPicker } from './components/Pickers';
+import { ProgressBars } from './components/ProgressBars';
+import { RecipeForm } from './components/RecipeForm';
+import { RunsList } from './components/RunsList';
+import { Viewer } from './components/Viewer';
+import { useLab } from './lab';
+
+export function App() {
+  const talkMode = useLab((s) => s.talkMode);
+  const setTalkMode = useLab((s) => s.setTalkMode);
+
+  useEffect(() => {
+    // default page: the embedded demo, offline; the backend from the URL (?backend=wasm) or auto
+    const choice = new URLSearchParams(location.search).get('backend');
+    const s = useLab.getState();
+    void (async () => {
+      await s.initBackend(choice === 'wasm' || choice === 'webgpu' ? choice : 'auto');
+      await Promise.all([s.loadModel({ kind: 'demo' }), s.loadDataset({ kind: 'demo' })]);
+      await s.refreshRuns();
+    })();
+  }, []);
+
+  return (
+    <div className={talkMode ? 'app talk' : 'app'}>
+      <header>
+        <h1>VFM Lab</h1>
+        <span className="tagline">fine-tune vision foundation models for segmentation, on your GPU</span>
+        <BackendBadge />
+        <button type="button" onClick={() => setTalkMode(!talkMode)} aria-pressed={talkMode}>
+          {talkMode ? 'Exit talk mode' : 'Talk mode'}
+        </button>
+      </header>
+      <Errors />
+      <main>
+        {!talkMode && (
+          <aside aria-label="Set-up">
+            <ModelPicker />
+            <DatasetPicker />
+            <RecipeForm />
+            <RunsList />
+          </aside>
+        )}
+        <section className="work">
+          <Controls />
+          <ProgressBars />
+          <Charts />
+          <Viewer />
+        </section>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import { useLab } from '../lab';
+import { trainer } from '../worker-client';
+
+/** Start / Pause / Resume / Stop, the step counter and export buttons. */
+export function Controls() {
+  const state = useLab((s) => s.runState);
+  const step = useLab((s) => s.steps.at(-1)?.step ?? 0);
+  const total = useLab((s) => s.config.steps);
+  const ready = useLab((s) => !!s.model && !!s.dataset && !!s.backend);
+  const { start, pause, resume, stop } = useLab.getState();
+  const active = state === 'running' || state === 'preparing';
+  return (
+    <div className="controls">
+      <button type="button" data-testid="start-training" disabled={!ready || active || state === 'paused'} onClick={() => start()}>Start</button>
+      {state === 'paused'
+        ? <button type="button" data-testid="pause-training" onClick={() => resume()}>Resume</button>
+        : <button type="button" data-testid="pause-training" disabled={state !== 'running'} onClick={() => pause()}>Pause</button>}
+      <button type="button" disabled={!active && state !== 'paused'} onClick={() => stop()}>Stop</button>
+      <span data-testid="step-counter" aria-live="polite" className="step-counter">step {step} / {total}</span>
+      <span className="state" data-testid="run-state">{state}</span>
+      <ExportButtons />
+    </div>
+  );
+}
+
+function ExportButtons() {
+  const hasRun = useLab((s) => s.runState !== 'idle');
+  const download = async (kind: 'model' | 'onnx') => {
+    try {
+      const bytes = kind === 'model' ? await trainer().exportModel() : await trainer().exportEvalOnnx();
+      const url = URL.createObjectURL(new Blob([bytes as BlobPart]));
+      const a = Object.assign(document.createElement('a'), { href: url, download: kind === 'model' ? 'model.safetensors' : 'eval.onnx' });
+      a.click();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      useLab.getState().reportError(e);
+    }
+  };
+  return (
+    <span className="exports">
+      <button type="button" disabled={!hasRun} onClick={() => download('model')}>Export .safetensors</button>
+      <button type="button" disabled={!hasRun} onClick={() => download('onnx')}>Export eval .onnx</button>
+    </span>
+  );
+}

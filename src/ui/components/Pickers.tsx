@@ -1,0 +1,65 @@
+/** @file Model and dataset pickers: the embedded demo, or the user's own files (drop or browse). */
+import { useState, type DragEvent } from 'react';
+import { useLab } from '../lab';
+
+async function bytesOf(f: File): Promise<Uint8Array> {
+  return new Uint8Array(await f.arrayBuffer());
+}
+
+function DropZone({ label, accept, onFiles, testId, directory }: { label: string; accept?: string; onFiles: (f: File[]) => void; testId: string; directory?: boolean }) {
+  const [over, setOver] = useState(false);
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    onFiles([...e.dataTransfer.files]);
+  };
+  return (
+    <label className={over ? 'drop over' : 'drop'} onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}>
+      {label}
+      <input
+        type="file"
+        data-testid={testId}
+        accept={accept}
+        {...(directory ? { webkitdirectory: '', multiple: true } : {})}
+        onChange={(e) => e.target.files && onFiles([...e.target.files])}
+      />
+    </label>
+  );
+}
+
+export function ModelPicker() {
+  const model = useLab((s) => s.model);
+  const loadModel = useLab((s) => s.loadModel);
+  const busy = useLab((s) => s.runState === 'running' || s.runState === 'preparing');
+  return (
+    <fieldset disabled={busy}>
+      <legend>Model</legend>
+      <p className="current">{model ? `${model.name} — depth ${model.depth}, width ${model.embedDim}, patch ${model.patchSize}, ${(model.numParams / 1e6).toFixed(2)} M params` : 'loading…'}</p>
+      <button type="button" onClick={() => loadModel({ kind: 'demo' })}>Embedded demo model</button>
+      <DropZone label="…or drop a timm .safetensors" accept=".safetensors" testId="model-file" onFiles={async ([f]) => f && loadModel({ kind: 'bytes', name: f.name, bytes: await bytesOf(f) })} />
+    </fieldset>
+  );
+}
+
+export function DatasetPicker() {
+  const dataset = useLab((s) => s.dataset);
+  const loadDataset = useLab((s) => s.loadDataset);
+  const busy = useLab((s) => s.runState === 'running' || s.runState === 'preparing');
+  const fromFiles = async (files: File[]) => {
+    if (files.length === 1 && files[0].name.toLowerCase().endsWith('.zip')) {
+      return loadDataset({ kind: 'zip', name: files[0].name, bytes: await bytesOf(files[0]) });
+    }
+    const withPaths = await Promise.all(files.map(async (f) => ({ path: (f.webkitRelativePath || f.name).split('/').slice(1).join('/') || f.name, bytes: await bytesOf(f) })));
+    const root = files[0]?.webkitRelativePath.split('/')[0] || 'folder';
+    return loadDataset({ kind: 'files', name: root, files: withPaths });
+  };
+  return (
+    <fieldset disabled={busy}>
+      <legend>Dataset</legend>
+      <p className="current">{dataset ? `${dataset.name} (${dataset.format}) — ${dataset.trainCount} train / ${dataset.valCount} val, ${dataset.classes.length} classes` : 'loading…'}</p>
+      <button type="button" onClick={() => loadDataset({ kind: 'demo' })}>Embedded synthetic demo</button>
+      <DropZone label="…or drop a .zip" accept=".zip" testId="dataset-zip" onFiles={fromFiles} />
+      <DropZone label="…or pick a folder" testId="dataset-folder" directory onFiles={fromFiles} />
+    </fieldset>
+  );
+}
