@@ -12,54 +12,84 @@ export interface Crop {
   mask: Uint8Array; // crop×crop
 }
 
-/** Bilinear resize of an RGB HWC uint8 image (align_corners=False centres). */
-export function resizeRgb(src: Uint8Array, h: number, w: number, oh: number, ow: number): Uint8Array {
-  const out = new Uint8Array(oh * ow * 3);
-  const sy = h / oh, sx = w / ow;
-  for (let y = 0; y < oh; y++) {
-    const fy = Math.max((y + 0.5) * sy - 0.5, 0);
-    const y0 = Math.min(Math.floor(fy), h - 1), y1 = Math.min(y0 + 1, h - 1), wy = fy - y0;
-    for (let x = 0; x < ow; x++) {
-      const fx = Math.max((x + 0.5) * sx - 0.5, 0);
-      const x0 = Math.min(Math.floor(fx), w - 1), x1 = Math.min(x0 + 1, w - 1), wx = fx - x0;
+/**
+ * Bilinear sampling taps along one axis for output positions `start … start+n−1` of a size
+ * `scaled` resize of a size `size` axis (align_corners=False centres). Positions outside
+ * `[0, scaled)` get i0 = −1 (padding).
+ */
+function bilinearTaps(size: number, scaled: number, start: number, n: number) {
+  const i0 = new Int32Array(n), i1 = new Int32Array(n), w1 = new Float32Array(n);
+  const k = size / scaled;
+  for (let o = 0; o < n; o++) {
+    const d = start + o;
+    if (d < 0 || d >= scaled) { i0[o] = -1; continue; }
+    const f = Math.max((d + 0.5) * k - 0.5, 0);
+    const a = Math.min(Math.floor(f), size - 1);
+    i0[o] = a; i1[o] = Math.min(a + 1, size - 1); w1[o] = f - a;
+  }
+  return { i0, i1, w1 };
+}
+
+/** Nearest-neighbour source index (pixel centres) for output positions, −1 outside. */
+function nearestTaps(size: number, scaled: number, start: number, n: number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let o = 0; o < n; o++) {
+    const d = start + o;
+    idx[o] = d < 0 || d >= scaled ? -1 : Math.min(Math.floor(((d + 0.5) * size) / scaled), size - 1);
+  }
+  return idx;
+}
+
+/**
+ * The `outH×outW` window at (top, left) of the RGB image resized bilinearly to scaledH×scaledW,
+ * computed directly (never materialising the whole resized image, which at scale 2 can be
+ * 16× the crop). Window pixels outside the resized image get `fill`.
+ */
+export function resampleRgb(
+  src: Uint8Array, h: number, w: number, scaledH: number, scaledW: number,
+  top: number, left: number, outH: number, outW: number, fill: readonly number[] = [0, 0, 0],
+): Uint8Array {
+  const out = new Uint8Array(outH * outW * 3);
+  const ys = bilinearTaps(h, scaledH, top, outH), xs = bilinearTaps(w, scaledW, left, outW);
+  for (let y = 0; y < outH; y++) {
+    const y0 = ys.i0[y], row = y * outW * 3;
+    if (y0 < 0) { for (let x = 0; x < outW; x++) out.set(fill, row + x * 3); continue; }
+    const r0 = y0 * w * 3, r1 = ys.i1[y] * w * 3, wy = ys.w1[y];
+    for (let x = 0; x < outW; x++) {
+      const x0 = xs.i0[x], d = row + x * 3;
+      if (x0 < 0) { out[d] = fill[0]; out[d + 1] = fill[1]; out[d + 2] = fill[2]; continue; }
+      const c0 = x0 * 3, c1 = xs.i1[x] * 3, wx = xs.w1[x];
       for (let c = 0; c < 3; c++) {
-        const top = src[(y0 * w + x0) * 3 + c] * (1 - wx) + src[(y0 * w + x1) * 3 + c] * wx;
-        const bottom = src[(y1 * w + x0) * 3 + c] * (1 - wx) + src[(y1 * w + x1) * 3 + c] * wx;
-        out[(y * ow + x) * 3 + c] = Math.round(top * (1 - wy) + bottom * wy);
+        const t = src[r0 + c0 + c] + (src[r0 + c1 + c] - src[r0 + c0 + c]) * wx;
+        const b = src[r1 + c0 + c] + (src[r1 + c1 + c] - src[r1 + c0 + c]) * wx;
+        out[d + c] = Math.round(t + (b - t) * wy);
       }
     }
   }
   return out;
 }
 
-/** Nearest-neighbour resize of a label map (never mixes class ids). */
-export function resizeNearest(src: Uint8Array, h: number, w: number, oh: number, ow: number): Uint8Array {
-  const out = new Uint8Array(oh * ow);
-  for (let y = 0; y < oh; y++) {
-    const sy = Math.min(Math.floor(((y + 0.5) * h) / oh), h - 1);
-    for (let x = 0; x < ow; x++) out[y * ow + x] = src[sy * w + Math.min(Math.floor(((x + 0.5) * w) / ow), w - 1)];
+/** As `resampleRgb` for a label map, nearest neighbour (never mixes class ids); padding = 255. */
+export function resampleLabels(
+  src: Uint8Array, h: number, w: number, scaledH: number, scaledW: number, top: number, left: number, outH: number, outW: number,
+): Uint8Array {
+  const out = new Uint8Array(outH * outW).fill(255);
+  const ys = nearestTaps(h, scaledH, top, outH), xs = nearestTaps(w, scaledW, left, outW);
+  for (let y = 0; y < outH; y++) {
+    if (ys[y] < 0) continue;
+    const row = ys[y] * w;
+    for (let x = 0; x < outW; x++) if (xs[x] >= 0) out[y * outW + x] = src[row + xs[x]];
   }
   return out;
 }
 
-/** Copies a crop×crop window at (top, left), which may reach outside the image: padding = mean colour / 255. */
-function cropAt(img: Uint8Array, mask: Uint8Array, h: number, w: number, top: number, left: number, crop: number, fill: [number, number, number]): Crop {
-  const image = new Uint8Array(crop * crop * 3);
-  const labels = new Uint8Array(crop * crop).fill(255);
-  for (let p = 0; p < crop * crop; p++) image.set(fill, p * 3);
-  for (let y = 0; y < crop; y++) {
-    const sy = top + y;
-    if (sy < 0 || sy >= h) continue;
-    for (let x = 0; x < crop; x++) {
-      const sx = left + x;
-      if (sx < 0 || sx >= w) continue;
-      const s = sy * w + sx, d = y * crop + x;
-      labels[d] = mask[s];
-      image[d * 3] = img[s * 3]; image[d * 3 + 1] = img[s * 3 + 1]; image[d * 3 + 2] = img[s * 3 + 2];
-    }
-  }
-  return { image, mask: labels };
-}
+/** Bilinear resize of an RGB HWC uint8 image (align_corners=False centres). */
+export const resizeRgb = (src: Uint8Array, h: number, w: number, oh: number, ow: number): Uint8Array =>
+  resampleRgb(src, h, w, oh, ow, 0, 0, oh, ow);
+
+/** Nearest-neighbour resize of a label map. */
+export const resizeNearest = (src: Uint8Array, h: number, w: number, oh: number, ow: number): Uint8Array =>
+  resampleLabels(src, h, w, oh, ow, 0, 0, oh, ow);
 
 export interface AugmentOptions {
   crop: number;
@@ -70,37 +100,49 @@ export interface AugmentOptions {
   photometric?: boolean;
 }
 
+/** One random training crop of `s` (the sample itself is not modified). */
 export function augment(s: Sample, rng: Rng, o: AugmentOptions): Crop {
   const [lo, hi] = o.scale ?? [0.5, 2.0];
   const scale = uniform(rng, lo, hi);
   const h = Math.max(1, Math.round(s.height * scale)), w = Math.max(1, Math.round(s.width * scale));
-  const img = resizeRgb(s.image, s.height, s.width, h, w);
-  const mask = resizeNearest(s.mask, s.height, s.width, h, w);
+  const crop = o.crop;
   // a random window; when the image is smaller than the crop it lands at a random offset inside the padding
-  const top = Math.floor(rng() * (Math.abs(h - o.crop) + 1)) * (h >= o.crop ? 1 : -1);
-  const left = Math.floor(rng() * (Math.abs(w - o.crop) + 1)) * (w >= o.crop ? 1 : -1);
-  const fill = o.mean.map((m) => Math.round(m * 255)) as [number, number, number];
-  const out = cropAt(img, mask, h, w, top, left, o.crop, fill);
-  if ((o.flip ?? true) && rng() < 0.5) flipHorizontal(out, o.crop);
+  const top = Math.floor(rng() * (Math.abs(h - crop) + 1)) * (h >= crop ? 1 : -1);
+  const left = Math.floor(rng() * (Math.abs(w - crop) + 1)) * (w >= crop ? 1 : -1);
+  const fill = o.mean.map((m) => Math.round(m * 255));
+  const out: Crop = {
+    image: resampleRgb(s.image, s.height, s.width, h, w, top, left, crop, crop, fill),
+    mask: resampleLabels(s.mask, s.height, s.width, h, w, top, left, crop, crop),
+  };
+  if ((o.flip ?? true) && rng() < 0.5) flipHorizontal(out, crop);
   if (o.photometric ?? true) photometric(out.image, rng);
   return out;
 }
 
-/** Without augmentation: as is when the image equals the crop; otherwise short side → crop, centre crop. */
+/**
+ * Without augmentation: an image equal to the crop is used as it is; any other size is resized
+ * (short side → crop, bilinear; labels nearest) and centre-cropped, so nothing is padded.
+ */
 export function centerCrop(s: Sample, crop: number): Crop {
   if (s.width === crop && s.height === crop) return { image: s.image, mask: s.mask };
   const k = crop / Math.min(s.width, s.height);
   const h = Math.max(crop, Math.round(s.height * k)), w = Math.max(crop, Math.round(s.width * k));
-  const img = resizeRgb(s.image, s.height, s.width, h, w);
-  const mask = resizeNearest(s.mask, s.height, s.width, h, w);
-  return cropAt(img, mask, h, w, Math.floor((h - crop) / 2), Math.floor((w - crop) / 2), crop, [0, 0, 0]);
+  const top = Math.floor((h - crop) / 2), left = Math.floor((w - crop) / 2);
+  return {
+    image: resampleRgb(s.image, s.height, s.width, h, w, top, left, crop, crop),
+    mask: resampleLabels(s.mask, s.height, s.width, h, w, top, left, crop, crop),
+  };
 }
 
 export function flipHorizontal(c: Crop, crop: number): void {
-  for (let y = 0; y < crop; y++) for (let x = 0; x < crop / 2; x++) {
-    const a = y * crop + x, b = y * crop + crop - 1 - x;
-    [c.mask[a], c.mask[b]] = [c.mask[b], c.mask[a]];
-    for (let k = 0; k < 3; k++) [c.image[a * 3 + k], c.image[b * 3 + k]] = [c.image[b * 3 + k], c.image[a * 3 + k]];
+  const { image, mask } = c;
+  for (let y = 0; y < crop; y++) {
+    for (let a = y * crop, b = a + crop - 1; a < b; a++, b--) {
+      const m = mask[a]; mask[a] = mask[b]; mask[b] = m;
+      for (let k = 0; k < 3; k++) {
+        const v = image[a * 3 + k]; image[a * 3 + k] = image[b * 3 + k]; image[b * 3 + k] = v;
+      }
+    }
   }
 }
 

@@ -3,6 +3,8 @@
  * in stem order without shuffling, or through a seeded per-epoch permutation with it. Augmentation
  * is keyed by (seed, t, i), so the same seed gives the same batches whatever ran before. The next
  * batches are prepared while the current step runs (the step is native/GPU work, so JS is free).
+ * Without augmentation an image equal to the crop is used as it is; other sizes are resized
+ * (short side → crop) and centre-cropped (see `centerCrop`).
  */
 import { augment, centerCrop, normalizeInto } from './augment';
 import { readSample, type Dataset, type Sample } from './dataset';
@@ -16,8 +18,10 @@ export interface BatchOptions {
   seed: number;
   mean: [number, number, number];
   std: [number, number, number];
-  /** Batches prepared ahead of the one requested. */
+  /** Batches prepared ahead of the one requested (default 2). */
   prefetch?: number;
+  /** Decoded samples kept in memory, in bytes (default 512 MiB; least recently used go first). */
+  cacheBytes?: number;
 }
 
 export interface Batch {
@@ -27,12 +31,20 @@ export interface Batch {
   indices: number[];
 }
 
+const sampleBytes = (s: Sample) => s.image.byteLength + s.mask.byteLength;
+
 export class BatchStream {
   private readonly pending = new Map<number, Promise<Batch>>();
-  private readonly decoded = new Map<number, Promise<Sample>>();
+  /** Decoded samples by train index; Map order doubles as recency order for the LRU. */
+  private readonly decoded = new Map<number, Sample>();
+  private readonly loading = new Map<number, Promise<Sample>>();
+  private cachedBytes = 0;
   private readonly permutations = new Map<number, number[]>();
 
-  constructor(private readonly ds: Dataset, private readonly o: BatchOptions) {}
+  constructor(private readonly ds: Dataset, private readonly o: BatchOptions) {
+    if (ds.train.length === 0) throw new RangeError(`${ds.name}: no training images to batch`);
+    if (!(o.batch >= 1 && o.crop >= 1)) throw new RangeError(`batch (${o.batch}) and crop (${o.crop}) must be ≥ 1`);
+  }
 
   /** The sample index for position `k` of the (infinite) training stream. */
   sampleAt(k: number): number {
@@ -53,22 +65,44 @@ export class BatchStream {
     return perm[k % n];
   }
 
+  /** Micro-batch `t` (t = 0, 1, …); also starts preparing the next `prefetch` batches. */
   async batch(t: number): Promise<Batch> {
     const result = this.pending.get(t) ?? this.build(t);
     this.pending.delete(t);
+    for (const k of [...this.pending.keys()]) if (k < t) this.pending.delete(k); // skipped: never awaited
     for (let k = 1; k <= (this.o.prefetch ?? 2); k++) {
-      if (!this.pending.has(t + k)) this.pending.set(t + k, this.build(t + k));
+      if (!this.pending.has(t + k)) {
+        const next = this.build(t + k);
+        next.catch(() => {}); // a failure surfaces when that batch is requested, not as an unhandled rejection
+        this.pending.set(t + k, next);
+      }
     }
     return result;
   }
 
-  private sample(i: number): Promise<Sample> {
-    let s = this.decoded.get(i);
-    if (!s) {
-      s = readSample(this.ds, this.ds.train[i]);
-      this.decoded.set(i, s); // decoded once: the datasets this app trains on fit in memory
+  private async sample(i: number): Promise<Sample> {
+    const hit = this.decoded.get(i);
+    if (hit) {
+      this.decoded.delete(i);
+      this.decoded.set(i, hit); // most recently used
+      return hit;
     }
-    return s;
+    let loading = this.loading.get(i);
+    if (!loading) {
+      loading = readSample(this.ds, this.ds.train[i]).finally(() => this.loading.delete(i));
+      this.loading.set(i, loading);
+      const s = await loading;
+      this.decoded.set(i, s);
+      this.cachedBytes += sampleBytes(s);
+      const budget = this.o.cacheBytes ?? 512 * 2 ** 20;
+      for (const [k, v] of this.decoded) {
+        if (this.cachedBytes <= budget || k === i) break;
+        this.decoded.delete(k);
+        this.cachedBytes -= sampleBytes(v);
+      }
+      return s;
+    }
+    return loading;
   }
 
   private async build(t: number): Promise<Batch> {
