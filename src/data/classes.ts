@@ -48,14 +48,22 @@ export const CITYSCAPES_CLASSES: [string, number, RGB][] = [
   ['bicycle', 33, [119, 11, 32]],
 ];
 
-/** A 256-entry lookup from stored mask values to class ids (255 = ignore). */
-export type LabelMap = Uint8Array;
+/**
+ * A 256-entry lookup from stored mask values to class ids (255 = ignore). Stored values that the
+ * format never uses map to `INVALID_LABEL`, so a corrupt mask is refused, not silently ignored.
+ */
+export type LabelMap = Uint16Array;
+export const INVALID_LABEL = 256;
 
-export const identityLabels = (): LabelMap => Uint8Array.from({ length: 256 }, (_, i) => i);
+export const identityLabels = (): LabelMap => Uint16Array.from({ length: 256 }, (_, i) => i);
 /** ADE20K: 0 = "other" → ignore; 1…150 → 0…149. */
-export const adeLabels = (): LabelMap => Uint8Array.from({ length: 256 }, (_, i) => (i === 0 || i > 150 ? 255 : i - 1));
+export const adeLabels = (): LabelMap =>
+  Uint16Array.from({ length: 256 }, (_, i) => (i === 0 || i === 255 ? 255 : i > 150 ? INVALID_LABEL : i - 1));
+/** Cityscapes: labelIds 0…33 → the 19 train ids or ignore. */
 export function cityscapesLabels(): LabelMap {
-  const m = new Uint8Array(256).fill(255);
+  const m = new Uint16Array(256).fill(INVALID_LABEL);
+  m.fill(255, 0, 34);
+  m[255] = 255;
   CITYSCAPES_CLASSES.forEach(([, id], train) => (m[id] = train));
   return m;
 }

@@ -5,7 +5,7 @@
  * refuses bad input with a message that names the file.
  */
 import {
-  ADE20K_CLASSES, CITYSCAPES_CLASSES, VOC_CLASSES, adeLabels, cityscapesLabels, identityLabels, vocPalette, type LabelMap, type RGB,
+  ADE20K_CLASSES, CITYSCAPES_CLASSES, INVALID_LABEL, VOC_CLASSES, adeLabels, cityscapesLabels, identityLabels, vocPalette, type LabelMap, type RGB,
 } from './classes';
 import { DatasetError } from './errors';
 import { decodeImage, decodeMask } from './image';
@@ -47,13 +47,17 @@ const stemOf = (p: string) => p.slice(p.lastIndexOf('/') + 1).replace(/\.[^.]+$/
 const byStem = (a: SampleRef, b: SampleRef) => (a.stem < b.stem ? -1 : a.stem > b.stem ? 1 : 0);
 
 export async function openDataset(source: FileSource, opts: { valFraction?: number; seed?: number } = {}): Promise<Dataset> {
-  const paths = await source.list();
-  if (paths.length === 0) throw new DatasetError(`${source.name}: the dataset is empty`);
+  // hidden files (.DS_Store, macOS "._x.png" forks) are never samples
+  const paths = (await source.list()).filter((p) => !p.split('/').some((part) => part.startsWith('.')));
+  if (paths.length === 0) throw new DatasetError(`${source.name}: the dataset is empty (no files).`);
   const find = (re: RegExp) => paths.map((p) => re.exec(p)).find(Boolean)?.[1];
   const base = { name: source.name, source };
 
   const voc = find(/^(.*?)JPEGImages\//);
-  if (voc !== undefined && paths.some((p) => p.startsWith(`${voc}SegmentationClass/`))) {
+  if (voc !== undefined) {
+    if (!paths.some((p) => p.startsWith(`${voc}SegmentationClass/`))) {
+      throw new DatasetError(`${source.name}: Pascal VOC layout (${voc}JPEGImages/) without the folder ${voc}SegmentationClass/.`);
+    }
     const split = async (s: string) => {
       const list = `${voc}ImageSets/Segmentation/${s}.txt`;
       if (!paths.includes(list)) throw new DatasetError(`${source.name}: Pascal VOC layout without ${list}`);
@@ -65,7 +69,10 @@ export async function openDataset(source: FileSource, opts: { valFraction?: numb
   }
 
   const ade = find(/^(.*?)images\/training\//);
-  if (ade !== undefined && paths.some((p) => p.startsWith(`${ade}annotations/training/`))) {
+  if (ade !== undefined) {
+    if (!paths.some((p) => p.startsWith(`${ade}annotations/training/`))) {
+      throw new DatasetError(`${source.name}: ADE20K layout (${ade}images/training/) without the folder ${ade}annotations/training/.`);
+    }
     const split = (s: string) => pairs(paths, `${ade}images/${s}/`, `${ade}annotations/${s}/`, (stem) => `${stem}.png`);
     const palette = vocPalette(151).slice(1);
     return finish({ ...base, format: 'ade20k', classes: ADE20K_CLASSES.map((name, i) => ({ name, color: palette[i] })), train: split('training'), val: split('validation'), labelMap: adeLabels() }, paths);
@@ -86,10 +93,14 @@ export async function openDataset(source: FileSource, opts: { valFraction?: numb
   if (generic !== undefined) {
     const split = (s: string) => pairs(paths, `${generic}${s}/images/`, `${generic}${s}/masks/`);
     const classes = await readClassFile(source, paths, generic);
-    return finish({ ...base, format: 'generic', classes, train: split('train'), val: split('val'), labelMap: identityLabels() }, paths);
+    let train = split('train'), val = split('val');
+    // no val/ folder: hold out a seeded fraction of train/, as for the flat layout
+    if (val.length === 0 && train.length > 1) ({ train, val } = seededSplit(train, opts.valFraction ?? 0.2, opts.seed ?? 0));
+    return finish({ ...base, format: 'generic', classes, train, val, labelMap: identityLabels() }, paths);
   }
   const flat = find(/^(.*?)images\//);
-  if (flat !== undefined && paths.some((p) => p.startsWith(`${flat}masks/`))) {
+  if (flat !== undefined) {
+    if (!paths.some((p) => p.startsWith(`${flat}masks/`))) throw new DatasetError(`${source.name}: found ${flat}images/ but no ${flat}masks/ folder beside it.`);
     const all = pairs(paths, `${flat}images/`, `${flat}masks/`);
     const { train, val } = seededSplit(all, opts.valFraction ?? 0.2, opts.seed ?? 0);
     const classes = await readClassFile(source, paths, flat);
@@ -112,11 +123,11 @@ function pairs(paths: string[], imageDir: string, maskDir: string, maskName = (s
 function finish(ds: Dataset, paths: string[]): Dataset {
   const present = new Set(paths);
   for (const ref of [...ds.train, ...ds.val]) {
-    if (!present.has(ref.image)) throw new DatasetError(`${ds.name}: missing image ${ref.image} (listed in the split file)`);
-    if (!present.has(ref.mask)) throw new DatasetError(`${ds.name}: missing mask for ${ref.image} (expected ${ref.mask})`);
+    if (!present.has(ref.image)) throw new DatasetError(`${ds.name}: missing image ${ref.image} (listed in the split file).`);
+    if (!present.has(ref.mask)) throw new DatasetError(`${ds.name}: missing mask for ${ref.image} (expected ${ref.mask}).`);
   }
-  if (ds.train.length === 0) throw new DatasetError(`${ds.name}: no training images found (${ds.format} layout)`);
-  if (ds.val.length === 0) throw new DatasetError(`${ds.name}: no validation images found (${ds.format} layout)`);
+  if (ds.train.length === 0) throw new DatasetError(`${ds.name}: the dataset is empty: no training images found (${ds.format} layout).`);
+  if (ds.val.length === 0) throw new DatasetError(`${ds.name}: no validation images found (${ds.format} layout).`);
   return ds;
 }
 
@@ -168,10 +179,17 @@ export async function readSample(ds: Dataset, ref: SampleRef): Promise<Sample> {
   const image = decodeImage(await ds.source.read(ref.image), ref.image);
   const mask = decodeMask(await ds.source.read(ref.mask), ref.mask);
   if (image.width !== mask.width || image.height !== mask.height) {
-    throw new DatasetError(`${ref.mask}: mask is ${mask.width}×${mask.height} but image ${ref.image} is ${image.width}×${image.height}`);
+    throw new DatasetError(`${ref.mask}: the mask is ${mask.width}×${mask.height} but its image ${ref.image} is ${image.width}×${image.height}.`);
   }
   const labels = new Uint8Array(mask.data.length);
-  for (let i = 0; i < labels.length; i++) labels[i] = ds.labelMap[mask.data[i]];
+  const map = ds.labelMap;
+  for (let i = 0; i < labels.length; i++) {
+    const y = map[mask.data[i]];
+    if (y === INVALID_LABEL) {
+      throw new DatasetError(`${ref.mask}: label ${mask.data[i]} is out of range for the ${ds.format} format (at pixel ${i % mask.width}, ${Math.floor(i / mask.width)}).`);
+    }
+    labels[i] = y;
+  }
   return { stem: ref.stem, width: image.width, height: image.height, image: image.data, mask: labels };
 }
 
@@ -197,7 +215,7 @@ export async function validateDataset(ds: Dataset, onProgress?: (done: number, t
       const y = s.mask[i];
       if (y === 255) continue;
       if (known && y >= known) {
-        throw new DatasetError(`${ref.mask}: label ${y} is out of range (the dataset has ${known} classes: 0…${known - 1}, and 255 = ignore)`);
+        throw new DatasetError(`${ref.mask}: label ${y} is out of range (the dataset has ${known} classes, ids 0…${known - 1}, and 255 = ignore).`);
       }
       if (isTrain) counts[y] = (counts[y] ?? 0) + 1;
       else counts[y] = counts[y] ?? 0;

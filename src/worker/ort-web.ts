@@ -8,9 +8,9 @@ import type { CompiledGraph } from '../graph';
 import type { Runner } from '../train/engine';
 import type { HostArray } from '../graph';
 
-export function configureOrt(): number {
+export function configureOrt(forWebGpu = false): number {
   ort.env.wasm.wasmPaths = { wasm: wasmUrl };
-  const threads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  const threads = globalThis.crossOriginIsolated && !forWebGpu ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
   ort.env.wasm.numThreads = threads;
   ort.env.logLevel = 'error';
   return threads;

@@ -53,8 +53,8 @@ export class Trainer implements TrainerApi {
   }
 
   async init(choice: BackendChoice): Promise<BackendInfo> {
-    const threads = configureOrt();
-    this.backend = await chooseBackend(choice, threads);
+    this.backend = await chooseBackend(choice, configureOrt(false));
+    if (this.backend.device) configureOrt(true);
     this.backend.device?.lost.then((info) => {
       if (info.reason !== 'destroyed') console.error(`GPU device lost: ${info.message}`);
     });
@@ -116,7 +116,7 @@ export class Trainer implements TrainerApi {
         evals = evals.filter((e) => e.step <= startStep);
         record = { ...old, config, status: 'running' };
       }
-      const engine = await this.createEngine(prepared, config, cb);
+      const engine = this.serialised(await this.createEngine(prepared, config, cb));
       if (optimizer) await engine.restoreOptimizerState(optimizer);
       this.run = { id: record.id, config, prepared, engine, steps, evals, record };
       await runs.saveRecord(record);
@@ -126,10 +126,10 @@ export class Trainer implements TrainerApi {
       cb.onState('running');
       const { stoppedAt } = await trainLoop(engine, config, {
         batch: (i) => batches.batch(i),
-        evaluate: (step) => this.exclusive(async () => {
+        evaluate: async (step) => {
           const r = await evaluateDataset(engine, ds, { crop: config.crop, batch: config.batch, mean, std, onImage: (d, n) => cb.onProgress({ task: 'eval', done: d, total: n }) });
           return { step, mIoU: r.mIoU, perClassIoU: r.perClassIoU };
-        }),
+        },
         onStep: (m) => {
           steps.push(m);
           cb.onStep(m);
@@ -160,6 +160,15 @@ export class Trainer implements TrainerApi {
     }
   }
 
+  /** onnxruntime-web runs one session at a time: every engine call (loop, eval, predict, save) queues here. */
+  private serialised(e: Engine): Engine {
+    const q = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => (...a: A) => this.exclusive(() => fn.apply(e, a));
+    return {
+      accumulate: q(e.accumulate), update: q(e.update), logits: q(e.logits), weights: q(e.weights),
+      optimizerState: q(e.optimizerState), restoreOptimizerState: q(e.restoreOptimizerState), release: q(e.release),
+    };
+  }
+
   private async createEngine(p: PreparedRun, c: TrainConfig, cb: TrainerCallbacks): Promise<Engine> {
     const hyper = { lrHead: c.lrHead, lrEncoder: c.lrEncoder, weightDecay: c.weightDecay };
     const device = this.backend?.device;
@@ -177,7 +186,7 @@ export class Trainer implements TrainerApi {
     const r = this.run;
     if (!r) return;
     const { ds } = this.data!;
-    const [weights, optimizer] = await this.exclusive(async () => [await r.engine.weights(), await r.engine.optimizerState()] as const);
+    const [weights, optimizer] = [await r.engine.weights(), await r.engine.optimizerState()];
     await runs.saveCheckpoint(r.id, writeSafetensors(weights, metadataOf(r.prepared.model, ds.classes, r.config.crop, IMAGENET_MEAN, IMAGENET_STD)), encodeOptimizerState(optimizer));
     await runs.saveMetrics(r.id, { steps: r.steps, evals: r.evals });
     r.record = { ...r.record, savedStep: step, status };
@@ -202,7 +211,7 @@ export class Trainer implements TrainerApi {
     if (!this.data) throw new Error('choose a dataset first');
     const engine = this.run?.engine;
     if (!engine) throw new Error('start a run to see its predictions');
-    return this.exclusive(() => this.predictWith((x) => engine.logits(x), this.run!.config, valIndex));
+    return this.predictWith((x) => engine.logits(x), this.run!.config, valIndex);
   }
 
   private async predictWith(logits: (x: Float32Array) => Promise<Float32Array>, config: TrainConfig, valIndex: number): Promise<Prediction> {
@@ -231,7 +240,7 @@ export class Trainer implements TrainerApi {
 
   async exportModel(): Promise<Uint8Array> {
     if (!this.run) throw new Error('nothing to export yet: start a run');
-    const weights = await this.exclusive(() => this.run!.engine.weights());
+    const weights = await this.run.engine.weights();
     return writeSafetensors(weights, metadataOf(this.run.prepared.model, this.data!.ds.classes, this.run.config.crop, IMAGENET_MEAN, IMAGENET_STD));
   }
 
