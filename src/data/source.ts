@@ -29,6 +29,7 @@ export const normalizePath = (p: string) => p.replace(/\\/g, '/').replace(/^\.?\
 
 interface ZipEntry {
   method: number;
+  crc: number;
   compressedSize: number;
   size: number;
   localHeader: number;
@@ -48,13 +49,16 @@ export function zipSource(name: string, bytes: Uint8Array): FileSource {
       const start = e.localHeader + 30 + view.getUint16(e.localHeader + 26, true) + view.getUint16(e.localHeader + 28, true);
       if (start + e.compressedSize > bytes.length) throw new DatasetError(`${name}: ${path} is truncated`);
       const raw = bytes.subarray(start, start + e.compressedSize);
-      if (e.method === 0) return raw;
-      if (e.method !== 8) throw new DatasetError(`${name}: ${path} uses zip compression method ${e.method}; only stored and deflate are supported`);
+      if (e.method !== 0 && e.method !== 8) throw new DatasetError(`${name}: ${path} uses zip compression method ${e.method}; only stored and deflate are supported.`);
+      let data: Uint8Array;
       try {
-        return inflateSync(raw, { out: new Uint8Array(e.size) });
+        data = e.method === 0 ? raw : inflateSync(raw, { out: new Uint8Array(e.size) });
       } catch {
-        throw new DatasetError(`${name}: ${path} could not be decompressed (damaged zip)`);
+        throw new DatasetError(`${name}: ${path} could not be decompressed (damaged zip).`);
       }
+      // the checksum catches damage that still inflates (or stored entries, which never fail to)
+      if (data.length !== e.size || crc32(data) !== e.crc) throw new DatasetError(`${name}: ${path} is damaged (checksum mismatch).`);
+      return data;
     },
   };
 }
@@ -81,6 +85,7 @@ function readCentralDirectory(name: string, bytes: Uint8Array): Map<string, ZipE
     if (!path.endsWith('/') && !path.startsWith('__MACOSX/')) {
       entries.set(path, {
         method: view.getUint16(at + 10, true),
+        crc: view.getUint32(at + 16, true),
         compressedSize: view.getUint32(at + 20, true),
         size: view.getUint32(at + 24, true),
         localHeader: view.getUint32(at + 42, true),
@@ -89,4 +94,21 @@ function readCentralDirectory(name: string, bytes: Uint8Array): Map<string, ZipE
     at += 46 + nameLen + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
   }
   return entries;
+}
+
+let crcTable: Uint32Array | undefined;
+
+/** CRC-32 (IEEE), as stored in zip headers. */
+export function crc32(data: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
 }
