@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { augment, centerCrop, normalizeInto, photometric, resampleLabels, resizeNearest, resizeRgb, type Crop } from './augment';
+import type { Sample } from './dataset';
+import { keyedRng } from './random';
+
+const COLORS = [[200, 20, 20], [20, 200, 20], [20, 20, 200], [220, 220, 30]];
+
+/** Four rectangular class regions; the image colour encodes the class, so alignment is checkable. */
+function blocks(w: number, h: number): Sample {
+  const image = new Uint8Array(w * h * 3), mask = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const c = (y >= h * 0.4 ? 2 : 0) + (x >= w * 0.6 ? 1 : 0);
+    mask[y * w + x] = c;
+    image.set(COLORS[c], (y * w + x) * 3);
+  }
+  return { stem: 's', width: w, height: h, image, mask };
+}
+
+const MEAN: [number, number, number] = [0.5, 0.4, 0.3];
+const FILL = MEAN.map((m) => Math.round(m * 255));
+
+/** Every labelled pixel inside a uniform 3×3 label neighbourhood has exactly its class colour; every 255 has the fill colour. */
+function checkAligned(c: Crop, crop: number): number {
+  let checked = 0;
+  for (let y = 0; y < crop; y++) for (let x = 0; x < crop; x++) {
+    const p = y * crop + x, label = c.mask[p];
+    const colour = Array.from(c.image.subarray(p * 3, p * 3 + 3));
+    if (label === 255) {
+      expect(colour).toEqual(FILL);
+      continue;
+    }
+    let uniform = true;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const yy = Math.min(crop - 1, Math.max(0, y + dy)), xx = Math.min(crop - 1, Math.max(0, x + dx));
+      if (c.mask[yy * crop + xx] !== label) uniform = false;
+    }
+    if (!uniform) continue;
+    expect(colour).toEqual(COLORS[label]);
+    checked++;
+  }
+  return checked;
+}
+
+describe('augment', () => {
+  it('is reproducible: same key, same crop; another key, another crop', () => {
+    const s = blocks(40, 30);
+    const a = augment(s, keyedRng(7, 3, 1), { crop: 24, mean: MEAN });
+    const b = augment(s, keyedRng(7, 3, 1), { crop: 24, mean: MEAN });
+    const c = augment(s, keyedRng(7, 3, 2), { crop: 24, mean: MEAN });
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+    expect(a.image).toHaveLength(24 * 24 * 3);
+    expect(a.mask).toHaveLength(24 * 24);
+  });
+
+  it('keeps labels aligned with the image through scale, crop and flip', () => {
+    const s = blocks(40, 30);
+    const before = s.image.slice();
+    let checked = 0, flipped = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const c = augment(s, keyedRng(seed), { crop: 24, mean: MEAN, photometric: false });
+      checked += checkAligned(c, 24);
+      // class 0 is top-left and class 1 top-right in the source: a flip swaps them in the crop
+      const row = Array.from(c.mask.subarray(0, 24)).filter((v) => v !== 255);
+      if (row.length && row[0] === 1 && row[row.length - 1] === 0) flipped++;
+    }
+    expect(checked).toBeGreaterThan(40 * 24 * 24 * 0.5);
+    expect(flipped).toBeGreaterThan(0);
+    expect(s.image).toEqual(before); // the cached sample is never modified
+  });
+
+  it('pads with the mean colour and label 255 when the scaled image is smaller than the crop', () => {
+    const s = blocks(10, 8);
+    for (let seed = 0; seed < 10; seed++) {
+      const c = augment(s, keyedRng(seed), { crop: 32, mean: MEAN, photometric: false, scale: [0.5, 1] });
+      const pad = c.mask.filter((v) => v === 255).length;
+      expect(pad).toBeGreaterThanOrEqual(32 * 32 - 10 * 8);
+      checkAligned(c, 32);
+    }
+  });
+
+  it('photometric jitter changes colours only, deterministically', () => {
+    const s = blocks(16, 16);
+    const a = s.image.slice(), b = s.image.slice();
+    let changed = false;
+    for (let seed = 0; seed < 5 && !changed; seed++) {
+      photometric(a, keyedRng(seed));
+      photometric(b, keyedRng(seed));
+      changed = a.some((v, i) => v !== s.image[i]);
+    }
+    expect(changed).toBe(true);
+    expect(a).toEqual(b);
+  });
+});
+
+describe('resampling', () => {
+  it('bilinear keeps flat images flat and matches resize-then-crop', () => {
+    const flat = new Uint8Array(5 * 7 * 3).fill(77);
+    expect(resizeRgb(flat, 5, 7, 11, 3).every((v) => v === 77)).toBe(true);
+    const ramp = Uint8Array.from({ length: 2 * 4 * 3 }, (_, i) => Math.floor(i / 3) % 4 * 60); // x = 0,60,120,180
+    const up = resizeRgb(ramp, 2, 4, 2, 8);
+    expect(Array.from({ length: 8 }, (_, x) => up[x * 3])).toEqual([0, 15, 45, 75, 105, 135, 165, 180]); // align_corners=False
+  });
+
+  it('nearest keeps class ids and the window equals a crop of the full resize', () => {
+    const labels = Uint8Array.from({ length: 6 * 6 }, (_, i) => i % 5);
+    const full = resizeNearest(labels, 6, 6, 13, 9);
+    expect(new Set(full)).toEqual(new Set([0, 1, 2, 3, 4]));
+    const win = resampleLabels(labels, 6, 6, 13, 9, 4, 2, 5, 5);
+    for (let y = 0; y < 5; y++) for (let x = 0; x < 5; x++) expect(win[y * 5 + x]).toBe(full[(y + 4) * 9 + x + 2]);
+    expect(resampleLabels(labels, 6, 6, 6, 6, -1, 0, 2, 2)[0]).toBe(255); // outside = ignore
+  });
+});
+
+describe('without augmentation', () => {
+  it('uses a crop-sized image as it is', () => {
+    const s = blocks(16, 16);
+    const c = centerCrop(s, 16);
+    expect(c.image).toBe(s.image);
+    expect(c.mask).toBe(s.mask);
+  });
+
+  it('resizes the short side to the crop and centre-crops other sizes (no padding)', () => {
+    const c = centerCrop(blocks(40, 20), 16);
+    expect(c.image).toHaveLength(16 * 16 * 3);
+    expect(c.mask.includes(255)).toBe(false);
+    expect(new Set(c.mask)).toEqual(new Set([0, 1, 2, 3]));
+    const small = centerCrop(blocks(6, 9), 16);
+    expect(small.mask).toHaveLength(256);
+    expect(small.mask.includes(255)).toBe(false);
+  });
+});
+
+describe('normalizeInto', () => {
+  it('writes (x/255 − mean)/std as CHW at the offset', () => {
+    const out = new Float32Array(2 + 2 * 3);
+    normalizeInto(out, 2, new Uint8Array([255, 0, 51, 0, 255, 102]), 2, [0.5, 0.5, 0], [0.5, 0.25, 1]);
+    expect(Array.from(out)).toEqual([0, 0, 1, -1, -2, 2, 0.2, 0.4].map((v) => Math.fround(v)));
+  });
+});
