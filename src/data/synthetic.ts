@@ -40,28 +40,33 @@ function shapeFor(cls: number, cx: number, cy: number, r: number, rng: Rng): Sha
   }
 }
 
-/** One image and its mask (class ids). */
-export function demoSample(rng: Rng, size: number): { image: Uint8Array; mask: Uint8Array } {
+/**
+ * One image and its mask (class ids). `first` is the class of the first object, so callers can
+ * cycle through the classes and every split holds all of them.
+ */
+export function demoSample(rng: Rng, size: number, first = 1 + Math.floor(rng() * (DEMO_CLASSES.length - 1))): { image: Uint8Array; mask: Uint8Array } {
   const image = new Uint8Array(size * size * 3);
   const mask = new Uint8Array(size * size);
-  // background: a low-saturation gradient with noise, different every image
-  const base = [uniform(rng, 60, 160), uniform(rng, 60, 160), uniform(rng, 60, 160)];
-  const gx = uniform(rng, -1, 1), gy = uniform(rng, -1, 1);
+  // background: a low-saturation grey with a gradient, a faint wave texture and noise, different
+  // every image; kept away from the saturated object colours so colour alone is a strong cue
+  const grey = uniform(rng, 70, 150);
+  const tint = [uniform(rng, -15, 15), uniform(rng, -15, 15), uniform(rng, -15, 15)];
+  const gx = uniform(rng, -0.6, 0.6), gy = uniform(rng, -0.6, 0.6), freq = uniform(rng, 0.15, 0.5), phase = rng() * 6.28;
   for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
-    const shade = (gx * (x - size / 2) + gy * (y - size / 2)) * 0.8;
-    for (let c = 0; c < 3; c++) image[(y * size + x) * 3 + c] = clamp(base[c] * 0.6 + 40 + shade + uniform(rng, -12, 12));
+    const shade = gx * (x - size / 2) + gy * (y - size / 2) + 8 * Math.sin(freq * (x + 0.5 * y) + phase);
+    for (let c = 0; c < 3; c++) image[(y * size + x) * 3 + c] = clamp(grey + tint[c] + shade + uniform(rng, -8, 8));
   }
   const objects = 1 + Math.floor(rng() * 3);
   for (let k = 0; k < objects; k++) {
-    const cls = 1 + Math.floor(rng() * (DEMO_CLASSES.length - 1));
+    const cls = k === 0 ? first : 1 + Math.floor(rng() * (DEMO_CLASSES.length - 1));
     const r = uniform(rng, size * 0.12, size * 0.24);
     const cx = uniform(rng, r, size - r), cy = uniform(rng, r, size - r);
     const inside = shapeFor(cls, cx, cy, r, rng);
-    const tone = DEMO_CLASSES[cls].color.map((v) => v * uniform(rng, 0.8, 1.1));
+    const tone = DEMO_CLASSES[cls].color.map((v) => v * uniform(rng, 0.85, 1.1));
     for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
       if (!inside(x, y)) continue;
       // class textures: stripes for class 4, a soft speckle for the others
-      const texture = cls === 4 ? (Math.floor((x + y) / 3) % 2 ? 0.35 : 1) : 1 + uniform(rng, -0.08, 0.08);
+      const texture = cls === 4 ? (Math.floor((x + y) / 3) % 2 ? 0.6 : 1) : 1 + uniform(rng, -0.08, 0.08);
       for (let c = 0; c < 3; c++) image[(y * size + x) * 3 + c] = clamp(tone[c] * texture);
       mask[y * size + x] = cls;
     }
@@ -78,7 +83,7 @@ export function makeDemoFiles(seed = 0, o: DemoOptions = {}): { path: string; by
   const files: { path: string; bytes: Uint8Array }[] = [{ path: 'classes.json', bytes: new TextEncoder().encode(JSON.stringify(DEMO_CLASSES, null, 1)) }];
   for (const [split, n] of [['train', o.train ?? 48], ['val', o.val ?? 16]] as const) {
     for (let i = 0; i < n; i++) {
-      const s = demoSample(rng, size);
+      const s = demoSample(rng, size, 1 + (i % (DEMO_CLASSES.length - 1)));
       const stem = String(i).padStart(4, '0');
       files.push({ path: `${split}/images/${stem}.png`, bytes: encodePng(size, size, 3, s.image) });
       files.push({ path: `${split}/masks/${stem}.png`, bytes: encodePng(size, size, 1, s.mask) });
