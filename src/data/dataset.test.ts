@@ -206,8 +206,11 @@ describe('refusals name the file and the problem', () => {
       'ds: found images/ but no masks/ folder beside it.',
     );
     expect(await refusal(openDataset(mem(vocFiles().filter((f) => !f.path.includes('SegmentationClass')))))).toMatch(/without the folder VOCdevkit\/VOC2012\/SegmentationClass\//);
-    expect(await refusal(openDataset(mem(vocFiles().filter((f) => !f.path.endsWith('val.txt')))))).toMatch(/VOC layout without VOCdevkit\/VOC2012\/ImageSets\/Segmentation\/val\.txt/);
+    expect(await refusal(openDataset(mem(vocFiles().filter((f) => !f.path.endsWith('val.txt')))))).toMatch(/VOC layout without the split file VOCdevkit\/VOC2012\/ImageSets\/Segmentation\/val\.txt/);
     expect(await refusal(openDataset(mem(adeFiles().filter((f) => !f.path.includes('annotations')))))).toMatch(/without the folder ADEChallengeData2016\/annotations\/training\//);
+    expect(await refusal(openDataset(mem(cityscapesFiles('cs/').filter((f) => !f.path.includes('gtFine')))))).toMatch(/^ds: Cityscapes layout \(cs\/leftImg8bit\/\) without the folder cs\/gtFine\//);
+    const noMask = cityscapesFiles().filter((f) => !f.path.endsWith('aachen_000000_000011_gtFine_labelIds.png'));
+    expect(await refusal(openDataset(mem(noMask)))).toContain('missing mask for leftImg8bit/train/aachen/aachen_000000_000011_leftImg8bit.png');
     expect(await refusal(openDataset(mem([{ path: 'photos/a.png', bytes: pngRgb(2, 2, () => [0, 0, 0]) }])))).toMatch(/^ds: unrecognised layout/);
   });
 

@@ -60,7 +60,7 @@ export async function openDataset(source: FileSource, opts: { valFraction?: numb
     }
     const split = async (s: string) => {
       const list = `${voc}ImageSets/Segmentation/${s}.txt`;
-      if (!paths.includes(list)) throw new DatasetError(`${source.name}: Pascal VOC layout without ${list}`);
+      if (!paths.includes(list)) throw new DatasetError(`${source.name}: Pascal VOC layout without the split file ${list}.`);
       const stems = new TextDecoder().decode(await source.read(list)).split(/\s+/).filter(Boolean);
       return stems.map((stem) => ({ stem, image: `${voc}JPEGImages/${stem}.jpg`, mask: `${voc}SegmentationClass/${stem}.png` }));
     };
@@ -80,12 +80,17 @@ export async function openDataset(source: FileSource, opts: { valFraction?: numb
 
   const city = find(/^(.*?)leftImg8bit\/(?:train|val)\//);
   if (city !== undefined) {
+    if (!paths.some((p) => p.startsWith(`${city}gtFine/`))) {
+      throw new DatasetError(`${source.name}: Cityscapes layout (${city}leftImg8bit/) without the folder ${city}gtFine/ (extract gtFine_trainvaltest beside it).`);
+    }
     const split = (s: string) => paths
       .filter((p) => p.startsWith(`${city}leftImg8bit/${s}/`) && p.endsWith('_leftImg8bit.png'))
       .map((image) => {
         const stem = stemOf(image).replace(/_leftImg8bit$/, '');
-        return { stem, image, mask: image.replace('leftImg8bit/', 'gtFine/').replace(/_leftImg8bit\.png$/, '_gtFine_labelIds.png') };
-      });
+        const cityDir = image.slice(`${city}leftImg8bit/`.length, image.lastIndexOf('/') + 1); // "train/aachen/"
+        return { stem, image, mask: `${city}gtFine/${cityDir}${stem}_gtFine_labelIds.png` };
+      })
+      .sort(byStem);
     return finish({ ...base, format: 'cityscapes', classes: CITYSCAPES_CLASSES.map(([name, , color]) => ({ name, color })), train: split('train'), val: split('val'), labelMap: cityscapesLabels() }, paths);
   }
 
