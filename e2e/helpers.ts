@@ -1,0 +1,35 @@
+/** Shared steps for the end-to-end tests. */
+import { expect, type Page, type TestInfo } from '@playwright/test';
+
+export async function openLab(page: Page, query = ''): Promise<void> {
+  await page.goto(`/${query}`);
+  await expect(page.getByTestId('backend-badge')).not.toHaveText(/starting/);
+  await expect(page.getByTestId('start-training')).toBeEnabled();
+}
+
+export async function setRecipe(page: Page, r: { steps?: number; batch?: number; evalEvery?: number; augment?: boolean; shuffle?: boolean }): Promise<void> {
+  for (const key of ['steps', 'batch', 'evalEvery'] as const) {
+    if (r[key] !== undefined) await page.getByTestId(`recipe-${key}`).fill(String(r[key]));
+  }
+  if (r.augment !== undefined) await page.getByTestId('recipe-augment').setChecked(r.augment);
+  if (r.shuffle !== undefined) await page.getByTestId('recipe-shuffle').setChecked(r.shuffle);
+}
+
+export async function currentStep(page: Page): Promise<number> {
+  const text = (await page.getByTestId('step-counter').textContent()) ?? '';
+  return Number(/step (\d+)/.exec(text)?.[1] ?? NaN);
+}
+
+export async function waitForStep(page: Page, atLeast: number, timeout = 180_000): Promise<void> {
+  await expect.poll(() => currentStep(page), { timeout, intervals: [500] }).toBeGreaterThanOrEqual(atLeast);
+}
+
+export async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
+  await info.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
+}
+
+/** Losses the page has charted so far (through the automation hook on window). */
+export function pageLosses(page: Page): Promise<number[]> {
+  return page.evaluate(() => (globalThis as unknown as { vfmLab: { getState(): { steps: { loss: number }[] } } }).vfmLab.getState().steps.map((s) => s.loss));
+}
