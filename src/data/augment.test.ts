@@ -91,6 +91,17 @@ describe('augment', () => {
     expect(changed).toBe(true);
     expect(a).toEqual(b);
   });
+
+  it('scales relative to a base short side when given', () => {
+    const s = blocks(400, 300); // crop 24 from a 300-px short side would see one class; base 24 sees all four
+    const seen = new Set<number>();
+    for (let seed = 0; seed < 10; seed++) {
+      const c = augment(s, keyedRng(seed), { crop: 24, mean: MEAN, photometric: false, baseShortSide: 24, scale: [1, 1] });
+      c.mask.forEach((v) => seen.add(v));
+      expect(c.mask.includes(255)).toBe(false);
+    }
+    expect([...seen].sort()).toEqual([0, 1, 2, 3]);
+  });
 });
 
 describe('resampling', () => {

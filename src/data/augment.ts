@@ -95,7 +95,13 @@ export interface AugmentOptions {
   crop: number;
   /** Pixel mean in 0…1 (used as the padding colour). */
   mean: [number, number, number];
+  /** Random scale range (default 0.5–2), relative to the base size below. */
   scale?: [number, number];
+  /**
+   * Base size: resize so the short side is this many pixels before the random scale (mmseg's
+   * `scale=(…, 512)`); default: the image's own size. Set it when images are much larger than the crop.
+   */
+  baseShortSide?: number;
   flip?: boolean;
   photometric?: boolean;
 }
@@ -103,7 +109,8 @@ export interface AugmentOptions {
 /** One random training crop of `s` (the sample itself is not modified). */
 export function augment(s: Sample, rng: Rng, o: AugmentOptions): Crop {
   const [lo, hi] = o.scale ?? [0.5, 2.0];
-  const scale = uniform(rng, lo, hi);
+  const base = o.baseShortSide ? o.baseShortSide / Math.min(s.width, s.height) : 1;
+  const scale = base * uniform(rng, lo, hi);
   const h = Math.max(1, Math.round(s.height * scale)), w = Math.max(1, Math.round(s.width * scale));
   const crop = o.crop;
   // a random window; when the image is smaller than the crop it lands at a random offset inside the padding

@@ -18,6 +18,8 @@ export interface BatchOptions {
   seed: number;
   mean: [number, number, number];
   std: [number, number, number];
+  /** Augmentation's base short side (see `AugmentOptions.baseShortSide`); default: native size. */
+  baseShortSide?: number;
   /** Batches prepared ahead of the one requested (default 2). */
   prefetch?: number;
   /** Decoded samples kept in memory, in bytes (default 512 MiB; least recently used go first). */
@@ -116,7 +118,7 @@ export class BatchStream {
       const index = this.sampleAt(t * b + i);
       indices.push(index);
       const s = await this.sample(index);
-      const c = this.o.augment ? augment(s, keyedRng(this.o.seed, t, i), { crop, mean: this.o.mean }) : centerCrop(s, crop);
+      const c = this.o.augment ? augment(s, keyedRng(this.o.seed, t, i), { crop, mean: this.o.mean, baseShortSide: this.o.baseShortSide }) : centerCrop(s, crop);
       normalizeInto(images, i * 3 * pixels, c.image, pixels, this.o.mean, this.o.std);
       labels.set(c.mask, i * pixels);
     }
