@@ -41,6 +41,16 @@ describe('BatchStream', () => {
     }
   });
 
+  it('streams the same batches as batch(t)', async () => {
+    const ds = await greyDataset(3);
+    const got: number[][] = [];
+    for await (const b of new BatchStream(ds, options({ batch: 2 })).stream(1)) {
+      got.push(b.indices);
+      if (got.length === 3) break;
+    }
+    expect(got).toEqual([[2, 0], [1, 2], [0, 1]]);
+  });
+
   it('shuffles with a seeded permutation per epoch', async () => {
     const ds = await greyDataset(8);
     const order = async (seed: number) => {

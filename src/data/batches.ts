@@ -82,6 +82,11 @@ export class BatchStream {
     return result;
   }
 
+  /** Batches `start`, `start + 1`, … forever (the loop decides when to stop). */
+  async *stream(start = 0): AsyncGenerator<Batch> {
+    for (let t = start; ; t++) yield await this.batch(t);
+  }
+
   private async sample(i: number): Promise<Sample> {
     const hit = this.decoded.get(i);
     if (hit) {
