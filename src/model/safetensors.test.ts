@@ -1,0 +1,62 @@
+/** safetensors round trip, F16/BF16/F64 conversion against the bit formulas, and every refusal. */
+import { describe, expect, it } from 'vitest';
+import { CheckpointError, halfToFloat, readSafetensors, readSafetensorsWithMetadata, writeSafetensors } from './safetensors';
+
+/** A safetensors file with raw tensor bytes of any dtype. */
+function fileWith(tensors: Record<string, { dtype: string; shape: number[]; bytes: Uint8Array }>, headerOverride?: string): Uint8Array {
+  let offset = 0;
+  const header: Record<string, unknown> = {};
+  for (const [k, t] of Object.entries(tensors)) {
+    header[k] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.bytes.length] };
+    offset += t.bytes.length;
+  }
+  const json = new TextEncoder().encode(headerOverride ?? JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const t of Object.values(tensors)) { out.set(t.bytes, at); at += t.bytes.length; }
+  return out;
+}
+const u16 = (values: number[]) => new Uint8Array(Uint16Array.from(values).buffer);
+
+describe('safetensors', () => {
+  it('round-trips float32 tensors and metadata, keys sorted, header 8-byte aligned', () => {
+    const bytes = writeSafetensors({ 'b.weight': { shape: [2, 2], data: Float32Array.from([1, 2, 3, 4]) }, a: { shape: [1], data: Float32Array.from([-0.5]) } }, { note: 'é' });
+    const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    expect((8 + headerLen) % 8).toBe(0);
+    const { tensors, metadata } = readSafetensorsWithMetadata(bytes, 'x.safetensors');
+    expect([...tensors.keys()]).toEqual(['a', 'b.weight']);
+    expect(Array.from(tensors.get('b.weight')!.data)).toEqual([1, 2, 3, 4]);
+    expect(metadata.note).toBe('é');
+  });
+
+  it('converts F16 (normal, subnormal, ±inf) and BF16 and F64 to float32', () => {
+    // 0x3c00 = 1, 0xc000 = −2, 0x0001 = 2^−24 (smallest subnormal), 0x7c00 = +inf, 0x3555 ≈ 0.333
+    const f16 = [0x3c00, 0xc000, 0x0001, 0x7c00, 0x3555];
+    const t = readSafetensors(fileWith({
+      h: { dtype: 'F16', shape: [5], bytes: u16(f16) },
+      b: { dtype: 'BF16', shape: [2], bytes: u16([0x3f80, 0xc0a0]) }, // 1, −5
+      d: { dtype: 'F64', shape: [1], bytes: new Uint8Array(Float64Array.from([Math.PI]).buffer) },
+    }), 'mixed.safetensors');
+    expect(Array.from(t.get('h')!.data)).toEqual([1, -2, 2 ** -24, Infinity, Math.fround(halfToFloat(0x3555))]);
+    expect(halfToFloat(0x3555)).toBeCloseTo(1 / 3, 3);
+    expect(Array.from(t.get('b')!.data)).toEqual([1, -5]);
+    expect(t.get('d')!.data[0]).toBeCloseTo(Math.PI, 6);
+  });
+
+  it('refuses bad files with a message that names the file', () => {
+    const ok = { dtype: 'F32', shape: [2], bytes: new Uint8Array(8) };
+    const cases: [Uint8Array, string][] = [
+      [new Uint8Array(3), 'too short'],
+      [fileWith({ w: ok }, '{not json'), 'header is not JSON'],
+      [fileWith({ w: { dtype: 'I8', shape: [8], bytes: new Uint8Array(8) } }), 'dtype I8'],
+      [fileWith({ w: { dtype: 'F32', shape: [3], bytes: new Uint8Array(8) } }), 'needs 12'],
+      [fileWith({ w: ok }).slice(0, -4), 'outside the file'],
+    ];
+    for (const [bytes, why] of cases) {
+      expect(() => readSafetensors(bytes, 'ckpt.safetensors')).toThrow(CheckpointError);
+      expect(() => readSafetensors(bytes, 'ckpt.safetensors')).toThrow(new RegExp(`^ckpt\\.safetensors: .*${why}`));
+    }
+  });
+});

@@ -1,0 +1,60 @@
+/** Sliding-window evaluation: one window when the image is the crop, full coverage otherwise. */
+import { describe, expect, it } from 'vitest';
+import { argmaxClasses, evaluateImages, shortSideSize, slidingLogits, slidingWindows } from './evaluate';
+
+describe('sliding windows', () => {
+  it('is a single window when the image equals the crop', () => {
+    expect(slidingWindows(64, 64, 64)).toEqual([{ top: 0, left: 0 }]);
+    expect(shortSideSize(64, 64, 64)).toEqual([64, 64]);
+  });
+
+  it('covers a non-square image with overlapping windows, the last flush with the edge', () => {
+    const wins = slidingWindows(64, 150, 64);
+    expect(wins.map((w) => w.left)).toEqual([0, 43, 86]);
+    const covered = new Uint8Array(150);
+    for (const w of wins) for (let x = w.left; x < w.left + 64; x++) covered[x] = 1;
+    expect(covered.every((c) => c === 1)).toBe(true);
+    expect(shortSideSize(100, 50, 64)).toEqual([128, 64]);
+  });
+
+  it('equals single-window evaluation when the image equals the crop', async () => {
+    const crop = 8, classes = 3;
+    const chw = Float32Array.from({ length: 3 * crop * crop }, (_, i) => Math.sin(i));
+    // a "model" whose class scores are linear in the pixels
+    const model = async (x: Float32Array) => {
+      const b = x.length / (3 * crop * crop);
+      return Float32Array.from({ length: b * classes * crop * crop }, (_, i) => {
+        const n = Math.floor(i / (classes * crop * crop)), c = Math.floor(i / (crop * crop)) % classes, p = i % (crop * crop);
+        return x[(n * 3 + c) * crop * crop + p] * (c + 1);
+      });
+    };
+    const direct = await model(chw);
+    const windowed = await slidingLogits({ chw, height: crop, width: crop, label: new Uint8Array(crop * crop) }, crop, 2, classes, model);
+    expect(Array.from(windowed)).toEqual(Array.from(direct));
+  });
+
+  it('evaluates a non-square image end to end (averaged overlaps, resize back to the label size)', async () => {
+    const crop = 8, classes = 2, h = 8, w = 20;
+    // the right half of the image is bright: class 1; the model predicts it from the pixels
+    const chw = new Float32Array(3 * h * w);
+    const label = new Uint8Array(h * w);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const bright = x >= w / 2 ? 1 : -1;
+      for (let c = 0; c < 3; c++) chw[(c * h + y) * w + x] = bright;
+      label[y * w + x] = bright > 0 ? 1 : 0;
+    }
+    const model = async (x: Float32Array) => {
+      const b = x.length / (3 * crop * crop);
+      const out = new Float32Array(b * classes * crop * crop);
+      for (let n = 0; n < b; n++) for (let p = 0; p < crop * crop; p++) {
+        out[(n * classes + 1) * crop * crop + p] = x[n * 3 * crop * crop + p];
+      }
+      return out;
+    };
+    const r = await evaluateImages([{ chw, height: h, width: w, label }], { crop, batch: 2, numClasses: classes, logits: model });
+    expect(r.mIoU).toBeGreaterThan(0.85);
+    const scores = await slidingLogits({ chw, height: h, width: w, label }, crop, 2, classes, model);
+    expect(scores.length).toBe(classes * h * w);
+    expect(argmaxClasses(scores, classes, h * w)[w - 1]).toBe(1);
+  });
+});
