@@ -1,22 +1,8 @@
 /** Sliding-window evaluation: one window when the image is the crop, full coverage otherwise. */
 import { describe, expect, it } from 'vitest';
-import { argmaxClasses, evaluateImages, shortSideSize, slidingLogits, slidingWindows } from './evaluate';
+import { argmaxClasses, evaluateImages, slidingLogits } from './evaluate';
 
-describe('sliding windows', () => {
-  it('is a single window when the image equals the crop', () => {
-    expect(slidingWindows(64, 64, 64)).toEqual([{ top: 0, left: 0 }]);
-    expect(shortSideSize(64, 64, 64)).toEqual([64, 64]);
-  });
-
-  it('covers a non-square image with overlapping windows, the last flush with the edge', () => {
-    const wins = slidingWindows(64, 150, 64);
-    expect(wins.map((w) => w.left)).toEqual([0, 43, 86]);
-    const covered = new Uint8Array(150);
-    for (const w of wins) for (let x = w.left; x < w.left + 64; x++) covered[x] = 1;
-    expect(covered.every((c) => c === 1)).toBe(true);
-    expect(shortSideSize(100, 50, 64)).toEqual([128, 64]);
-  });
-
+describe('sliding-window evaluation', () => {
   it('equals single-window evaluation when the image equals the crop', async () => {
     const crop = 8, classes = 3;
     const chw = Float32Array.from({ length: 3 * crop * crop }, (_, i) => Math.sin(i));
