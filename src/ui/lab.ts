@@ -6,3 +6,4 @@ export const useLab = createLabStore(trainer);
 
 // Automation hook for end-to-end tests and tooling (read-only use): the store's state and actions.
 (globalThis as { vfmLab?: typeof useLab }).vfmLab = useLab;
+import './testing-hooks';

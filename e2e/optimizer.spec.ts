@@ -1,0 +1,57 @@
+/** The in-place AdamW WGSL pass against the reference update rule, on the browser's WebGPU device. */
+import { expect, test } from '@playwright/test';
+import { openLab } from './helpers';
+
+test('the WGSL AdamW pass matches the reference rule over several steps', async ({ page }) => {
+  await openLab(page);
+  const maxError = await page.evaluate(async () => {
+    type Hooks = {
+      ADAMW_WGSL: string;
+      adamwUniform(h: Record<string, number>): ArrayBuffer;
+      dispatchSize(n: number): { x: number; y: number };
+      adamwUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, t: number, h: Record<string, number>): void;
+    };
+    const T = (globalThis as unknown as { vfmLabTesting: Hooks }).vfmLabTesting;
+    const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
+    const n = 70_001; // not a multiple of the workgroup size
+    const rand = (k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + k * 78.233) * 0.5);
+    const ref = { p: rand(1), m: new Float32Array(n), v: new Float32Array(n) };
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const buf = (data: Float32Array) => {
+      const b = device.createBuffer({ size: data.byteLength, usage });
+      device.queue.writeBuffer(b, 0, data as Float32Array<ArrayBuffer>);
+      return b;
+    };
+    const p = buf(ref.p), g = buf(new Float32Array(n)), m = buf(ref.m), v = buf(ref.v);
+    const uniform = device.createBuffer({ size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: T.ADAMW_WGSL }), entryPoint: 'main' } });
+    const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [p, g, m, v, uniform].map((b, i) => ({ binding: i, resource: { buffer: b } })) });
+    const hyper = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.05 };
+    for (let t = 1; t <= 4; t++) {
+      const grad = rand(10 + t);
+      device.queue.writeBuffer(g, 0, grad as Float32Array<ArrayBuffer>);
+      device.queue.writeBuffer(uniform, 0, T.adamwUniform({ ...hyper, step: t, gradScale: 1, count: n }));
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, group);
+      const { x, y } = T.dispatchSize(n);
+      pass.dispatchWorkgroups(x, y);
+      pass.end();
+      device.queue.submit([enc.finish()]);
+      T.adamwUpdate(ref.p, grad, ref.m, ref.v, t, hyper);
+    }
+    const staging = device.createBuffer({ size: n * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(p, 0, staging, 0, n * 4);
+    device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const gpu = new Float32Array(staging.getMappedRange().slice(0));
+    let worst = 0;
+    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(gpu[i] - ref.p[i]));
+    const moved = Math.abs(gpu[5] - rand(1)[5]);
+    return { worst, moved };
+  });
+  expect(maxError.moved).toBeGreaterThan(1e-3); // the parameters did change
+  expect(maxError.worst).toBeLessThan(1e-6);
+});
