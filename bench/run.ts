@@ -1,9 +1,11 @@
 /**
  * @file `npm run bench`: every number is printed next to a reference measured in the same
  * invocation (PyTorch CPU for the train step), with achieved GFLOP/s so the distance to the
- * machine's limit is visible. Options: --quick (ViT-S only, fewer steps), --skip-torch.
+ * machine's limit is visible. Options: --quick (ViT-S only, fewer steps), --skip-torch, --skip-browser.
  */
 import { cpus } from 'node:os';
+import { benchBrowser } from './browser';
+import { benchDataPipeline } from './data';
 import { benchTorch, benchTrainStep, VIT_B, VIT_S } from './train-step';
 
 const args = new Set(process.argv.slice(2));
@@ -27,6 +29,7 @@ async function trainSteps(): Promise<void> {
   for (const size of quick ? [VIT_S] : [VIT_S, VIT_B]) {
     const opts = { crop: 224, batch: 2, classes: 21, steps: quick ? 2 : 3, threads };
     const ours = await benchTrainStep(size, opts);
+    if (size === VIT_S) trainImgPerS = ours.imgPerS;
     const torch = args.has('--skip-torch') ? null : benchTorch(size, opts);
     const rss = process.resourceUsage().maxRSS / 1024;
     rows.push({
@@ -46,4 +49,22 @@ async function trainSteps(): Promise<void> {
   table(rows);
 }
 
+let trainImgPerS = 0;
+async function dataPipeline(): Promise<void> {
+  console.log('\n## Data pipeline at 512 px (decode PNG/JPEG + scale/crop/flip/colour jitter + normalise), one thread\n');
+  const r = await benchDataPipeline({ size: 512, images: quick ? 8 : 24, batch: 2 });
+  table([{
+    'decode+augment img/s': r.decodeAndAugment, 'augment (cached decode) img/s': r.augmentCached,
+    'ViT-S train step img/s (above)': trainImgPerS, 'headroom ×': r.decodeAndAugment / Math.max(trainImgPerS, 1e-9),
+  }]);
+}
+
+async function browser(): Promise<void> {
+  console.log('\n## Browser: the demo model (depth 2, width 64, 64 px crops, batch 8) in headless Chromium\n');
+  console.log('WebGPU here is SwiftShader (a CPU emulation of a GPU): correct but slow; on a real GPU it is the fast path.\n');
+  table(await benchBrowser(8));
+}
+
 await trainSteps();
+await dataPipeline();
+if (!args.has('--skip-browser')) await browser();
