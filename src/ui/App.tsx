@@ -23,6 +23,9 @@ export function App() {
       await s.initBackend(choice === 'wasm' || choice === 'webgpu' ? choice : 'auto');
       await Promise.all([s.loadModel({ kind: 'demo' }), s.loadDataset({ kind: 'demo' })]);
       await s.refreshRuns();
+      // after a reload, the most recent run's charts come back at once
+      const latest = useLab.getState().runs[0];
+      if (latest && useLab.getState().steps.length === 0) await s.openRun(latest.id);
     })();
   }, []);
 

@@ -98,6 +98,13 @@ export interface Prediction {
   prediction: Uint8Array;
 }
 
+export interface Thumbnail {
+  width: number;
+  height: number;
+  /** RGB, HWC. */
+  data: Uint8Array;
+}
+
 export type ModelSource =
   | { kind: 'demo' }
   | { kind: 'bytes'; name: string; bytes: Uint8Array };
@@ -133,6 +140,8 @@ export interface TrainerApi {
   listRuns(): Promise<RunSummary[]>;
   runMetrics(runId: string): Promise<{ steps: StepMetric[]; evals: EvalMetric[] }>;
   deleteRun(runId: string): Promise<void>;
+  /** Small RGB previews of the validation images (at most 32), longest side `size`. */
+  thumbnails(size: number): Promise<Thumbnail[]>;
   /** Predictions of a saved run's checkpoint on a validation image (the viewer's second model). */
   predictWithRun(runId: string, valIndex: number): Promise<Prediction>;
 }

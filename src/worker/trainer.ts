@@ -5,7 +5,7 @@
  */
 import { BatchStream } from '../data/batches';
 import { openDataset, readSample, validateDataset, type Dataset, type DatasetSummary } from '../data/dataset';
-import { normalizeInto } from '../data/augment';
+import { normalizeInto, resizeRgb } from '../data/augment';
 import { demoSource, memorySource, zipSource } from '../data/index';
 import { DEMO_MODEL, makeTinyVit } from '../model/demo';
 import { inferConfig } from '../model/checkpoint';
@@ -19,7 +19,7 @@ import { argmaxClasses, slidingLogits } from '../train/evaluate';
 import { IMAGENET_MEAN, IMAGENET_STD, evaluateDataset, metadataOf, prepareRun, type PreparedRun } from '../train/session';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress,
-  RunSummary, StepMetric, TrainConfig, TrainerApi, TrainerCallbacks,
+  RunSummary, StepMetric, Thumbnail, TrainConfig, TrainerApi, TrainerCallbacks,
 } from './api';
 import { configureOrt, createWasmRunner } from './ort-web';
 import { decodeOptimizerState, encodeOptimizerState } from './optimizer-state';
@@ -37,6 +37,8 @@ interface ActiveRun {
 
 export class Trainer implements TrainerApi {
   private backend?: Backend;
+  private choice: BackendChoice = 'auto';
+  private deviceLost?: string;
   private checkpoint?: { name: string; tensors: Map<string, HostTensor> };
   private data?: { ds: Dataset; summary: DatasetSummary };
   private run?: ActiveRun;
@@ -53,10 +55,16 @@ export class Trainer implements TrainerApi {
   }
 
   async init(choice: BackendChoice): Promise<BackendInfo> {
+    this.choice = choice;
     this.backend = await chooseBackend(choice, configureOrt(false));
+    this.deviceLost = undefined;
     if (this.backend.device) configureOrt(true);
     this.backend.device?.lost.then((info) => {
-      if (info.reason !== 'destroyed') console.error(`GPU device lost: ${info.message}`);
+      if (info.reason === 'destroyed') return;
+      // stop the loop; the run keeps its last checkpoint (saved at every evaluation and pause)
+      this.deviceLost = `The GPU device was lost (${info.message || 'the driver reset it'}).`;
+      this.stopRequested = true;
+      this.wake();
     });
     return this.backend.info;
   }
@@ -82,6 +90,7 @@ export class Trainer implements TrainerApi {
 
   async start(config: TrainConfig, cb: TrainerCallbacks, resumeFrom?: { runId: string }): Promise<void> {
     if (!this.backend) throw new Error('the worker is not initialised');
+    if (this.deviceLost) await this.init(this.choice); // a fresh device after a loss
     if (!this.checkpoint) throw new Error('choose a model first');
     if (!this.data) throw new Error('choose a dataset first');
     if (this.run && !this.stopRequested && this.run.record.status === 'running') throw new Error('a run is already in progress');
@@ -149,14 +158,20 @@ export class Trainer implements TrainerApi {
           return this.stopRequested ? 'stop' : 'continue';
         },
       }, startStep);
+      if (this.deviceLost) throw new Error(this.deviceLost);
       const finished = stoppedAt >= config.steps;
       await this.save(stoppedAt, finished ? 'finished' : 'stopped');
       cb.onState(finished ? 'finished' : 'stopped');
     } catch (e) {
-      const message = (e as Error).message ?? String(e);
-      if (this.run) await this.save(this.run.record.savedStep, 'interrupted').catch(() => undefined);
+      let message = (e as Error).message ?? String(e);
+      if (this.deviceLost && message !== this.deviceLost) message = `${this.deviceLost} ${message}`;
+      if (this.run) {
+        // the engine may be unusable (e.g. a lost device): keep the last checkpoint, mark the run resumable
+        this.run.record = { ...this.run.record, status: 'interrupted' };
+        await runs.saveRecord(this.run.record).catch(() => undefined);
+        message += ` The run is saved at step ${this.run.record.savedStep}: resume it from Saved runs.`;
+      }
       cb.onState('error', message);
-      throw e;
     }
   }
 
@@ -247,6 +262,19 @@ export class Trainer implements TrainerApi {
   async exportEvalOnnx(): Promise<Uint8Array> {
     if (!this.run) throw new Error('nothing to export yet: start a run');
     return this.run.prepared.evalGraph.onnx;
+  }
+
+  async thumbnails(size: number): Promise<Thumbnail[]> {
+    if (!this.data) return [];
+    const { ds } = this.data;
+    const out: Thumbnail[] = [];
+    for (const ref of ds.val.slice(0, 32)) {
+      const s = await readSample(ds, ref);
+      const k = size / Math.max(s.width, s.height);
+      const width = Math.max(1, Math.round(s.width * k)), height = Math.max(1, Math.round(s.height * k));
+      out.push({ width, height, data: resizeRgb(s.image, s.height, s.width, height, width) });
+    }
+    return out;
   }
 
   async listRuns(): Promise<RunSummary[]> {

@@ -4,7 +4,7 @@
  * cursor, a legend and a strip of validation thumbnails.
  */
 import { useEffect, useRef, useState, type PointerEvent, type WheelEvent } from 'react';
-import type { Prediction } from '../../worker/api';
+import type { Prediction, Thumbnail } from '../../worker/api';
 import { useLab } from '../lab';
 
 type Rgb = [number, number, number];
@@ -83,12 +83,23 @@ function Pane({ title, pred, kind, labels, view, onView, onHover, colors, overla
   );
 }
 
+function Thumb({ t }: { t: Thumbnail }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const img = new ImageData(t.width, t.height);
+    for (let i = 0; i < t.width * t.height; i++) img.data.set([t.data[i * 3], t.data[i * 3 + 1], t.data[i * 3 + 2], 255], i * 4);
+    ref.current?.getContext('2d')?.putImageData(img, 0, 0);
+  }, [t]);
+  return <canvas ref={ref} width={t.width} height={t.height} className="thumb" />;
+}
+
 export function Viewer() {
   const pred = useLab((s) => s.prediction);
   const comparison = useLab((s) => s.comparison);
   const dataset = useLab((s) => s.dataset);
   const viewIndex = useLab((s) => s.viewIndex);
   const selectImage = useLab((s) => s.selectImage);
+  const thumbnails = useLab((s) => s.thumbnails);
   const [view, setView] = useState<View>({ zoom: 1, x: 0, y: 0 });
   const [overlay, setOverlay] = useState(0);
   const [hover, setHover] = useState<[number, number]>();
@@ -125,8 +136,9 @@ export function Viewer() {
       </ul>
       <div className="thumbs" role="listbox" aria-label="Validation images">
         {Array.from({ length: Math.min(dataset?.valCount ?? 0, 32) }, (_, i) => (
-          <button type="button" role="option" aria-selected={i === viewIndex} key={i} className={i === viewIndex ? 'selected' : ''} onClick={() => selectImage(i)}>
-            {i + 1}
+          <button type="button" role="option" aria-selected={i === viewIndex} aria-label={`validation image ${i + 1}`} key={i}
+            className={i === viewIndex ? 'selected' : ''} onClick={() => selectImage(i)}>
+            {thumbnails[i] ? <Thumb t={thumbnails[i]} /> : i + 1}
           </button>
         ))}
       </div>

@@ -6,7 +6,7 @@ import { proxy, transfer, type Remote } from 'comlink';
 import { create, type StateCreator } from 'zustand';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress, RunState,
-  RunSummary, StepMetric, TrainConfig, TrainerApi,
+  RunSummary, StepMetric, Thumbnail, TrainConfig, TrainerApi,
 } from '../../worker/api';
 import { Throttle } from './metrics';
 
@@ -26,6 +26,7 @@ export interface ModelSlice {
 }
 export interface DatasetSlice {
   dataset?: DatasetInfo;
+  thumbnails: Thumbnail[];
   loadDataset(src: DatasetSource): Promise<void>;
 }
 export interface RunSlice {
@@ -93,9 +94,11 @@ export function createLabStore(worker: () => Remote<TrainerApi> | TrainerApi) {
   });
 
   const datasetSlice: Slice<DatasetSlice> = (set, get) => ({
+    thumbnails: [],
     loadDataset: guarded(get, async (src) => {
       const dataset = await worker().loadDataset(src, proxy((p: Progress) => setProgress(set, p)));
-      set({ dataset, viewIndex: 0, prediction: undefined, comparison: undefined });
+      set({ dataset, viewIndex: 0, prediction: undefined, comparison: undefined, thumbnails: [] });
+      set({ thumbnails: await worker().thumbnails(48) });
     }),
   });
 
@@ -122,7 +125,9 @@ export function createLabStore(worker: () => Remote<TrainerApi> | TrainerApi) {
             steps.drain();
             set({ runState });
             if (message) get().reportError(new Error(message));
-            if (runState !== 'running') void get().refreshRuns();
+            void get().refreshRuns();
+            // a resumed run shows its predictions at once, not only at its next evaluation
+            if (runState === 'running' && !get().prediction) void get().refreshPrediction();
           },
         }), resumeFrom ? { runId: resumeFrom } : undefined);
       }),

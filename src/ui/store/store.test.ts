@@ -13,7 +13,7 @@ function fakeWorker(overrides: Partial<TrainerApi> = {}): TrainerApi {
     loadModel: notUsed, loadDataset: async () => demoInfo, start: notUsed, pause: async () => {}, resume: async () => {}, stop: async () => {},
     predict: async (i) => ({ index: i, width: 1, height: 1, image: new Uint8Array(3), label: new Uint8Array(1), prediction: new Uint8Array(1) }),
     exportModel: notUsed, exportEvalOnnx: notUsed, listRuns: async () => [], runMetrics: async () => ({ steps: [], evals: [] }),
-    deleteRun: async () => {}, predictWithRun: notUsed,
+    deleteRun: async () => {}, predictWithRun: notUsed, thumbnails: async () => [],
     ...overrides,
   } as TrainerApi;
 }
