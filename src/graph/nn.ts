@@ -38,6 +38,10 @@ export const sigmoid = (x: Tensor) => mul(add(tanh(mul(x, 0.5)), 1), 0.5);
 /** CLIP's QuickGELU: x·σ(1.702x). */
 export const quickGelu = (x: Tensor) => mul(x, sigmoid(mul(x, 1.702)));
 
+/** GELU's tanh approximation (PyTorch `approximate='tanh'`): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+export const geluTanh = (x: Tensor) =>
+  mul(mul(x, 0.5), add(tanh(mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI))), 1));
+
 /** Exact GELU written out with Erf: x·½(1 + erf(x/√2)). */
 export const geluErf = (x: Tensor) => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
 

@@ -4,13 +4,40 @@
  * grid once, and the decoder is reused or freshly initialised. Every problem is a
  * `CheckpointError` that names the file.
  */
-import { resamplePosEmbed } from './resample';
+import type { FamilyName } from './presets';
+import { resamplePatchEmbed, resamplePosEmbed } from './resample';
 import { CheckpointError, type HostTensor } from './safetensors';
 import { parameterShapes, type Activation, type VitConfig } from './vit';
+
+/** Norm eps and activation of the families that are timm ViTs with flags (timm's definitions). */
+export const VIT_FAMILIES: Partial<Record<FamilyName, { normEps: number; act: Activation }>> = {
+  vit: { normEps: 1e-6, act: 'gelu' },
+  dinov2: { normEps: 1e-6, act: 'gelu' },
+  clip: { normEps: 1e-5, act: 'gelu' },
+  'clip-quickgelu': { normEps: 1e-5, act: 'quickgelu' },
+  siglip: { normEps: 1e-6, act: 'gelu-tanh' },
+};
+
+/** The family a checkpoint's keys imply, where that is unambiguous (CLIP's activation is not: name it). */
+export function detectFamily(keys: Iterable<string>): FamilyName {
+  const k = new Set(keys);
+  const has = (re: RegExp) => [...k].some((x) => re.test(x));
+  if (has(/rel_pos_h$/)) return 'sam';
+  if (has(/\.attn\.q_bias$|rope|\.mlp\.fc1_g\./)) return 'eva02';
+  if (k.has('norm_pre.weight')) return 'clip';
+  if (!k.has('cls_token') && has(/^attn_pool\./)) return 'siglip';
+  // DINOv2 and DeiT III both have layer scale; registers or a mask token say DINOv2 (same flags either way)
+  if (k.has('reg_token') || k.has('mask_token')) return 'dinov2';
+  return 'vit';
+}
 
 export interface LoadOptions {
   numClasses: number;
   crop: number;
+  /** Sets the norm eps and activation (explicit `act` / `normEps` win). */
+  family?: FamilyName;
+  /** Resample the patch embedding to this patch size (the benchmark runs every model at 16). */
+  patchSize?: number;
   heads?: number;
   act?: Activation;
   normEps?: number;
@@ -26,7 +53,7 @@ export interface LoadedModel {
 }
 
 /** Keys of timm checkpoints that the segmenter does not use. */
-const IGNORED = [/^head\./, /^fc_norm\./, /^attn_pool\./, /^head_drop/];
+const IGNORED = [/^head\./, /^fc_norm\./, /^attn_pool\./, /^head_drop/, /^mask_token$/];
 
 export function inferConfig(t: Map<string, HostTensor>, file: string, opts: LoadOptions): VitConfig {
   const need = (k: string) => {
@@ -38,7 +65,10 @@ export function inferConfig(t: Map<string, HostTensor>, file: string, opts: Load
   if (proj.shape.length !== 4 || proj.shape[2] !== proj.shape[3]) {
     throw new CheckpointError(`${file}: patch_embed.proj.weight has shape [${proj.shape}], expected [dim, 3, p, p]`);
   }
-  const [embedDim, , patchSize] = proj.shape;
+  const [embedDim, , checkpointPatch] = proj.shape;
+  const patchSize = opts.patchSize ?? checkpointPatch;
+  const family = opts.family ? VIT_FAMILIES[opts.family] : undefined;
+  if (opts.family && !family) throw new CheckpointError(`${file}: the ${opts.family} family is not supported by this build yet`);
   let depth = 0;
   for (const k of t.keys()) {
     const m = /^blocks\.(\d+)\./.exec(k);
@@ -65,8 +95,9 @@ export function inferConfig(t: Map<string, HostTensor>, file: string, opts: Load
     layerScale: t.has('blocks.0.ls1.gamma'),
     preNorm: t.has('norm_pre.weight'),
     qkvBias: t.has('blocks.0.attn.qkv.bias'),
-    normEps: opts.normEps ?? 1e-6,
-    act: opts.act ?? 'gelu',
+    patchBias: t.has('patch_embed.proj.bias'),
+    normEps: opts.normEps ?? family?.normEps ?? 1e-6,
+    act: opts.act ?? family?.act ?? 'gelu',
     numClasses: opts.numClasses,
   };
 }
@@ -96,6 +127,10 @@ export function loadModel(tensors: Map<string, HostTensor>, file: string, opts: 
       const old = Math.sqrt(t.shape[1] - prefix);
       t = resamplePosEmbed(t, prefix, grid, [old, old]);
       notices.push(`pos_embed resampled from a ${old}×${old} to a ${side}×${side} grid (bicubic)`);
+    }
+    if (name === 'patch_embed.proj.weight' && t && t.shape[2] !== config.patchSize) {
+      notices.push(`patch embedding resampled from ${t.shape[2]}×${t.shape[3]} to ${config.patchSize}×${config.patchSize} (FlexiViT pseudo-inverse)`);
+      t = resamplePatchEmbed(t, [config.patchSize, config.patchSize]);
     }
     if (name.startsWith('seg_head.')) continue;
     if (!t || !sameShape(t.shape, shape)) {

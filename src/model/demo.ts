@@ -17,6 +17,12 @@ export interface TinyVitOptions {
   layerScale?: boolean;
   /** timm `no_embed_class`: position embeddings for patches only. */
   noEmbedClass?: boolean;
+  /** false: no class token (SigLIP). */
+  classToken?: boolean;
+  /** CLIP's `norm_pre` before the blocks. */
+  preNorm?: boolean;
+  /** false: no patch-embedding bias (CLIP). */
+  patchBias?: boolean;
   /** Include a `seg_head` for this many classes. */
   numClasses?: number;
   seed?: number;
@@ -29,9 +35,9 @@ export function tinyVitConfig(o: TinyVitOptions = {}): VitConfig {
   const embedDim = o.embedDim ?? 64;
   return {
     embedDim, depth: o.depth ?? 2, heads: Math.max(1, Math.round(embedDim / 64)), patchSize: o.patchSize ?? 8,
-    mlpHidden: 4 * embedDim, clsTokens: 1, regTokens: o.regTokens ?? 0,
-    posEmbed: o.noEmbedClass ? 'patch-only' : 'with-prefix', layerScale: o.layerScale ?? false,
-    preNorm: false, qkvBias: true, normEps: 1e-6, act: 'gelu', numClasses: o.numClasses ?? 1,
+    mlpHidden: 4 * embedDim, clsTokens: o.classToken === false ? 0 : 1, regTokens: o.regTokens ?? 0,
+    posEmbed: o.noEmbedClass || o.classToken === false ? 'patch-only' : 'with-prefix', layerScale: o.layerScale ?? false,
+    preNorm: o.preNorm ?? false, qkvBias: true, patchBias: o.patchBias ?? true, normEps: 1e-6, act: 'gelu', numClasses: o.numClasses ?? 1,
   };
 }
 

@@ -5,12 +5,13 @@
  * `block`, `segmenter`.
  */
 import {
-  add, argmax, concat, crossEntropy, expand, gelu, layerNorm, linear, matmul, mul, quickGelu, reshape, resize2d,
+  add, argmax, concat, crossEntropy, expand, gelu, geluTanh, layerNorm, linear, matmul, mul, quickGelu, reshape, resize2d,
   slice, softmax, transpose, type Tensor,
 } from '../graph';
 import { bilinearMatrix } from './resample';
 
-export type Activation = 'gelu' | 'quickgelu';
+/** Exact GELU (timm default), CLIP's QuickGELU, or the tanh approximation (SigLIP's gelu_tanh). */
+export type Activation = 'gelu' | 'quickgelu' | 'gelu-tanh';
 
 export interface VitConfig {
   embedDim: number;
@@ -27,6 +28,8 @@ export interface VitConfig {
   /** CLIP's `norm_pre` before the blocks. */
   preNorm: boolean;
   qkvBias: boolean;
+  /** CLIP's patch embedding has no bias. */
+  patchBias: boolean;
   normEps: number;
   act: Activation;
   numClasses: number;
@@ -42,7 +45,7 @@ export function parameterShapes(c: VitConfig, grid: [number, number]): Map<strin
   const d = c.embedDim;
   const s = new Map<string, number[]>();
   s.set('patch_embed.proj.weight', [d, 3, c.patchSize, c.patchSize]);
-  s.set('patch_embed.proj.bias', [d]);
+  if (c.patchBias) s.set('patch_embed.proj.bias', [d]);
   if (c.clsTokens) s.set('cls_token', [1, 1, d]);
   if (c.regTokens) s.set('reg_token', [1, c.regTokens, d]);
   const patches = grid[0] * grid[1];
@@ -96,9 +99,11 @@ export function attention(x: Tensor, p: Params, prefix: string, heads: number): 
   return linear(reshape(transpose(out, [0, 2, 1, 3]), [b, n, d]), p[`${prefix}.proj.weight`], p[`${prefix}.proj.bias`]);
 }
 
+export const ACTIVATIONS: Record<Activation, (x: Tensor) => Tensor> = { gelu, quickgelu: quickGelu, 'gelu-tanh': geluTanh };
+
 export function mlp(x: Tensor, p: Params, prefix: string, act: Activation): Tensor {
   const h = linear(x, p[`${prefix}.fc1.weight`], p[`${prefix}.fc1.bias`]);
-  return linear(act === 'gelu' ? gelu(h) : quickGelu(h), p[`${prefix}.fc2.weight`], p[`${prefix}.fc2.bias`]);
+  return linear(ACTIVATIONS[act](h), p[`${prefix}.fc2.weight`], p[`${prefix}.fc2.bias`]);
 }
 
 /** x + ls1·attn(norm1(x)), then x + ls2·mlp(norm2(x)). */

@@ -31,8 +31,12 @@ function layerNorm(x: Mat, w: HostTensor, b: HostTensor, eps: number): Mat {
   });
 }
 
-const act = (kind: VitConfig['act']) =>
-  kind === 'gelu' ? (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2)) : (v: number) => v / (1 + Math.exp(-1.702 * v));
+const ACT: Record<VitConfig['act'], (v: number) => number> = {
+  gelu: (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)),
+  quickgelu: (v) => v / (1 + Math.exp(-1.702 * v)),
+  'gelu-tanh': (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))),
+};
+const act = (kind: VitConfig['act']) => ACT[kind];
 
 /** torch bilinear (align_corners=False) source taps for one output index. */
 function taps(o: number, inSize: number, outSize: number): [number, number, number, number] {
@@ -45,11 +49,11 @@ function taps(o: number, inSize: number, outSize: number): [number, number, numb
 export function referenceSegmenter(w: Map<string, HostTensor>, c: VitConfig, image: Float32Array | Float64Array, size: number): number[][][] {
   const p = c.patchSize, g = size / p, d = c.embedDim;
   const proj = get(w, 'patch_embed.proj.weight');
-  const bias = get(w, 'patch_embed.proj.bias');
+  const bias = c.patchBias ? get(w, 'patch_embed.proj.bias') : undefined;
   let x: Mat = [];
   for (let gy = 0; gy < g; gy++) for (let gx = 0; gx < g; gx++) {
     x.push(Array.from({ length: d }, (_, o) => {
-      let s = bias.data[o];
+      let s = bias ? bias.data[o] : 0;
       for (let ch = 0; ch < 3; ch++) for (let py = 0; py < p; py++) for (let px = 0; px < p; px++) {
         s += proj.data[((o * 3 + ch) * p + py) * p + px] * image[(ch * size + gy * p + py) * size + gx * p + px];
       }
