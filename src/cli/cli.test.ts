@@ -85,6 +85,24 @@ describe('vfm-lab', () => {
     expect(rows(join(dir, 'd1')).map((r) => r.loss)).toEqual(rows(join(dir, 'd2')).map((r) => r.loss));
   });
 
+  it('--model PRESET reads the preset from --cache-dir, or says how to get it', () => {
+    const cache = join(dir, 'cache');
+    const args = (model: string) => ['train', '--model', model, '--data', demo, '--out', join(dir, 'preset-run'), '--steps', '2', '--batch', '2', '--cache-dir', cache];
+    const missing = cli(...args('vit_base_patch16_224.mae'));
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain(`not in the cache folder ${cache}`);
+    expect(missing.stderr).toContain('https://huggingface.co/timm/vit_base_patch16_224.mae/resolve/main/model.safetensors');
+    const beit = cli(...args('beit3_base_patch16_224'));
+    expect(beit.code).not.toBe(0);
+    expect(beit.stderr).toMatch(/unavailable — BEiT-3 has no timm checkpoint/);
+    // a (tiny) file in the cache under the preset's name is used, with the preset's family and normalisation
+    cpSync(join(demo, 'model.safetensors'), join(cache, 'vit_base_patch16_224.mae.safetensors'));
+    const ok = cli(...args('vit_base_patch16_224.mae'));
+    expect(ok.code, ok.stderr).toBe(0);
+    const config = JSON.parse(readFileSync(join(dir, 'preset-run', 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ preset: 'vit_base_patch16_224.mae', family: 'vit', mean: [0.485, 0.456, 0.406] });
+  });
+
   it('refuses bad input with one clear line naming the file, exit code ≠ 0, no stack trace', () => {
     const broken = join(dir, 'broken');
     cpSync(demo, broken, { recursive: true });

@@ -1,17 +1,20 @@
 /** @file `vfm-lab train`: the benchmark recipe, headless, on onnxruntime-node. */
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatchStream } from '../data/batches';
 import { openDataset, validateDataset } from '../data/dataset';
-import { readSafetensors, writeSafetensors, CheckpointError } from '../model/safetensors';
+import { detectFamily, VIT_FAMILIES } from '../model/checkpoint';
+import type { FamilyName } from '../model/presets';
+import { readSafetensors, writeSafetensors } from '../model/safetensors';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from '../train/engine';
 import { trainLoop } from '../train/loop';
-import { IMAGENET_MEAN, IMAGENET_STD, evaluateDataset, metadataOf, prepareRun, type RGB } from '../train/session';
+import { evaluateDataset, metadataOf, normalisationFor, prepareRun, type RGB } from '../train/session';
 import { CliError, number, parse, requireString, triple } from './args';
+import { readModel } from './model-source';
 import { openSource } from './nodeSource';
 
-export const TRAIN_HELP = `vfm-lab train --model FILE.safetensors --data DIR|FILE.zip --out OUTDIR [options]
+export const TRAIN_HELP = `vfm-lab train --model FILE.safetensors|PRESET --data DIR|FILE.zip --out OUTDIR [options]
 
   --steps N            optimizer steps (default 200)
   --batch B            images per micro-batch (default 8)
@@ -27,8 +30,9 @@ export const TRAIN_HELP = `vfm-lab train --model FILE.safetensors --data DIR|FIL
   --seed K             seed for shuffling, augmentation and a new decoder (default 0)
   --eval-every N       evaluate mIoU on the val split every N steps (default: at the end only)
   --heads H            attention heads (default: embed dim / 64)
-  --family NAME        model family (vit); others arrive with the presets
-  --mean R,G,B --std R,G,B   pixel normalisation (default ImageNet)
+  --family NAME        vit | dinov2 | clip | clip-quickgelu | siglip (default: the preset's, or detected from the keys)
+  --mean R,G,B --std R,G,B   pixel normalisation (default: the preset's / family's, else ImageNet)
+  --cache-dir DIR      where --model PRESET looks for PRESET.safetensors (default ~/.cache/vfm-lab)
   --class-balanced     weight the loss by 1/√(class frequency)
 
 Writes OUTDIR/metrics.jsonl, OUTDIR/eval.json, OUTDIR/model.safetensors and OUTDIR/config.json.`;
@@ -39,6 +43,7 @@ const SPEC = {
   'weight-decay': { type: 'string' }, schedule: { type: 'string' }, freeze: { type: 'string' }, 'no-augment': { type: 'boolean' },
   'no-shuffle': { type: 'boolean' }, seed: { type: 'string' }, 'eval-every': { type: 'string' }, heads: { type: 'string' },
   family: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' }, 'class-balanced': { type: 'boolean' },
+  'cache-dir': { type: 'string' },
 } as const;
 
 export async function train(argv: string[]): Promise<void> {
@@ -48,8 +53,10 @@ export async function train(argv: string[]): Promise<void> {
   const out = requireString(v, 'out', 'train');
   const schedule = (v.schedule ?? 'poly') as string;
   if (schedule !== 'poly' && schedule !== 'constant') throw new CliError(`--schedule must be poly or constant; got "${schedule}"`);
-  const family = (v.family ?? 'vit') as string;
-  if (family !== 'vit') throw new CliError(`--family ${family} is not supported yet; supported: vit`);
+  const family = v.family as FamilyName | undefined;
+  if (family !== undefined && !(family in VIT_FAMILIES)) {
+    throw new CliError(`--family ${family} is not supported by this build; supported: ${Object.keys(VIT_FAMILIES).join(', ')}`);
+  }
   const cfg = {
     steps: number(v, 'steps', 200, { integer: true, min: 1 }),
     batch: number(v, 'batch', 8, { integer: true, min: 1 }),
@@ -65,10 +72,7 @@ export async function train(argv: string[]): Promise<void> {
     seed: number(v, 'seed', 0, { integer: true }),
     evalEvery: number(v, 'eval-every', 0, { integer: true, min: 0 }),
     heads: v.heads === undefined ? undefined : number(v, 'heads', 0, { integer: true, min: 1 }),
-    mean: (triple(v, 'mean') ?? IMAGENET_MEAN) as RGB,
-    std: (triple(v, 'std') ?? IMAGENET_STD) as RGB,
     classBalanced: !!v['class-balanced'],
-    family,
   };
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -76,25 +80,27 @@ export async function train(argv: string[]): Promise<void> {
   const summary = await validateDataset(ds, (d, n) => progress(`validating dataset ${d}/${n}`));
   log(`\rdataset ${ds.name}: ${ds.format}, ${summary.train} train / ${summary.val} val images, ${ds.classes.length} classes${summary.absentFromTrain.length ? ` (absent from train: ${summary.absentFromTrain.join(', ')})` : ''}`);
 
-  const bytes = await readFile(modelPath).catch(() => {
-    throw new CheckpointError(`${modelPath}: cannot read the checkpoint file`);
-  });
-  const run = prepareRun(readSafetensors(new Uint8Array(bytes), modelPath), modelPath, ds.classes.length, {
-    ...cfg, classWeights: cfg.classBalanced ? summary.classWeights : undefined,
+  const source = await readModel(modelPath, v['cache-dir'] as string | undefined);
+  const tensors = readSafetensors(source.bytes, source.path);
+  const resolvedFamily = family ?? source.preset?.family ?? detectFamily(tensors.keys());
+  const norm = normalisationFor(resolvedFamily, source.preset);
+  const mean = (triple(v, 'mean') ?? norm.mean) as RGB, std = (triple(v, 'std') ?? norm.std) as RGB;
+  const run = prepareRun(tensors, source.path, ds.classes.length, {
+    ...cfg, family: resolvedFamily, classWeights: cfg.classBalanced ? summary.classWeights : undefined,
   });
   for (const n of run.model.notices) log(`note: ${n}`);
   const c = run.model.config;
   log(`model: ViT depth ${c.depth}, dim ${c.embedDim}, ${c.heads} heads, patch ${c.patchSize}; ${run.trainable.length} trainable tensors (freeze ${cfg.freeze})`);
 
   await mkdir(out, { recursive: true });
-  const resolved = { ...cfg, model: modelPath, data: dataPath, classes: ds.classes.map((k) => k.name), architecture: c };
+  const resolved = { ...cfg, family: resolvedFamily, mean, std, model: source.path, preset: source.preset?.name, data: dataPath, classes: ds.classes.map((k) => k.name), architecture: c };
   await writeFile(join(out, 'config.json'), JSON.stringify(resolved, null, 2));
   const metricsPath = join(out, 'metrics.jsonl');
   await writeFile(metricsPath, '');
 
   const engine = new HostEngine(await createNodeRunner(run.trainGraph), await createNodeRunner(run.evalGraph), run.model.weights, run.trainable, cfg);
-  const batches = new BatchStream(ds, { batch: cfg.batch, crop: cfg.crop, augment: cfg.augment, shuffle: cfg.shuffle, seed: cfg.seed, mean: cfg.mean, std: cfg.std });
-  const evalOpts = { crop: cfg.crop, batch: cfg.batch, mean: cfg.mean, std: cfg.std, onImage: (d: number, n: number) => progress(`evaluating ${d}/${n}`) };
+  const batches = new BatchStream(ds, { batch: cfg.batch, crop: cfg.crop, augment: cfg.augment, shuffle: cfg.shuffle, seed: cfg.seed, mean, std });
+  const evalOpts = { crop: cfg.crop, batch: cfg.batch, mean, std, onImage: (d: number, n: number) => progress(`evaluating ${d}/${n}`) };
   const started = performance.now();
   let last = { step: 0, mIoU: NaN, perClassIoU: [] as (number | null)[], confusion: [] as number[][] };
   await trainLoop(engine, cfg, {
@@ -117,7 +123,7 @@ export async function train(argv: string[]): Promise<void> {
     },
   });
   await writeFile(join(out, 'eval.json'), JSON.stringify({ mIoU: last.mIoU, perClassIoU: last.perClassIoU, confusion: last.confusion, classes: ds.classes.map((k) => k.name) }, null, 1));
-  await writeFile(join(out, 'model.safetensors'), writeSafetensors(await engine.weights(), metadataOf(run.model, ds.classes, cfg.crop, cfg.mean, cfg.std)));
+  await writeFile(join(out, 'model.safetensors'), writeSafetensors(await engine.weights(), metadataOf(run.model, ds.classes, cfg.crop, mean, std, resolvedFamily)));
   log(`done: mIoU ${(100 * last.mIoU).toFixed(1)}% — wrote ${out}/model.safetensors, eval.json, metrics.jsonl, config.json`);
 }
 

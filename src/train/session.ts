@@ -6,7 +6,8 @@
 import type { CompiledGraph } from '../graph';
 import { readSample, type Dataset } from '../data/dataset';
 import { normalizeInto } from '../data/augment';
-import { loadModel, type LoadedModel } from '../model/checkpoint';
+import { detectFamily, loadModel, type LoadedModel } from '../model/checkpoint';
+import { NORMALISATION, type FamilyName, type Preset } from '../model/presets';
 import type { HostTensor } from '../model/safetensors';
 import type { Activation } from '../model/vit';
 import type { Engine } from './engine';
@@ -14,8 +15,14 @@ import { evaluateImages, type EvalImage, type EvalResult } from './evaluate';
 import { compileEval, compileTrainStep, isTrainable, parseFreeze } from './graphs';
 
 export type RGB = [number, number, number];
-export const IMAGENET_MEAN: RGB = [0.485, 0.456, 0.406];
-export const IMAGENET_STD: RGB = [0.229, 0.224, 0.225];
+export const IMAGENET_MEAN: RGB = NORMALISATION.imagenet.mean;
+export const IMAGENET_STD: RGB = NORMALISATION.imagenet.std;
+
+/** The pixel normalisation a model was pretrained with: its preset's, else its family's. */
+export function normalisationFor(family: FamilyName, preset?: Preset): { mean: RGB; std: RGB } {
+  if (preset) return NORMALISATION[preset.normalisation];
+  return NORMALISATION[family === 'clip' || family === 'clip-quickgelu' || family === 'eva02' ? 'clip' : family === 'siglip' ? 'inception' : 'imagenet'];
+}
 
 export interface ModelSettings {
   crop: number;
@@ -23,6 +30,8 @@ export interface ModelSettings {
   freeze: string;
   seed: number;
   heads?: number;
+  /** Norms and activation by family; by default detected from the checkpoint's keys. */
+  family?: FamilyName;
   act?: Activation;
   normEps?: number;
   classWeights?: Float32Array;
@@ -36,7 +45,12 @@ export interface PreparedRun {
 }
 
 export function prepareRun(tensors: Map<string, HostTensor>, file: string, numClasses: number, s: ModelSettings): PreparedRun {
-  const model = loadModel(tensors, file, { numClasses, crop: s.crop, heads: s.heads, act: s.act, normEps: s.normEps, seed: s.seed });
+  const family = s.family ?? detectFamily(tensors.keys());
+  // the benchmark runs every backbone at 16×16 patches: a patch-14 kernel is resampled
+  const patch = tensors.get('patch_embed.proj.weight')?.shape[2];
+  const model = loadModel(tensors, file, {
+    numClasses, crop: s.crop, family, patchSize: patch === 14 ? 16 : undefined, heads: s.heads, act: s.act, normEps: s.normEps, seed: s.seed,
+  });
   const freeze = parseFreeze(s.freeze, model.config.depth);
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
   const trainGraph = compileTrainStep(model.config, shapes, { batch: s.batch, crop: s.crop }, freeze, s.classWeights);
@@ -72,10 +86,11 @@ export interface ModelMetadata {
   heads: number;
   act: Activation;
   normEps: number;
+  family?: FamilyName;
 }
 
-export function metadataOf(m: LoadedModel, classes: ModelMetadata['classes'], crop: number, mean: RGB, std: RGB): Record<string, string> {
-  const meta: ModelMetadata = { classes, crop, mean, std, heads: m.config.heads, act: m.config.act, normEps: m.config.normEps };
+export function metadataOf(m: LoadedModel, classes: ModelMetadata['classes'], crop: number, mean: RGB, std: RGB, family?: FamilyName): Record<string, string> {
+  const meta: ModelMetadata = { classes, crop, mean, std, heads: m.config.heads, act: m.config.act, normEps: m.config.normEps, family };
   return { format: 'pt', vfm_lab: JSON.stringify(meta) };
 }
 
