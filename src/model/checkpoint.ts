@@ -113,12 +113,7 @@ export function loadModel(tensors: Map<string, HostTensor>, file: string, opts: 
   const expected = parameterShapes(config, grid);
   const weights = new Map<string, HostTensor>();
 
-  const unexpected = [...tensors.keys()].filter((k) => !expected.has(k) && !IGNORED.some((r) => r.test(k)));
-  if (unexpected.length) {
-    throw new CheckpointError(`${file}: unexpected keys for a ${config.depth}-block ViT: ${list(unexpected)}`);
-  }
-  const missing = [...expected.keys()].filter((k) => !tensors.has(k) && !k.startsWith('seg_head.'));
-  if (missing.length) throw new CheckpointError(`${file}: missing keys: ${list(missing)}`);
+  checkKeys(tensors, config, file);
 
   for (const [name, shape] of expected) {
     let t = tensors.get(name);
@@ -151,6 +146,17 @@ export function loadModel(tensors: Map<string, HostTensor>, file: string, opts: 
     weights.set('seg_head.bias', init.bias);
   }
   return { config, weights, notices };
+}
+
+/** Refuses a checkpoint whose key names do not fit the architecture, naming the keys. */
+export function checkKeys(tensors: Map<string, HostTensor>, config: VitConfig, file: string): void {
+  const expected = parameterShapes(config, [1, 1]);
+  const unexpected = [...tensors.keys()].filter((k) => !expected.has(k) && !IGNORED.some((r) => r.test(k)));
+  if (unexpected.length) {
+    throw new CheckpointError(`${file}: unexpected keys for a ${config.depth}-block ViT: ${list(unexpected)}`);
+  }
+  const missing = [...expected.keys()].filter((k) => !tensors.has(k) && !k.startsWith('seg_head.'));
+  if (missing.length) throw new CheckpointError(`${file}: missing keys: ${list(missing)}`);
 }
 
 /** PyTorch `nn.Linear` default init: U(−1/√in, 1/√in) for weight and bias. */

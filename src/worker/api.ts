@@ -107,6 +107,7 @@ export interface Thumbnail {
 
 export type ModelSource =
   | { kind: 'demo' }
+  | { kind: 'preset'; name: string }
   | { kind: 'bytes'; name: string; bytes: Uint8Array };
 
 export type DatasetSource =
@@ -128,6 +129,8 @@ export interface RunSummary {
 export interface TrainerApi {
   init(choice: BackendChoice): Promise<BackendInfo>;
   loadModel(src: ModelSource, onProgress?: (p: Progress) => void): Promise<ModelInfo>;
+  /** Cancels a preset download in progress (loadModel then rejects and the previous model stays). */
+  cancelDownload(): Promise<void>;
   loadDataset(src: DatasetSource, onProgress?: (p: Progress) => void): Promise<DatasetInfo>;
   /** Starts (or, with `resumeFrom`, continues) a run; resolves when the run ends. */
   start(config: TrainConfig, callbacks: TrainerCallbacks, resumeFrom?: { runId: string }): Promise<void>;

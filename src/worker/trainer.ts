@@ -8,7 +8,7 @@ import { openDataset, readSample, validateDataset, type Dataset, type DatasetSum
 import { normalizeInto, resizeRgb } from '../data/augment';
 import { demoSource, memorySource, zipSource } from '../data/index';
 import { DEMO_MODEL, makeTinyVit } from '../model/demo';
-import { inferConfig } from '../model/checkpoint';
+import { checkKeys, detectFamily, inferConfig } from '../model/checkpoint';
 import { readSafetensorsWithMetadata, writeSafetensors, type HostTensor } from '../model/safetensors';
 import { GpuEngine } from '../runtime/gpu-engine';
 import { checkFits, estimateMemory, formatBytes } from '../runtime/memory';
@@ -16,7 +16,9 @@ import { chooseBackend, type Backend } from '../runtime/webgpu';
 import { HostEngine, type Engine } from '../train/engine';
 import { trainLoop } from '../train/loop';
 import { argmaxClasses, slidingLogits } from '../train/evaluate';
-import { IMAGENET_MEAN, IMAGENET_STD, evaluateDataset, metadataOf, prepareRun, type PreparedRun } from '../train/session';
+import { IMAGENET_MEAN, IMAGENET_STD, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type PreparedRun, type RGB } from '../train/session';
+import { SUPPORTED_FAMILIES, presetUrl, resolvePreset, type FamilyName, type Preset } from '../model/presets';
+import { fetchCached } from './download';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress,
   RunSummary, StepMetric, Thumbnail, TrainConfig, TrainerApi, TrainerCallbacks,
@@ -33,13 +35,17 @@ interface ActiveRun {
   steps: StepMetric[];
   evals: EvalMetric[];
   record: runs.RunRecord;
+  mean: RGB;
+  std: RGB;
+  family: FamilyName;
 }
 
 export class Trainer implements TrainerApi {
   private backend?: Backend;
   private choice: BackendChoice = 'auto';
   private deviceLost?: string;
-  private checkpoint?: { name: string; tensors: Map<string, HostTensor> };
+  private checkpoint?: { name: string; tensors: Map<string, HostTensor>; family: FamilyName; preset?: Preset };
+  private download?: AbortController;
   private data?: { ds: Dataset; summary: DatasetSummary };
   private run?: ActiveRun;
   private paused = false;
@@ -70,14 +76,34 @@ export class Trainer implements TrainerApi {
   }
 
   async loadModel(src: ModelSource, onProgress?: (p: Progress) => void): Promise<ModelInfo> {
-    const name = src.kind === 'demo' ? 'demo ViT (depth 2, width 64)' : src.name;
-    const tensors = src.kind === 'demo'
-      ? makeTinyVit({ ...DEMO_MODEL, seed: 0 })
-      : readSafetensorsWithMetadata(src.bytes, src.name, (done, total) => onProgress?.({ task: 'load model', done, total })).tensors;
-    const config = inferConfig(tensors, name, { numClasses: 1, crop: 0 });
-    this.checkpoint = { name, tensors };
+    let name = src.kind === 'demo' ? 'demo ViT (depth 2, width 64)' : src.name;
+    let preset: Preset | undefined;
+    let bytes: Uint8Array | undefined;
+    if (src.kind === 'preset') {
+      preset = resolvePreset(src.name);
+      if (!preset) throw new Error(`unknown preset ${src.name}`);
+      if (preset.unavailable) throw new Error(`${preset.name} is unavailable: ${preset.unavailable}`);
+      if (!SUPPORTED_FAMILIES.has(preset.family)) throw new Error(`${preset.name}: the ${preset.family} family is not supported by this build yet`);
+      this.download?.abort();
+      const download = (this.download = new AbortController());
+      bytes = await fetchCached(presetUrl(preset), preset.name, (done, total) => onProgress?.({ task: 'download', done, total, detail: preset!.name }), download.signal);
+      name = preset.name;
+    } else if (src.kind === 'bytes') {
+      bytes = src.bytes;
+    }
+    const tensors = bytes
+      ? readSafetensorsWithMetadata(bytes, name, (done, total) => onProgress?.({ task: 'load model', done, total, detail: 'converting to float32' })).tensors
+      : makeTinyVit({ ...DEMO_MODEL, seed: 0 });
+    const family = preset?.family ?? detectFamily(tensors.keys());
+    const config = inferConfig(tensors, name, { numClasses: 1, crop: 0, family });
+    checkKeys(tensors, config, name);
+    this.checkpoint = { name, tensors, family, preset }; // replaced only once the new one is readable
     const numParams = [...tensors.values()].reduce((s, t) => s + t.data.length, 0);
-    return { name, family: 'vit', embedDim: config.embedDim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, numParams, notices: [] };
+    return { name, family, embedDim: config.embedDim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, numParams, notices: [] };
+  }
+
+  async cancelDownload(): Promise<void> {
+    this.download?.abort();
   }
 
   async loadDataset(src: DatasetSource, onProgress?: (p: Progress) => void): Promise<DatasetInfo> {
@@ -100,7 +126,9 @@ export class Trainer implements TrainerApi {
     cb.onState('preparing');
     try {
       cb.onProgress({ task: 'compile', done: 0, total: 1, detail: 'building the train-step and eval graphs' });
-      const prepared = prepareRun(this.checkpoint.tensors, this.checkpoint.name, ds.classes.length, config);
+      const { family, preset } = this.checkpoint;
+      const prepared = prepareRun(this.checkpoint.tensors, this.checkpoint.name, ds.classes.length, { ...config, family });
+      const { mean, std } = normalisationFor(family, preset);
       cb.onProgress({ task: 'compile', done: 1, total: 1 });
       for (const n of prepared.model.notices) console.info(n);
 
@@ -127,10 +155,9 @@ export class Trainer implements TrainerApi {
       }
       const engine = this.serialised(await this.createEngine(prepared, config, cb));
       if (optimizer) await engine.restoreOptimizerState(optimizer);
-      this.run = { id: record.id, config, prepared, engine, steps, evals, record };
+      this.run = { id: record.id, config, prepared, engine, steps, evals, record, mean, std, family };
       await runs.saveRecord(record);
 
-      const mean = IMAGENET_MEAN, std = IMAGENET_STD;
       const batches = new BatchStream(ds, { batch: config.batch, crop: config.crop, augment: config.augment, shuffle: config.shuffle, seed: config.seed, mean, std });
       cb.onState('running');
       const { stoppedAt } = await trainLoop(engine, config, {
@@ -202,7 +229,7 @@ export class Trainer implements TrainerApi {
     if (!r) return;
     const { ds } = this.data!;
     const [weights, optimizer] = [await r.engine.weights(), await r.engine.optimizerState()];
-    await runs.saveCheckpoint(r.id, writeSafetensors(weights, metadataOf(r.prepared.model, ds.classes, r.config.crop, IMAGENET_MEAN, IMAGENET_STD)), encodeOptimizerState(optimizer));
+    await runs.saveCheckpoint(r.id, writeSafetensors(weights, metadataOf(r.prepared.model, ds.classes, r.config.crop, r.mean, r.std, r.family)), encodeOptimizerState(optimizer));
     await runs.saveMetrics(r.id, { steps: r.steps, evals: r.evals });
     r.record = { ...r.record, savedStep: step, status };
     await runs.saveRecord(r.record);
@@ -226,16 +253,16 @@ export class Trainer implements TrainerApi {
     if (!this.data) throw new Error('choose a dataset first');
     const engine = this.run?.engine;
     if (!engine) throw new Error('start a run to see its predictions');
-    return this.predictWith((x) => engine.logits(x), this.run!.config, valIndex);
+    return this.predictWith((x) => engine.logits(x), this.run!.config, this.run!, valIndex);
   }
 
-  private async predictWith(logits: (x: Float32Array) => Promise<Float32Array>, config: TrainConfig, valIndex: number): Promise<Prediction> {
+  private async predictWith(logits: (x: Float32Array) => Promise<Float32Array>, config: TrainConfig, norm: { mean: RGB; std: RGB }, valIndex: number): Promise<Prediction> {
     const { ds } = this.data!;
     if (valIndex < 0 || valIndex >= ds.val.length) throw new Error(`validation image ${valIndex} does not exist (0…${ds.val.length - 1})`);
     const sample = await readSample(ds, ds.val[valIndex]);
     const pixels = sample.width * sample.height;
     const chw = new Float32Array(3 * pixels);
-    normalizeInto(chw, 0, sample.image, pixels, IMAGENET_MEAN, IMAGENET_STD);
+    normalizeInto(chw, 0, sample.image, pixels, norm.mean, norm.std);
     const scores = await slidingLogits({ chw, height: sample.height, width: sample.width, label: sample.mask }, config.crop, config.batch, ds.classes.length, logits);
     return { index: valIndex, width: sample.width, height: sample.height, image: sample.image, label: sample.mask, prediction: argmaxClasses(scores, ds.classes.length, pixels) };
   }
@@ -244,19 +271,21 @@ export class Trainer implements TrainerApi {
     const saved = await runs.loadCheckpoint(runId);
     const record = (await runs.listRuns()).find((r) => r.id === runId);
     if (!saved || !record) throw new Error(`run ${runId} has no saved checkpoint`);
-    const tensors = readSafetensorsWithMetadata(saved.model, `${runId}/model.safetensors`).tensors;
+    const { tensors, metadata } = readSafetensorsWithMetadata(saved.model, `${runId}/model.safetensors`);
+    const meta = parseMetadata(metadata);
     const numClasses = tensors.get('seg_head.weight')?.shape[0] ?? 0;
     if (numClasses !== this.data?.ds.classes.length) throw new Error(`run ${runId} was trained for ${numClasses} classes; the current dataset has ${this.data?.ds.classes.length}`);
-    const prepared = prepareRun(tensors, runId, numClasses, { ...record.config, freeze: 'encoder' });
+    const prepared = prepareRun(tensors, runId, numClasses, { ...record.config, freeze: 'encoder', family: meta?.family, act: meta?.act, normEps: meta?.normEps, heads: meta?.heads });
     const evalRunner = await createWasmRunner(prepared.evalGraph);
     const feeds = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
-    return this.predictWith(async (x) => (await evalRunner.run({ ...feeds, image: x }, ['logits'])).logits.data as Float32Array, record.config, valIndex);
+    const norm = { mean: meta?.mean ?? IMAGENET_MEAN, std: meta?.std ?? IMAGENET_STD };
+    return this.predictWith(async (x) => (await evalRunner.run({ ...feeds, image: x }, ['logits'])).logits.data as Float32Array, record.config, norm, valIndex);
   }
 
   async exportModel(): Promise<Uint8Array> {
     if (!this.run) throw new Error('nothing to export yet: start a run');
     const weights = await this.run.engine.weights();
-    return writeSafetensors(weights, metadataOf(this.run.prepared.model, this.data!.ds.classes, this.run.config.crop, IMAGENET_MEAN, IMAGENET_STD));
+    return writeSafetensors(weights, metadataOf(this.run.prepared.model, this.data!.ds.classes, this.run.config.crop, this.run.mean, this.run.std, this.run.family));
   }
 
   async exportEvalOnnx(): Promise<Uint8Array> {

@@ -1,6 +1,8 @@
 /** @file Model and dataset pickers: the embedded demo, or the user's own files (drop or browse). */
 import { useState, type DragEvent } from 'react';
+import { PRESETS, SUPPORTED_FAMILIES, presetPage } from '../../model/presets';
 import { useLab } from '../lab';
+import { trainer } from '../worker-client';
 
 async function bytesOf(f: File): Promise<Uint8Array> {
   return new Uint8Array(await f.arrayBuffer());
@@ -30,13 +32,40 @@ function DropZone({ label, accept, onFiles, testId, directory }: { label: string
 export function ModelPicker() {
   const model = useLab((s) => s.model);
   const loadModel = useLab((s) => s.loadModel);
+  const download = useLab((s) => s.progress.download);
   const busy = useLab((s) => s.runState === 'running' || s.runState === 'preparing');
+  const downloading = !!download && download.done < download.total;
   return (
     <fieldset disabled={busy}>
       <legend>Model</legend>
-      <p className="current">{model ? `${model.name} — depth ${model.depth}, width ${model.embedDim}, patch ${model.patchSize}, ${(model.numParams / 1e6).toFixed(2)} M params` : 'loading…'}</p>
+      <p className="current" data-testid="model-current">{model ? `${model.name} (${model.family}) — depth ${model.depth}, width ${model.embedDim}, patch ${model.patchSize}, ${(model.numParams / 1e6).toFixed(2)} M params` : 'loading…'}</p>
       <button type="button" onClick={() => loadModel({ kind: 'demo' })}>Embedded demo model</button>
       <DropZone label="…or drop a timm .safetensors" accept=".safetensors" testId="model-file" onFiles={async ([f]) => f && loadModel({ kind: 'bytes', name: f.name, bytes: await bytesOf(f) })} />
+      {downloading && (
+        <div className="download">
+          <label>
+            downloading {download.detail}: {(download.done / 2 ** 20).toFixed(0)} / {(download.total / 2 ** 20).toFixed(0)} MiB
+            <progress max={download.total} value={download.done} />
+          </label>
+          <button type="button" onClick={() => trainer().cancelDownload()}>Cancel</button>
+        </div>
+      )}
+      <details className="presets">
+        <summary>Vision foundation models (ViT-B, downloaded once, then cached)</summary>
+        <ul>
+          {PRESETS.map((p) => {
+            const why = p.unavailable ?? (SUPPORTED_FAMILIES.has(p.family) ? undefined : `the ${p.family} family is not supported by this build yet`);
+            return (
+              <li key={p.name} className="preset-card">
+                <strong>{p.name}</strong>
+                <span>{p.pretraining}</span>
+                <span>{p.paramsM} M params · {p.downloadMB ? `${p.downloadMB} MB` : '—'} · native {p.imageSize} px, patch {p.patchSize} (run at 16) · <a href={presetPage(p)} target="_blank" rel="noreferrer">licence: {p.licence}</a></span>
+                {why ? <em>unavailable: {why}</em> : <button type="button" disabled={downloading} onClick={() => loadModel({ kind: 'preset', name: p.name })}>Use</button>}
+              </li>
+            );
+          })}
+        </ul>
+      </details>
     </fieldset>
   );
 }
