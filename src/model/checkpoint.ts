@@ -4,6 +4,7 @@
  * grid once, and the decoder is reused or freshly initialised. Every problem is a
  * `CheckpointError` that names the file.
  */
+import { mulberry32 } from '../data/random';
 import type { FamilyName } from './presets';
 import { resamplePatchEmbed, resamplePosEmbed } from './resample';
 import { CheckpointError, type HostTensor } from './safetensors';
@@ -167,16 +168,6 @@ export function initLinear(out: number, inFeatures: number, seed: number): { wei
   return { weight: { shape: [out, inFeatures], data: u(out * inFeatures) }, bias: { shape: [out], data: u(out) } };
 }
 
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 const list = (keys: string[]) => (keys.length > 8 ? `${keys.slice(0, 8).join(', ')} … (${keys.length} in all)` : keys.join(', '));

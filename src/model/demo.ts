@@ -3,7 +3,7 @@
  * std 0.02 for weights and tokens, zero biases, unit norms). The app ships none of a real model's
  * weights; this is what the embedded demo and `vfm-lab make-demo` train, and what tests use.
  */
-import { mulberry32 } from './checkpoint';
+import { mulberry32 } from '../data/random';
 import type { HostTensor } from './safetensors';
 import { parameterShapes, type VitConfig } from './vit';
 

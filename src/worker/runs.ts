@@ -4,18 +4,10 @@
  * parameter, `optimizer.safetensors` with the AdamW moments and step). Writes go to a temporary
  * file that replaces the old one only when complete, so a crash mid-save loses nothing.
  */
-import type { EvalMetric, StepMetric, TrainConfig } from './api';
+import type { EvalMetric, RunSummary, StepMetric } from './api';
 
-export interface RunRecord {
-  id: string;
-  createdAt: number;
-  modelName: string;
-  datasetName: string;
-  config: TrainConfig;
-  /** Optimizer steps completed and saved in the checkpoint. */
-  savedStep: number;
-  status: 'running' | 'paused' | 'stopped' | 'finished' | 'interrupted';
-}
+/** What run.json holds: the summary the UI lists. */
+export type RunRecord = RunSummary;
 
 export interface RunMetrics {
   steps: StepMetric[];

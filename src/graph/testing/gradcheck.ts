@@ -13,6 +13,7 @@ import { Graph, exportOnnx, grad, mul, reduceSum, type DType, type Tensor } from
 import { createNodeRunner } from '../../runtime/node';
 import { hostArray, isFloat } from '../tensor';
 import type { Arr } from './reference';
+import { mulberry32 } from '../../data/random';
 
 export interface InputDesc {
   shape: number[];
@@ -37,16 +38,8 @@ export interface CheckOptions {
   sample?: number;
 }
 
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (the project's one PRNG). */
+export const rng = mulberry32;
 
 export async function checkGraph(
   inputs: InputDesc[],
