@@ -31,3 +31,15 @@ test('a broken dataset zip shows a clear error and the app keeps working', async
   await page.getByTestId('start-training').click();
   await expect(page.getByTestId('run-state')).toHaveText('finished', { timeout: 120_000 });
 });
+
+test('talk mode shows charts and viewer full-width with large type', async ({ page }, info) => {
+  await openLab(page);
+  await page.getByRole('button', { name: 'Talk mode' }).click();
+  await expect(page.locator('.app.talk')).toBeVisible();
+  await expect(page.getByRole('complementary', { name: 'Set-up' })).toHaveCount(0);
+  await expect(page.getByTestId('loss-chart')).toBeVisible();
+  await expect(page.getByTestId('viewer')).toBeVisible();
+  await shot(page, info, '3-talk-mode');
+  await page.getByRole('button', { name: 'Exit talk mode' }).click();
+  await expect(page.getByRole('complementary', { name: 'Set-up' })).toBeVisible();
+});

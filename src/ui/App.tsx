@@ -35,7 +35,12 @@ export function App() {
         <h1>VFM Lab</h1>
         <span className="tagline">fine-tune vision foundation models for segmentation, on your GPU</span>
         <BackendBadge />
-        <button type="button" onClick={() => setTalkMode(!talkMode)} aria-pressed={talkMode}>
+        <button type="button" aria-pressed={talkMode} onClick={() => {
+          // talk mode: full screen (where the browser allows it) with large type
+          if (!talkMode) void document.documentElement.requestFullscreen?.().catch(() => undefined);
+          else if (document.fullscreenElement) void document.exitFullscreen();
+          setTalkMode(!talkMode);
+        }}>
           {talkMode ? 'Exit talk mode' : 'Talk mode'}
         </button>
       </header>
