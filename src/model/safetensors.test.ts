@@ -31,6 +31,16 @@ describe('safetensors', () => {
     expect(metadata.note).toBe('é');
   });
 
+  it('uses aligned F32 data in place (memory is not doubled) and copies unaligned data', () => {
+    const bytes = writeSafetensors({ w: { shape: [3], data: Float32Array.from([1, 2, 3]) } });
+    expect(readSafetensors(bytes, 'a.safetensors').get('w')!.data.buffer).toBe(bytes.buffer);
+    const shifted = new Uint8Array(bytes.length + 1).fill(7);
+    shifted.set(bytes, 1);
+    const t = readSafetensors(shifted.subarray(1), 'b.safetensors').get('w')!;
+    expect(t.data.buffer).not.toBe(shifted.buffer);
+    expect(Array.from(t.data)).toEqual([1, 2, 3]);
+  });
+
   it('converts F16 (normal, subnormal, ±inf) and BF16 and F64 to float32', () => {
     // 0x3c00 = 1, 0xc000 = −2, 0x0001 = 2^−24 (smallest subnormal), 0x7c00 = +inf, 0x3555 ≈ 0.333
     const f16 = [0x3c00, 0xc000, 0x0001, 0x7c00, 0x3555];

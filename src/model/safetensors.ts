@@ -63,11 +63,13 @@ export function readSafetensorsWithMetadata(bytes: Uint8Array, fileName: string,
 }
 
 function toFloat32(bytes: Uint8Array, offset: number, count: number, dtype: string): Float32Array {
+  // F32 data at a 4-byte aligned address (the usual case: headers are padded to 8) is used in
+  // place, so a checkpoint costs its file size once, not twice.
+  if (dtype === 'F32' && (bytes.byteOffset + offset) % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset + offset, count);
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * DTYPE_BYTES[dtype]);
   const out = new Float32Array(count);
   switch (dtype) {
     case 'F32':
-      // one copy (the source is rarely 4-byte aligned inside the file)
       new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + count * 4));
       break;
     case 'F64':

@@ -221,7 +221,9 @@ export class Trainer implements TrainerApi {
       return GpuEngine.create(device, p.trainGraph, p.evalGraph, p.model.weights, { ...hyper, accum: c.accum });
     }
     const [train, evaluate] = [await createWasmRunner(p.trainGraph), await createWasmRunner(p.evalGraph)];
-    return new HostEngine(train, evaluate, p.model.weights, p.trainable, hyper);
+    // the host engine updates in place: give it a copy, so the loaded checkpoint stays as loaded for the next run
+    const weights = new Map([...p.model.weights].map(([k, t]) => [k, { shape: t.shape, data: t.data.slice() }]));
+    return new HostEngine(train, evaluate, weights, p.trainable, hyper);
   }
 
   private async save(step: number, status: runs.RunRecord['status']): Promise<void> {
