@@ -254,7 +254,12 @@ export class Trainer implements TrainerApi {
   async predict(valIndex: number): Promise<Prediction> {
     if (!this.data) throw new Error('choose a dataset first');
     const engine = this.run?.engine;
-    if (!engine) throw new Error('start a run to see its predictions');
+    if (!engine) {
+      // before any run: the image and its ground truth, no prediction yet (255 = nothing drawn)
+      const { ds } = this.data;
+      const s = await readSample(ds, ds.val[Math.min(Math.max(0, valIndex), ds.val.length - 1)]);
+      return { index: valIndex, width: s.width, height: s.height, image: s.image, label: s.mask, prediction: new Uint8Array(s.mask.length).fill(255) };
+    }
     return this.predictWith((x) => engine.logits(x), this.run!.config, this.run!, valIndex);
   }
 

@@ -99,6 +99,7 @@ export function createLabStore(worker: () => Remote<TrainerApi> | TrainerApi) {
       const dataset = await worker().loadDataset(src, proxy((p: Progress) => setProgress(set, p)));
       set({ dataset, viewIndex: 0, prediction: undefined, comparison: undefined, thumbnails: [] });
       set({ thumbnails: await worker().thumbnails(48) });
+      await get().refreshPrediction();
     }),
   });
 
@@ -127,7 +128,7 @@ export function createLabStore(worker: () => Remote<TrainerApi> | TrainerApi) {
             if (message) get().reportError(new Error(message));
             void get().refreshRuns();
             // a resumed run shows its predictions at once, not only at its next evaluation
-            if (runState === 'running' && !get().prediction) void get().refreshPrediction();
+            if (runState === 'running') void get().refreshPrediction();
           },
         }), resumeFrom ? { runId: resumeFrom } : undefined);
       }),
@@ -147,7 +148,7 @@ export function createLabStore(worker: () => Remote<TrainerApi> | TrainerApi) {
       set({ compareRunId: runId, comparison: runId ? await worker().predictWithRun(runId, get().viewIndex) : undefined });
     }),
     refreshPrediction: guarded(get, async () => {
-      if (get().runState === 'idle') return;
+      if (!get().dataset) return;
       set({ prediction: await worker().predict(get().viewIndex) });
     }),
   });

@@ -55,8 +55,9 @@ describe('lab store', () => {
         cb.onState('finished');
       },
     });
-    const predict = vi.spyOn(worker, 'predict');
     const store = createLabStore(() => worker);
+    await store.getState().loadDataset({ kind: 'demo' });
+    const predict = vi.spyOn(worker, 'predict');
     await store.getState().start();
     const s = store.getState();
     expect(s.steps.map((m) => m.step)).toEqual([1, 2, 3, 4, 5]);
