@@ -4,11 +4,11 @@
  * and reproduces its evaluation; bad input exits ≠ 0 with one clear line and no stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeMask } from '../data/png';
+import { decodeMask, encodePng } from '../data/png';
 
 const bin = new URL('../../bin/vfm-lab.mjs', import.meta.url).pathname;
 function cli(...args: string[]) {
@@ -101,6 +101,31 @@ describe('vfm-lab', () => {
     expect(ok.code, ok.stderr).toBe(0);
     const config = JSON.parse(readFileSync(join(dir, 'preset-run', 'config.json'), 'utf8'));
     expect(config).toMatchObject({ preset: 'vit_base_patch16_224.mae', family: 'vit', mean: [0.485, 0.456, 0.406] });
+  });
+
+  it('every dataset refusal reaches the user as one line naming the file, exit ≠ 0, no stack trace', () => {
+    const variant = (name: string, change: (root: string) => void) => {
+      const root = join(dir, `bad-${name}`);
+      cpSync(demo, root, { recursive: true });
+      change(root);
+      return root;
+    };
+    const png = (w: number, h: number, v: number) => Buffer.from(encodePng(w, h, 1, new Uint8Array(w * h).fill(v)));
+    const cases: [string, (root: string) => void, RegExp][] = [
+      ['size', (r) => writeFileSync(join(r, 'train/masks/0002.png'), png(32, 64, 0)), /0002\.png.*32×64.*64×64/],
+      ['missing-mask', (r) => rmSync(join(r, 'val/masks/0001.png')), /missing mask.*val\/images\/0001\.png/],
+      ['label', (r) => writeFileSync(join(r, 'train/masks/0004.png'), png(64, 64, 9)), /0004\.png.*label 9/],
+      ['truncated', (r) => writeFileSync(join(r, 'train/images/0005.png'), readFileSync(join(r, 'train/images/0005.png')).subarray(0, 200)), /0005\.png/],
+      ['not-image', (r) => writeFileSync(join(r, 'train/images/0006.png'), Buffer.from('hello, not an image')), /0006\.png.*not an image/],
+      ['empty', (r) => { rmSync(r, { recursive: true }); mkdirSync(r); }, /empty/],
+      ['no-masks-folder', (r) => rmSync(join(r, 'train/masks'), { recursive: true }), /masks/],
+    ];
+    for (const [name, change, message] of cases) {
+      const r = cli('train', '--model', join(demo, 'model.safetensors'), '--data', variant(name, change), '--out', join(dir, 'x'), '--steps', '1');
+      expect(r.code, name).not.toBe(0);
+      expect(r.stderr, name).toMatch(message);
+      expect(r.stderr, name).not.toMatch(/\n\s+at /);
+    }
   });
 
   it('refuses bad input with one clear line naming the file, exit code ≠ 0, no stack trace', () => {
