@@ -55,3 +55,40 @@ test('the WGSL AdamW pass matches the reference rule over several steps', async 
   expect(maxError.moved).toBeGreaterThan(1e-3); // the parameters did change
   expect(maxError.worst).toBeLessThan(1e-6);
 });
+
+test('the WGSL accumulation pass adds micro-batch gradients exactly', async ({ page }) => {
+  await openLab(page);
+  const worst = await page.evaluate(async () => {
+    const T = (globalThis as unknown as { vfmLabTesting: { ACCUMULATE_WGSL: string; dispatchSize(n: number): { x: number; y: number; rowLength: number } } }).vfmLabTesting;
+    const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
+    const n = 1000;
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const acc = device.createBuffer({ size: n * 4, usage });
+    const grad = device.createBuffer({ size: n * 4, usage });
+    const size = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(size, 0, new Uint32Array([n, T.dispatchSize(n).rowLength, 0, 0]));
+    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: T.ACCUMULATE_WGSL }), entryPoint: 'main' } });
+    const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [acc, grad, size].map((b, i) => ({ binding: i, resource: { buffer: b } })) });
+    const expected = new Float32Array(n);
+    for (let k = 1; k <= 3; k++) {
+      const g = Float32Array.from({ length: n }, (_, i) => Math.cos(i * k));
+      g.forEach((v, i) => (expected[i] = Math.fround(expected[i] + v)));
+      device.queue.writeBuffer(grad, 0, g);
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, group);
+      pass.dispatchWorkgroups(T.dispatchSize(n).x, T.dispatchSize(n).y);
+      pass.end();
+      device.queue.submit([enc.finish()]);
+    }
+    const staging = device.createBuffer({ size: n * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(acc, 0, staging, 0, n * 4);
+    device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const got = new Float32Array(staging.getMappedRange().slice(0));
+    return Math.max(...Array.from(got, (v, i) => Math.abs(v - expected[i])));
+  });
+  expect(worst).toBeLessThan(1e-6);
+});

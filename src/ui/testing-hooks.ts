@@ -2,7 +2,7 @@
  * @file What end-to-end tests need to check GPU code against its reference in a real browser:
  * the AdamW WGSL pass and the reference update rule, exposed on `globalThis.vfmLabTesting`.
  */
-import { ADAMW_WGSL, adamwUniform, dispatchSize } from '../runtime/adamw-wgsl';
+import { ACCUMULATE_WGSL, ADAMW_WGSL, adamwUniform, dispatchSize } from '../runtime/adamw-wgsl';
 import { adamwUpdate } from '../train/optimizer';
 
-(globalThis as { vfmLabTesting?: unknown }).vfmLabTesting = { ADAMW_WGSL, adamwUniform, dispatchSize, adamwUpdate };
+(globalThis as { vfmLabTesting?: unknown }).vfmLabTesting = { ACCUMULATE_WGSL, ADAMW_WGSL, adamwUniform, dispatchSize, adamwUpdate };
