@@ -85,6 +85,16 @@ describe('vfm-lab', () => {
     expect(rows(join(dir, 'd1')).map((r) => r.loss)).toEqual(rows(join(dir, 'd2')).map((r) => r.loss));
   });
 
+  it('a frozen encoder without augmentation trains the decoder on cached features', () => {
+    const out = join(dir, 'probe');
+    const r = cli('train', '--model', join(demo, 'model.safetensors'), '--data', demo, '--out', out, '--steps', '30', '--batch', '8',
+      '--freeze', 'encoder', '--no-augment', '--lr-head', '1e-2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('linear probe: the frozen encoder ran once per training image');
+    const losses = rows(out).filter((x) => 'loss' in x).map((x) => x.loss);
+    expect(losses.at(-1)).toBeLessThan(losses[0]);
+  });
+
   it('--model PRESET reads the preset from --cache-dir, or says how to get it', () => {
     const cache = join(dir, 'cache');
     const args = (model: string) => ['train', '--model', model, '--data', demo, '--out', join(dir, 'preset-run'), '--steps', '2', '--batch', '2', '--cache-dir', cache];

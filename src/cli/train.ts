@@ -9,7 +9,7 @@ import { readSafetensors, writeSafetensors } from '../model/safetensors';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from '../train/engine';
 import { trainLoop } from '../train/loop';
-import { evaluateDataset, metadataOf, normalisationFor, prepareRun, type RGB } from '../train/session';
+import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, prepareRun, type RGB } from '../train/session';
 import { CliError, number, parse, requireString, triple } from './args';
 import { readModel } from './model-source';
 import { openSource } from './nodeSource';
@@ -86,7 +86,7 @@ export async function train(argv: string[]): Promise<void> {
   const norm = normalisationFor(resolvedFamily, source.preset);
   const mean = (triple(v, 'mean') ?? norm.mean) as RGB, std = (triple(v, 'std') ?? norm.std) as RGB;
   const run = prepareRun(tensors, source.path, ds.classes.length, {
-    ...cfg, family: resolvedFamily, classWeights: cfg.classBalanced ? summary.classWeights : undefined,
+    ...cfg, family: resolvedFamily, classWeights: cfg.classBalanced ? summary.classWeights : undefined, trainImages: ds.train.length,
   });
   for (const n of run.model.notices) log(`note: ${n}`);
   const c = run.model.config;
@@ -98,8 +98,13 @@ export async function train(argv: string[]): Promise<void> {
   const metricsPath = join(out, 'metrics.jsonl');
   await writeFile(metricsPath, '');
 
-  const engine = new HostEngine(await createNodeRunner(run.trainGraph), await createNodeRunner(run.evalGraph), run.model.weights, run.trainable, cfg);
-  const batches = new BatchStream(ds, { batch: cfg.batch, crop: cfg.crop, augment: cfg.augment, shuffle: cfg.shuffle, seed: cfg.seed, mean, std });
+  const engine = new HostEngine(await createNodeRunner(run.trainGraph), await createNodeRunner(run.evalGraph), run.model.weights, run.trainable, cfg,
+    run.extractor ? 'features' : 'image');
+  const batchOptions = { batch: cfg.batch, crop: cfg.crop, augment: cfg.augment, shuffle: cfg.shuffle, seed: cfg.seed, mean, std };
+  const batches = run.extractor
+    ? await FeatureCache.build(await createNodeRunner(run.extractor), run.model.weights, ds, batchOptions, (d, n) => progress(`caching encoder features ${d}/${n}`))
+    : new BatchStream(ds, batchOptions);
+  if (run.extractor) log('\rlinear probe: the frozen encoder ran once per training image; steps train the decoder on cached features');
   const evalOpts = { crop: cfg.crop, batch: cfg.batch, mean, std, onImage: (d: number, n: number) => progress(`evaluating ${d}/${n}`) };
   const started = performance.now();
   let last = { step: 0, mIoU: NaN, perClassIoU: [] as (number | null)[], confusion: [] as number[][] };

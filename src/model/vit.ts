@@ -126,10 +126,15 @@ export function encoder(image: Tensor, p: Params, c: VitConfig): Tensor {
 
 /** Linear decoder on every patch token, then bilinear upsampling to the crop: logits [B, C, H, W]. */
 export function segmenter(image: Tensor, p: Params, c: VitConfig): Tensor {
-  const [b, , h, w] = image.shape;
+  const [, , h, w] = image.shape;
+  return decode(encoder(image, p, c), p, c, h, w);
+}
+
+/** The linear decoder: patch features [B, N, D] → class logits [B, C, H, W] at the crop's size. */
+export function decode(features: Tensor, p: Params, c: VitConfig, h: number, w: number): Tensor {
   const [gh, gw] = [h / c.patchSize, w / c.patchSize];
-  const tokens = linear(encoder(image, p, c), p['seg_head.weight'], p['seg_head.bias']);
-  const grid = reshape(transpose(tokens, [0, 2, 1]), [b, c.numClasses, gh, gw]);
+  const tokens = linear(features, p['seg_head.weight'], p['seg_head.bias']);
+  const grid = reshape(transpose(tokens, [0, 2, 1]), [features.shape[0], c.numClasses, gh, gw]);
   return resize2d(grid, bilinearMatrix(gh, h), h, bilinearMatrix(gw, w), w);
 }
 

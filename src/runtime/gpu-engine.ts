@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import type { CompiledGraph } from '../graph';
 import type { HostTensor } from '../model/safetensors';
 import type { Engine, LearningRates } from '../train/engine';
+import { dataInput } from '../train/graphs';
 import { ADAMW_DEFAULTS, appliesWeightDecay, paramGroup, type AdamWState } from '../train/optimizer';
 import { ACCUMULATE_WGSL, ADAMW_UNIFORM_BYTES, ADAMW_WGSL, adamwUniform, dispatchSize } from './adamw-wgsl';
 
@@ -111,14 +112,17 @@ export class GpuEngine implements Engine {
     return new GpuEngine(device, train, evaluate, trainGraph, evalGraph, params, opts, updatePipeline, accumulatePipeline);
   }
 
-  private paramFeeds(): Record<string, ort.Tensor> {
-    return Object.fromEntries(this.params.map((p) => [p.name, p.tensor]));
+  /** The parameters a graph takes (the probe step takes only the decoder's). */
+  private paramFeeds(graph: CompiledGraph): Record<string, ort.Tensor> {
+    const wanted = new Set(graph.manifest.inputs.map((i) => i.name));
+    return Object.fromEntries(this.params.filter((p) => wanted.has(p.name)).map((p) => [p.name, p.tensor]));
   }
 
-  async accumulate(images: Float32Array, labels: Int32Array): Promise<number> {
+  async accumulate(inputs: Float32Array, labels: Int32Array): Promise<number> {
+    const input = dataInput(this.trainGraph.manifest);
     const feeds = {
-      ...this.paramFeeds(),
-      image: new ort.Tensor('float32', images, dimsOf(this.trainGraph, 'image')),
+      ...this.paramFeeds(this.trainGraph),
+      [input]: new ort.Tensor('float32', inputs, dimsOf(this.trainGraph, input)),
       labels: new ort.Tensor('int32', labels, dimsOf(this.trainGraph, 'labels')),
     };
     const fetches: Record<string, ort.Tensor | null> = { loss: null };
@@ -170,7 +174,7 @@ export class GpuEngine implements Engine {
   }
 
   async logits(images: Float32Array): Promise<Float32Array> {
-    const feeds = { ...this.paramFeeds(), image: new ort.Tensor('float32', images, dimsOf(this.evalGraph, 'image')) };
+    const feeds = { ...this.paramFeeds(this.evalGraph), image: new ort.Tensor('float32', images, dimsOf(this.evalGraph, 'image')) };
     const out = await this.evaluate.run(feeds, ['logits']);
     return (await out.logits.getData()) as Float32Array;
   }

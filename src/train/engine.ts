@@ -14,8 +14,11 @@ export interface LearningRates {
 }
 
 export interface Engine {
-  /** Forward + backward on one micro-batch; adds its gradients to the accumulators; returns the loss. */
-  accumulate(images: Float32Array, labels: Int32Array): Promise<number>;
+  /**
+   * Forward + backward on one micro-batch; adds its gradients to the accumulators; returns the
+   * loss. `inputs` are images [B, 3, S, S], or cached features [B, N, D] when linear probing.
+   */
+  accumulate(inputs: Float32Array, labels: Int32Array): Promise<number>;
   /** One AdamW step with the mean of the accumulated gradients, then clears them. */
   update(lr: LearningRates): Promise<void>;
   /** Eval-graph logits [B, C, S, S] for a full eval batch of crops [B, 3, S, S]. */
@@ -43,19 +46,21 @@ export class HostEngine implements Engine {
     private readonly params: Map<string, HostTensor>,
     readonly trainable: readonly string[],
     hyper: { lrHead: number; lrEncoder: number; weightDecay: number },
+    /** The train step's data input: `image`, or `features` for the cached-feature probe. */
+    private readonly trainInput = 'image',
   ) {
     for (const name of trainable) this.grads.set(name, new Float32Array(params.get(name)!.data.length));
     this.optimizer = new AdamW(new Map(trainable.map((n) => [n, params.get(n)!])), hyper);
   }
 
-  private feeds(images: Float32Array): Record<string, HostArray> {
-    const feeds: Record<string, HostArray> = { image: images };
+  private feeds(input: string, data: Float32Array): Record<string, HostArray> {
+    const feeds: Record<string, HostArray> = { [input]: data };
     for (const [name, t] of this.params) feeds[name] = t.data;
     return feeds;
   }
 
-  async accumulate(images: Float32Array, labels: Int32Array): Promise<number> {
-    const out = await this.trainStep.run({ ...this.feeds(images), labels });
+  async accumulate(inputs: Float32Array, labels: Int32Array): Promise<number> {
+    const out = await this.trainStep.run({ ...this.feeds(this.trainInput, inputs), labels });
     for (const [name, acc] of this.grads) {
       const g = out[`grad.${name}`].data as Float32Array;
       for (let i = 0; i < acc.length; i++) acc[i] += g[i];
@@ -73,7 +78,7 @@ export class HostEngine implements Engine {
   }
 
   async logits(images: Float32Array): Promise<Float32Array> {
-    const out = await this.evalStep.run(this.feeds(images), ['logits']);
+    const out = await this.evalStep.run(this.feeds('image', images), ['logits']);
     return out.logits.data as Float32Array;
   }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTinyVit, tinyVitConfig } from '../model/demo';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from './engine';
-import { compileEval, compileTrainStep, isTrainable, parseFreeze } from './graphs';
+import { compileEval, compileFeatureExtractor, compileProbeStep, compileTrainStep, isTrainable, parseFreeze } from './graphs';
 import { trainLoop } from './loop';
 
 const weights = () => makeTinyVit({ embedDim: 16, depth: 3, patchSize: 4, grid: 4, numClasses: 3, seed: 2 });
@@ -33,6 +33,23 @@ describe('freeze modes', () => {
     expect(probe.manifest.nodeCount).toBeLessThan(full.manifest.nodeCount * 0.6);
     expect(probe.manifest.nodeCount).toBeLessThan(last.manifest.nodeCount);
     expect(last.manifest.nodeCount).toBeLessThan(full.manifest.nodeCount);
+  });
+});
+
+describe('linear probe on cached features', () => {
+  it('extractor + probe step give the loss and decoder gradients of the full step with a frozen encoder', async () => {
+    const w = weights(), crop = 16, batch = 2;
+    const feeds = Object.fromEntries([...w].map(([k, t]) => [k, t.data]));
+    const image = Float32Array.from({ length: batch * 3 * crop * crop }, (_, i) => Math.cos(i * 0.13));
+    const labels = Int32Array.from({ length: batch * crop * crop }, (_, i) => (i % 11 === 0 ? 255 : i % 3));
+    const full = await (await createNodeRunner(compileTrainStep(config, shapes, { batch, crop }, 'encoder'))).run({ ...feeds, image, labels });
+    const features = (await (await createNodeRunner(compileFeatureExtractor(config, shapes, { batch, crop }))).run({ ...feeds, image })).features;
+    expect(features.dims).toEqual([batch, (crop / 4) ** 2, 16]);
+    const probe = await (await createNodeRunner(compileProbeStep(config, { batch, crop }))).run({ ...feeds, features: features.data as Float32Array, labels });
+    expect(probe.loss.data[0]).toBeCloseTo(full.loss.data[0] as number, 6);
+    for (const k of ['grad.seg_head.weight', 'grad.seg_head.bias']) {
+      (probe[k].data as Float32Array).forEach((v, i) => expect(v).toBeCloseTo((full[k].data as Float32Array)[i], 6));
+    }
   });
 });
 

@@ -5,7 +5,8 @@
  * is pruned away. The eval graph returns `logits` [B,C,S,S] and `pred` [B,S,S] (int32).
  */
 import { Graph, exportOnnx, grad, type CompiledGraph, type Tensor } from '../graph';
-import { predictLabels, segmenter, segmentationLoss, type VitConfig } from '../model/vit';
+import { crossEntropy } from '../graph';
+import { decode, encoder, predictLabels, segmenter, segmentationLoss, type VitConfig } from '../model/vit';
 
 export type FreezeMode = 'none' | 'encoder' | `last:${number}`;
 
@@ -61,4 +62,39 @@ export function compileEval(config: VitConfig, shapes: Map<string, readonly numb
   g.output('logits', logits);
   g.output('pred', predictLabels(logits));
   return exportOnnx(g, 'eval');
+}
+
+/**
+ * Linear probing with cached features (frozen encoder, no augmentation): the encoder runs once per
+ * training image (`compileFeatureExtractor`), and each step trains the decoder on those features
+ * (`compileProbeStep`: `features` [B, N, D] + `labels` → `loss`, `grad.seg_head.*`).
+ */
+export function compileFeatureExtractor(config: VitConfig, shapes: Map<string, readonly number[]>, { batch, crop }: StepShape): CompiledGraph {
+  const g = new Graph();
+  const params = declareParams(g, new Map([...shapes].filter(([k]) => !k.startsWith('seg_head.'))), () => false);
+  g.output('features', encoder(g.input('image', [batch, 3, crop, crop]), params, config));
+  return exportOnnx(g, 'features');
+}
+
+export function compileProbeStep(config: VitConfig, { batch, crop }: StepShape, classWeights?: Float32Array): CompiledGraph {
+  const g = new Graph();
+  const n = (crop / config.patchSize) ** 2;
+  const params = {
+    'seg_head.weight': g.param('seg_head.weight', [config.numClasses, config.embedDim]),
+    'seg_head.bias': g.param('seg_head.bias', [config.numClasses]),
+  };
+  const features = g.input('features', [batch, n, config.embedDim]);
+  const labels = g.input('labels', [batch, crop, crop], 'int32');
+  const loss = crossEntropy(decode(features, params, config, crop, crop), labels, classWeights);
+  g.output('loss', loss);
+  const trainable = Object.values(params);
+  grad(loss, trainable).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));
+  return exportOnnx(g, 'probe_step');
+}
+
+/** The one non-parameter float input of a train graph (`image`, or `features` when probing). */
+export function dataInput(m: CompiledGraph['manifest']): string {
+  const data = m.inputs.filter((i) => i.kind === 'input' && i.dtype === 'float32');
+  if (data.length !== 1) throw new Error(`expected one float data input, found ${data.map((d) => d.name).join(', ') || 'none'}`);
+  return data[0].name;
 }

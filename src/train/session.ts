@@ -5,14 +5,15 @@
  */
 import type { CompiledGraph } from '../graph';
 import { readSample, type Dataset } from '../data/dataset';
-import { normalizeInto } from '../data/augment';
+import { centerCrop, normalizeInto } from '../data/augment';
+import { BatchStream } from '../data/batches';
 import { detectFamily, loadModel, type LoadedModel } from '../model/checkpoint';
 import { NORMALISATION, type FamilyName, type Preset } from '../model/presets';
 import type { HostTensor } from '../model/safetensors';
 import type { Activation } from '../model/vit';
-import type { Engine } from './engine';
+import type { Engine, Runner } from './engine';
 import { evaluateImages, type EvalImage, type EvalResult } from './evaluate';
-import { compileEval, compileTrainStep, isTrainable, parseFreeze } from './graphs';
+import { compileEval, compileFeatureExtractor, compileProbeStep, compileTrainStep, isTrainable, parseFreeze } from './graphs';
 
 export type RGB = [number, number, number];
 export const IMAGENET_MEAN: RGB = NORMALISATION.imagenet.mean;
@@ -35,6 +36,9 @@ export interface ModelSettings {
   act?: Activation;
   normEps?: number;
   classWeights?: Float32Array;
+  /** With `freeze: 'encoder'`, no augmentation and a known training-set size, probe on cached features. */
+  augment?: boolean;
+  trainImages?: number;
 }
 
 export interface PreparedRun {
@@ -42,7 +46,12 @@ export interface PreparedRun {
   trainable: string[];
   trainGraph: CompiledGraph;
   evalGraph: CompiledGraph;
+  /** Set when linear probing runs on cached encoder features (see `FeatureCache`). */
+  extractor?: CompiledGraph;
 }
+
+/** Cached features must fit in memory; above this the probe runs the (frozen) encoder every step. */
+const FEATURE_CACHE_LIMIT = 2 ** 30;
 
 export function prepareRun(tensors: Map<string, HostTensor>, file: string, numClasses: number, s: ModelSettings): PreparedRun {
   const family = s.family ?? detectFamily(tensors.keys());
@@ -53,10 +62,15 @@ export function prepareRun(tensors: Map<string, HostTensor>, file: string, numCl
   });
   const freeze = parseFreeze(s.freeze, model.config.depth);
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
-  const trainGraph = compileTrainStep(model.config, shapes, { batch: s.batch, crop: s.crop }, freeze, s.classWeights);
-  const evalGraph = compileEval(model.config, shapes, { batch: s.batch, crop: s.crop });
+  const step = { batch: s.batch, crop: s.crop };
+  const evalGraph = compileEval(model.config, shapes, step);
   const trainable = [...model.weights.keys()].filter((k) => isTrainable(k, freeze, model.config.depth));
-  return { model, trainable, trainGraph, evalGraph };
+  // a frozen encoder without augmentation sees each image the same way every epoch: cache its features
+  const cacheBytes = (s.trainImages ?? Infinity) * (s.crop / model.config.patchSize) ** 2 * model.config.embedDim * 4;
+  if (freeze === 'encoder' && s.augment === false && cacheBytes <= FEATURE_CACHE_LIMIT) {
+    return { model, trainable, evalGraph, trainGraph: compileProbeStep(model.config, step, s.classWeights), extractor: compileFeatureExtractor(model.config, shapes, step) };
+  }
+  return { model, trainable, trainGraph: compileTrainStep(model.config, shapes, step, freeze, s.classWeights), evalGraph };
 }
 
 /** Validation images, normalised, one at a time (decoded lazily). */
@@ -99,5 +113,57 @@ export function parseMetadata(meta: Record<string, string>): ModelMetadata | und
     return meta.vfm_lab ? (JSON.parse(meta.vfm_lab) as ModelMetadata) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Encoder features of every training image, computed once (linear probing without augmentation),
+ * served in the same batch order as `BatchStream` (the no-shuffle contract holds).
+ */
+export class FeatureCache {
+  private constructor(
+    private readonly features: Float32Array[],
+    private readonly labels: Int32Array[],
+    private readonly order: BatchStream,
+    private readonly batchSize: number,
+  ) {}
+
+  static async build(
+    extract: Runner, weights: Map<string, HostTensor>, ds: Dataset,
+    o: { batch: number; crop: number; mean: RGB; std: RGB; shuffle: boolean; seed: number },
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<FeatureCache> {
+    const pixels = o.crop * o.crop;
+    const params = Object.fromEntries([...weights].filter(([k]) => !k.startsWith('seg_head.')).map(([k, t]) => [k, t.data]));
+    const features: Float32Array[] = [];
+    const labels: Int32Array[] = [];
+    for (let first = 0; first < ds.train.length; first += o.batch) {
+      const refs = ds.train.slice(first, first + o.batch);
+      const images = new Float32Array(o.batch * 3 * pixels); // the last batch is zero-padded
+      for (const [i, ref] of refs.entries()) {
+        const c = centerCrop(await readSample(ds, ref), o.crop);
+        normalizeInto(images, i * 3 * pixels, c.image, pixels, o.mean, o.std);
+        labels.push(Int32Array.from(c.mask));
+      }
+      const out = (await extract.run({ ...params, image: images }, ['features'])).features.data as Float32Array;
+      const per = out.length / o.batch;
+      refs.forEach((_, i) => features.push(out.slice(i * per, (i + 1) * per)));
+      onProgress?.(Math.min(first + o.batch, ds.train.length), ds.train.length);
+    }
+    const order = new BatchStream(ds, { batch: o.batch, crop: o.crop, augment: false, shuffle: o.shuffle, seed: o.seed, mean: o.mean, std: o.std });
+    return new FeatureCache(features, labels, order, o.batch);
+  }
+
+  /** Micro-batch t: features [B, N, D] and labels [B, S, S] of samples (t·B + i) in stream order. */
+  async batch(t: number): Promise<{ images: Float32Array; labels: Int32Array }> {
+    const per = this.features[0].length, pixels = this.labels[0].length;
+    const images = new Float32Array(this.batchSize * per);
+    const labels = new Int32Array(this.batchSize * pixels);
+    for (let i = 0; i < this.batchSize; i++) {
+      const k = this.order.sampleAt(t * this.batchSize + i);
+      images.set(this.features[k], i * per);
+      labels.set(this.labels[k], i * pixels);
+    }
+    return { images, labels };
   }
 }

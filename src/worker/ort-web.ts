@@ -17,8 +17,17 @@ export function configureOrt(forWebGpu = false): number {
 }
 
 /** A host-memory runner on the wasm EP (the path used without WebGPU). */
-export async function createWasmRunner(graph: CompiledGraph): Promise<Runner> {
-  const session = await ort.InferenceSession.create(graph.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+export function createWasmRunner(graph: CompiledGraph): Promise<Runner> {
+  return hostRunner(graph, ['wasm']);
+}
+
+/** A host-memory runner on our WebGPU device (inputs uploaded, outputs read back: for one-off passes). */
+export function createWebGpuRunner(graph: CompiledGraph, device: GPUDevice): Promise<Runner> {
+  return hostRunner(graph, [{ name: 'webgpu', device } as ort.InferenceSession.WebGpuExecutionProviderOption]);
+}
+
+async function hostRunner(graph: CompiledGraph, executionProviders: ort.InferenceSession.SessionOptions['executionProviders']): Promise<Runner> {
+  const session = await ort.InferenceSession.create(graph.onnx, { executionProviders, graphOptimizationLevel: 'all' });
   const dims = new Map(graph.manifest.inputs.map((i) => [i.name, i.shape]));
   const types = new Map(graph.manifest.inputs.map((i) => [i.name, i.dtype]));
   return {

@@ -16,14 +16,15 @@ import { chooseBackend, type Backend } from '../runtime/webgpu';
 import { HostEngine, type Engine } from '../train/engine';
 import { trainLoop } from '../train/loop';
 import { argmaxClasses, slidingLogits } from '../train/evaluate';
-import { IMAGENET_MEAN, IMAGENET_STD, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type PreparedRun, type RGB } from '../train/session';
+import { FeatureCache, IMAGENET_MEAN, IMAGENET_STD, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type PreparedRun, type RGB } from '../train/session';
 import { SUPPORTED_FAMILIES, presetUrl, resolvePreset, type FamilyName, type Preset } from '../model/presets';
 import { fetchCached } from './download';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress,
   RunSummary, StepMetric, Thumbnail, TrainConfig, TrainerApi, TrainerCallbacks,
 } from './api';
-import { configureOrt, createWasmRunner } from './ort-web';
+import { configureOrt, createWasmRunner, createWebGpuRunner } from './ort-web';
+import type { CompiledGraph, HostArray } from '../graph';
 import { decodeOptimizerState, encodeOptimizerState } from './optimizer-state';
 import * as runs from './runs';
 
@@ -127,7 +128,7 @@ export class Trainer implements TrainerApi {
     try {
       cb.onProgress({ task: 'compile', done: 0, total: 1, detail: 'building the train-step and eval graphs' });
       const { family, preset } = this.checkpoint;
-      const prepared = prepareRun(this.checkpoint.tensors, this.checkpoint.name, ds.classes.length, { ...config, family });
+      const prepared = prepareRun(this.checkpoint.tensors, this.checkpoint.name, ds.classes.length, { ...config, family, trainImages: ds.train.length });
       const { mean, std } = normalisationFor(family, preset);
       cb.onProgress({ task: 'compile', done: 1, total: 1 });
       for (const n of prepared.model.notices) console.info(n);
@@ -158,7 +159,11 @@ export class Trainer implements TrainerApi {
       this.run = { id: record.id, config, prepared, engine, steps, evals, record, mean, std, family };
       await runs.saveRecord(record);
 
-      const batches = new BatchStream(ds, { batch: config.batch, crop: config.crop, augment: config.augment, shuffle: config.shuffle, seed: config.seed, mean, std });
+      const batchOptions = { batch: config.batch, crop: config.crop, augment: config.augment, shuffle: config.shuffle, seed: config.seed, mean, std };
+      const batches = prepared.extractor
+        ? await FeatureCache.build(await this.runnerFor(prepared.extractor), prepared.model.weights, ds, batchOptions,
+          (done, total) => cb.onProgress({ task: 'features', done, total, detail: 'caching encoder features for the linear probe' }))
+        : new BatchStream(ds, batchOptions);
       cb.onState('running');
       const { stoppedAt } = await trainLoop(engine, config, {
         batch: (i) => batches.batch(i),
@@ -202,6 +207,13 @@ export class Trainer implements TrainerApi {
     }
   }
 
+  /** A host-memory runner on the current backend (used once, for the feature cache). */
+  private async runnerFor(graph: CompiledGraph) {
+    const device = this.backend?.device;
+    const runner = device ? await createWebGpuRunner(graph, device) : await createWasmRunner(graph);
+    return { run: (feeds: Record<string, HostArray>, outputs?: string[]) => this.exclusive(() => runner.run(feeds, outputs)) };
+  }
+
   /** onnxruntime-web runs one session at a time: every engine call (loop, eval, predict, save) queues here. */
   private serialised(e: Engine): Engine {
     const q = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => (...a: A) => this.exclusive(() => fn.apply(e, a));
@@ -221,9 +233,10 @@ export class Trainer implements TrainerApi {
       return GpuEngine.create(device, p.trainGraph, p.evalGraph, p.model.weights, { ...hyper, accum: c.accum });
     }
     const [train, evaluate] = [await createWasmRunner(p.trainGraph), await createWasmRunner(p.evalGraph)];
+    const input = p.extractor ? 'features' : 'image';
     // the host engine updates in place: give it a copy, so the loaded checkpoint stays as loaded for the next run
     const weights = new Map([...p.model.weights].map(([k, t]) => [k, { shape: t.shape, data: t.data.slice() }]));
-    return new HostEngine(train, evaluate, weights, p.trainable, hyper);
+    return new HostEngine(train, evaluate, weights, p.trainable, hyper, input);
   }
 
   private async save(step: number, status: runs.RunRecord['status']): Promise<void> {
