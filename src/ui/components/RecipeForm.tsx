@@ -40,7 +40,7 @@ export function RecipeForm() {
       <label>
         <span>Freeze</span>
         <input value={config.freeze} data-testid="recipe-freeze" onChange={(e) => setConfig({ freeze: e.target.value })} />
-        <small>none (full fine-tuning), encoder (linear probe) or last:K (train the last K blocks)</small>
+        <small>none (full fine-tuning), encoder (linear probe: without augmentation the encoder runs once per image and its features are cached) or last:K (train the last K blocks)</small>
       </label>
       <label className="check"><input type="checkbox" data-testid="recipe-augment" checked={config.augment} onChange={(e) => setConfig({ augment: e.target.checked })} /> augmentation (scale, crop, flip, colour)</label>
       <label className="check"><input type="checkbox" data-testid="recipe-shuffle" checked={config.shuffle} onChange={(e) => setConfig({ shuffle: e.target.checked })} /> shuffle</label>
