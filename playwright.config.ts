@@ -1,6 +1,13 @@
 import { defineConfig } from '@playwright/test';
 
-/** Debian's Chromium, never a downloaded one. WebGPU runs on SwiftShader here (slow, correct). */
+/**
+ * Debian's Chromium, never a downloaded one. Checked with `navigator.gpu.requestAdapter()` on
+ * Chromium 156 (headless): `--enable-unsafe-webgpu` alone gives a SwiftShader adapter (vendor
+ * google, architecture swiftshader, a fallback adapter: slow but correct); `--enable-features=Vulkan`
+ * is not needed. Without that flag (or with `--disable-features=WebGPU`) `navigator.gpu` exists
+ * but `requestAdapter()` resolves to null: the wasm project. WebGPU needs a secure context
+ * (localhost is one).
+ */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const common = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -12,11 +19,12 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   outputDir: 'test-results',
-  use: { baseURL: 'http://localhost:4173', screenshot: 'only-on-failure', trace: 'off' },
+  use: { baseURL: 'http://localhost:4173', screenshot: 'on', trace: 'off' },
   projects: [
     { name: 'webgpu', testIgnore: /wasm\.spec/, use: { launchOptions: { executablePath, args: ['--enable-unsafe-webgpu', ...common] } } },
     // Without --enable-unsafe-webgpu this Chromium exposes navigator.gpu but no adapter: the wasm path.
-    { name: 'wasm', testMatch: /wasm\.spec/, use: { launchOptions: { executablePath, args: common } } },
+    // app.spec's smoke tests run in both projects (they assert the adapter per project).
+    { name: 'wasm', testMatch: /(wasm|app)\.spec/, use: { launchOptions: { executablePath, args: common } } },
   ],
   webServer: {
     command: 'npx vite build --logLevel warn && npx vite preview --port 4173 --strictPort',

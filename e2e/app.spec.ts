@@ -1,8 +1,35 @@
-/** The browser lab on WebGPU (SwiftShader in headless Chromium): train, pause, reload, resume. */
+/**
+ * The page itself (both projects): title, cross-origin isolation, which WebGPU adapter this
+ * Chromium offers. Then the browser lab on WebGPU (SwiftShader in headless Chromium): train,
+ * pause, reload, resume.
+ */
 import { expect, test } from '@playwright/test';
 import { currentStep, openLab, setRecipe, shot, waitForStep } from './helpers';
 
+test('the page loads cross-origin isolated, with the title', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveTitle('VFM Lab');
+  // onnxruntime-web's wasm threads need SharedArrayBuffer: COOP/COEP from vite preview
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+});
+
+test('WebGPU probe: an adapter under the webgpu project, none under wasm; the badge agrees', async ({ page }, info) => {
+  await page.goto('/');
+  const probe = await page.evaluate(async () => {
+    if (!navigator.gpu) return { gpu: false, adapter: false };
+    const a = await navigator.gpu.requestAdapter();
+    return { gpu: true, adapter: !!a, vendor: a?.info.vendor, architecture: a?.info.architecture, fallback: a?.info.isFallbackAdapter };
+  });
+  info.annotations.push({ type: 'webgpu', description: JSON.stringify(probe) });
+  const webgpu = info.project.name === 'webgpu';
+  expect(probe.adapter).toBe(webgpu);
+  await expect(page.getByTestId('backend-badge')).toContainText(webgpu ? 'WebGPU' : 'wasm');
+  // the reason is on hover (title), too
+  expect(await page.getByTestId('backend-badge').getAttribute('title')).toBeTruthy();
+});
+
 test('trains the demo on WebGPU; pause holds; reload and resume continue from the saved step', async ({ page }, info) => {
+  test.skip(info.project.name !== 'webgpu', 'needs a WebGPU adapter');
   test.setTimeout(420_000);
   await openLab(page);
   await expect(page.getByTestId('backend-badge')).toContainText('WebGPU');
