@@ -19,12 +19,18 @@ function fakeWorker(overrides: Partial<TrainerApi> = {}): TrainerApi {
 }
 
 describe('metric helpers', () => {
-  it('ema is the bias-corrected exponential moving average', () => {
-    const xs = [4, 2, 3, 1];
-    let s = 0;
-    const direct = xs.map((x, i) => { s = 0.9 * s + 0.1 * x; return s / (1 - 0.9 ** (i + 1)); });
-    ema(xs, 0.9).forEach((v, i) => expect(v).toBeCloseTo(direct[i], 12));
-    expect(ema([5])[0]).toBeCloseTo(5);
+  it('ema equals the bias-corrected weighted average Σ (1−α)α^(t−i)·x_i / (1 − α^(t+1))', () => {
+    const xs = [4, 2, 3, 1, 7, 0.5];
+    const alpha = 0.8;
+    const direct = xs.map((_, t) => {
+      let num = 0;
+      for (let i = 0; i <= t; i++) num += (1 - alpha) * alpha ** (t - i) * xs[i];
+      return num / (1 - alpha ** (t + 1));
+    });
+    ema(xs, alpha).forEach((v, i) => expect(v).toBeCloseTo(direct[i], 12));
+    expect(ema([5])[0]).toBeCloseTo(5, 12); // no bias towards 0 at the start
+    expect(ema([2, 2, 2, 2])).toEqual([2, 2, 2, 2].map(() => expect.closeTo(2, 12)));
+    expect(ema([])).toEqual([]);
   });
 
   it('Throttle hands items over in batches', () => {
@@ -37,6 +43,21 @@ describe('metric helpers', () => {
     t.push(4);
     t.drain();
     expect(batches).toEqual([[1, 2, 3], [4]]);
+    vi.useRealTimers();
+  });
+
+  it('Throttle flushes at most every ms: 1000 items over 1 s arrive in ~10 batches, none lost', () => {
+    vi.useFakeTimers();
+    const batches: number[][] = [];
+    const t = new Throttle<number>((items) => batches.push(items), 100);
+    for (let i = 0; i < 1000; i++) {
+      t.push(i);
+      vi.advanceTimersByTime(1);
+    }
+    vi.advanceTimersByTime(100);
+    expect(batches.length).toBeGreaterThanOrEqual(9);
+    expect(batches.length).toBeLessThanOrEqual(11);
+    expect(batches.flat()).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     vi.useRealTimers();
   });
 
@@ -88,5 +109,63 @@ describe('lab store', () => {
     const before = store.getState().config;
     store.getState().setConfig({ batch: 2 });
     expect(store.getState().config).toEqual({ ...before, batch: 2 });
+  });
+
+  it('appends streamed steps in batches: one store update per throttle window, not per step', async () => {
+    vi.useFakeTimers();
+    let cb!: TrainerCallbacks;
+    let finish!: () => void;
+    const store = createLabStore(() => fakeWorker({
+      start: (_c, callbacks) => { cb = callbacks; return new Promise<void>((r) => { finish = r; }); },
+    }), { throttleMs: 100 });
+    const started = store.getState().start();
+    await vi.advanceTimersByTimeAsync(0);
+    let updates = 0;
+    const unsubscribe = store.subscribe((s, prev) => { if (s.steps !== prev.steps) updates++; });
+    for (let step = 1; step <= 200; step++) {
+      cb.onStep({ step, loss: 1, lrHead: 0, lrEncoder: 0, ms: 5 });
+      await vi.advanceTimersByTimeAsync(5); // 200 steps/s for 1 s
+    }
+    await vi.advanceTimersByTimeAsync(100);
+    expect(store.getState().steps.map((m) => m.step)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(updates).toBeLessThanOrEqual(11);
+    unsubscribe();
+    finish();
+    await started;
+    vi.useRealTimers();
+  });
+
+  it('a run state message is shown as an error; the same message twice shows once', async () => {
+    const store = createLabStore(() => fakeWorker({
+      start: async (_c, cb) => { cb.onState('error', 'GPU device lost'); },
+    }));
+    await store.getState().start();
+    await store.getState().start();
+    expect(store.getState().runState).toBe('error');
+    expect(store.getState().errors.map((e) => e.message)).toEqual(['GPU device lost']);
+  });
+
+  it('progress keeps the latest report per task', async () => {
+    const store = createLabStore(() => fakeWorker({
+      loadModel: async (_src, onProgress) => {
+        onProgress?.({ task: 'download', done: 1, total: 4 });
+        onProgress?.({ task: 'compile', done: 0, total: 1 });
+        onProgress?.({ task: 'download', done: 4, total: 4 });
+        return { name: 'm', family: 'vit', embedDim: 8, depth: 1, heads: 1, patchSize: 8, numParams: 10, notices: [] };
+      },
+    }));
+    await store.getState().loadModel({ kind: 'demo' });
+    expect(store.getState().progress).toEqual({ download: { task: 'download', done: 4, total: 4 }, compile: { task: 'compile', done: 0, total: 1 } });
+    expect(store.getState().model?.name).toBe('m');
+  });
+
+  it('comparing with a saved run fetches its prediction; deleting that run clears the second pane', async () => {
+    const second = { index: 0, width: 1, height: 1, image: new Uint8Array(3), label: new Uint8Array(1), prediction: new Uint8Array([1]) };
+    const store = createLabStore(() => fakeWorker({ predictWithRun: async () => second }));
+    await store.getState().compareWith('run-a');
+    expect(store.getState().comparison).toBe(second);
+    await store.getState().deleteRun('run-a');
+    expect(store.getState().comparison).toBeUndefined();
+    expect(store.getState().compareRunId).toBeUndefined();
   });
 });

@@ -1,0 +1,131 @@
+/**
+ * @file The store's slices. Each `create…Slice(worker)` returns a zustand slice creator; actions
+ * call the worker and report failures as messages (never throw into a click handler). Step
+ * metrics arrive at worker speed and are appended in batches (≤ 10 Hz) so charts stay smooth.
+ */
+import { proxy, transfer } from 'comlink';
+import type { EvalMetric, Progress, RunState, StepMetric } from '../../worker/api';
+import { Throttle } from './metrics';
+import { DEMO_RECIPE } from './recipe';
+import type {
+  BackendSlice, DatasetSlice, LabState, ModelSlice, RunSlice, RunsSlice, Slice, UiSlice, ViewerSlice, WorkerRef,
+} from './types';
+
+type Set = Parameters<Slice<unknown>>[0];
+
+/** An action that reports its error in the alert region instead of rejecting. */
+const guarded = <A extends unknown[]>(get: () => LabState, fn: (...a: A) => Promise<void>) => async (...a: A): Promise<void> => {
+  try {
+    await fn(...a);
+  } catch (e) {
+    get().reportError(e);
+  }
+};
+
+const onProgress = (set: Set) => proxy((p: Progress) => set((s) => ({ progress: { ...s.progress, [p.task]: p } })));
+
+export const createBackendSlice = (worker: WorkerRef): Slice<BackendSlice> => (set, get) => ({
+  backendChoice: 'auto',
+  initBackend: guarded(get, async (choice = get().backendChoice) => {
+    set({ backendChoice: choice, backend: await worker().init(choice) });
+  }),
+});
+
+export const createModelSlice = (worker: WorkerRef): Slice<ModelSlice> => (set, get) => ({
+  loadModel: guarded(get, async (src) => {
+    // a dropped file's bytes move to the worker, not copied
+    const arg = src.kind === 'bytes' ? transfer(src, [src.bytes.buffer]) : src;
+    set({ model: await worker().loadModel(arg, onProgress(set)) });
+  }),
+});
+
+export const createDatasetSlice = (worker: WorkerRef): Slice<DatasetSlice> => (set, get) => ({
+  thumbnails: [],
+  loadDataset: guarded(get, async (src) => {
+    // on failure nothing changes: the previous dataset stays loaded
+    const dataset = await worker().loadDataset(src, onProgress(set));
+    set({ dataset, viewIndex: 0, prediction: undefined, comparison: undefined, thumbnails: [] });
+    set({ thumbnails: await worker().thumbnails(48) });
+    await get().refreshPrediction();
+  }),
+});
+
+export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSlice> => (set, get) => {
+  const steps = new Throttle<StepMetric>((items) => set((s) => ({ steps: [...s.steps, ...items] })), throttleMs);
+  return {
+    config: DEMO_RECIPE,
+    runState: 'idle',
+    steps: [],
+    evals: [],
+    progress: {},
+    setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
+    start: guarded(get, async (resumeFrom?: string) => {
+      if (!resumeFrom) set({ steps: [], evals: [], runId: undefined });
+      await worker().start(get().config, proxy({
+        onStep: (m: StepMetric) => steps.push(m),
+        onEval: (m: EvalMetric) => {
+          steps.drain();
+          set((s) => ({ evals: [...s.evals, m] }));
+          void get().refreshPrediction();
+        },
+        onProgress: (p: Progress) => set((s) => ({ progress: { ...s.progress, [p.task]: p } })),
+        onState: (runState: RunState, message?: string) => {
+          steps.drain();
+          set({ runState });
+          if (message) get().reportError(new Error(message));
+          void get().refreshRuns();
+          // a resumed run shows its predictions at once, not only at its next evaluation
+          if (runState === 'running') void get().refreshPrediction();
+        },
+      }), resumeFrom ? { runId: resumeFrom } : undefined);
+    }),
+    pause: guarded(get, async () => worker().pause()),
+    resume: guarded(get, async () => worker().resume()),
+    stop: guarded(get, async () => worker().stop()),
+  };
+};
+
+export const createViewerSlice = (worker: WorkerRef): Slice<ViewerSlice> => (set, get) => ({
+  viewIndex: 0,
+  selectImage: guarded(get, async (i) => {
+    set({ viewIndex: i });
+    await Promise.all([get().refreshPrediction(), get().compareWith(get().compareRunId)]);
+  }),
+  compareWith: guarded(get, async (runId) => {
+    set({ compareRunId: runId, comparison: runId ? await worker().predictWithRun(runId, get().viewIndex) : undefined });
+  }),
+  refreshPrediction: guarded(get, async () => {
+    if (!get().dataset) return;
+    set({ prediction: await worker().predict(get().viewIndex) });
+  }),
+});
+
+export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, get) => ({
+  runs: [],
+  refreshRuns: guarded(get, async () => set({ runs: await worker().listRuns() })),
+  openRun: guarded(get, async (id) => {
+    const run = get().runs.find((r) => r.id === id);
+    const m = await worker().runMetrics(id);
+    set({ runId: id, steps: m.steps, evals: m.evals, ...(run ? { config: run.config } : {}) });
+  }),
+  deleteRun: guarded(get, async (id) => {
+    await worker().deleteRun(id);
+    if (get().compareRunId === id) set({ compareRunId: undefined, comparison: undefined });
+    await get().refreshRuns();
+  }),
+});
+
+export const createUiSlice = (): Slice<UiSlice> => (set) => {
+  let nextError = 1;
+  return {
+    errors: [],
+    talkMode: false,
+    reportError: (e) => {
+      const message = e instanceof Error ? e.message : String(e);
+      // the same message twice shows once (the latest)
+      set((s) => ({ errors: [...s.errors.filter((x) => x.message !== message), { id: nextError++, message }] }));
+    },
+    dismissError: (id) => set((s) => ({ errors: s.errors.filter((x) => x.id !== id) })),
+    setTalkMode: (talkMode) => set({ talkMode }),
+  };
+};

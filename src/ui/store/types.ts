@@ -1,0 +1,64 @@
+/** @file The store's shape: one interface per slice, merged into `LabState`. */
+import type { Remote } from 'comlink';
+import type { StateCreator } from 'zustand';
+import type {
+  BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress, RunState,
+  RunSummary, StepMetric, Thumbnail, TrainConfig, TrainerApi,
+} from '../../worker/api';
+
+/** The worker, injected so the store can be unit-tested with a scripted stand-in. */
+export type WorkerRef = () => Remote<TrainerApi> | TrainerApi;
+
+export interface BackendSlice {
+  backend?: BackendInfo;
+  backendChoice: BackendChoice;
+  initBackend(choice?: BackendChoice): Promise<void>;
+}
+export interface ModelSlice {
+  model?: ModelInfo;
+  loadModel(src: ModelSource): Promise<void>;
+}
+export interface DatasetSlice {
+  dataset?: DatasetInfo;
+  thumbnails: Thumbnail[];
+  loadDataset(src: DatasetSource): Promise<void>;
+}
+export interface RunSlice {
+  config: TrainConfig;
+  runState: RunState;
+  runId?: string;
+  steps: StepMetric[];
+  evals: EvalMetric[];
+  /** The latest report of each long task, by task name ('download', 'compile', 'features', …). */
+  progress: Record<string, Progress>;
+  setConfig(patch: Partial<TrainConfig>): void;
+  start(resumeFrom?: string): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+}
+export interface ViewerSlice {
+  viewIndex: number;
+  prediction?: Prediction;
+  comparison?: Prediction;
+  compareRunId?: string;
+  selectImage(i: number): Promise<void>;
+  compareWith(runId?: string): Promise<void>;
+  refreshPrediction(): Promise<void>;
+}
+export interface RunsSlice {
+  runs: RunSummary[];
+  refreshRuns(): Promise<void>;
+  openRun(id: string): Promise<void>;
+  deleteRun(id: string): Promise<void>;
+}
+export interface UiSlice {
+  errors: { id: number; message: string }[];
+  talkMode: boolean;
+  reportError(e: unknown): void;
+  dismissError(id: number): void;
+  setTalkMode(on: boolean): void;
+}
+
+export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice;
+export type Slice<T> = StateCreator<LabState, [], [], T>;
