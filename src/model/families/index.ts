@@ -1,0 +1,100 @@
+/**
+ * @file The backbone families as one registry: per family, the pixel normalisation of its timm
+ * pretrained configs, LayerNorm eps, activation, encoder builder (image [B, 3, H, W] → patch
+ * features [B, N, D]), parameter shapes by timm key, the checkpoint keys the segmenter ignores,
+ * and how to recognise its keys. vit / dinov2 / clip / clip-quickgelu / siglip are the timm ViT
+ * of `../vit.ts` with flags (inferred from the keys by `checkpoint.ts`); eva02 and sam have their
+ * own encoders. Every config extends `VitConfig`, so `decode` in `../vit.ts` serves all of them.
+ */
+import { crossEntropy, type Tensor } from '../../graph';
+import { NORMALISATION, type FamilyName, type RGB } from '../presets';
+import { decode, encoder, parameterShapes, type Activation, type Params, type VitConfig } from '../vit';
+import { EVA02_IGNORED, eva02Encoder, eva02ParameterShapes, isEva02Keys, type Eva02Config } from './eva02';
+import { SAM_IGNORED, isSamKeys, samEncoder, samParameterShapes, type SamConfig } from './sam';
+
+export type { Eva02Config } from './eva02';
+export type { SamConfig } from './sam';
+
+export interface Family<C extends VitConfig = VitConfig> {
+  name: FamilyName;
+  normalisation: { mean: RGB; std: RGB };
+  normEps: number;
+  /** The MLP's nonlinearity ('swiglu': EVA-02's SiLU-gated MLP). */
+  act: Activation | 'swiglu';
+  encoder: (image: Tensor, params: Params, config: C) => Tensor;
+  parameterShapes: (config: C, grid: [number, number]) => Map<string, number[]>;
+  /** Checkpoint keys the segmenter does not use (heads, poolers, necks, pretraining leftovers). */
+  ignored: RegExp[];
+}
+
+/** timm ViT keys never used by the segmenter: classifier head, pooled-feature norm, MIM leftovers. */
+const VIT_IGNORED = [/^head\./, /^fc_norm\./, /^head_drop/, /^mask_token$/];
+
+const vitFamily = (name: FamilyName, normalisation: keyof typeof NORMALISATION, normEps: number, act: Activation, extra: RegExp[] = []): Family => ({
+  name, normalisation: NORMALISATION[normalisation], normEps, act, encoder, parameterShapes, ignored: [...VIT_IGNORED, ...extra],
+});
+
+// Bivariance lets the registry hold families whose builders take a narrower config.
+type AnyFamily = Family<VitConfig> | Family<Eva02Config> | Family<SamConfig>;
+
+export const FAMILIES: { [K in FamilyName]: AnyFamily } = {
+  /** DeiT III, MAE, supervised ViT: timm defaults. */
+  vit: vitFamily('vit', 'imagenet', 1e-6, 'gelu'),
+  /** Layer scale (`ls1`/`ls2`), optional `reg_token`, eps 1e-6. */
+  dinov2: vitFamily('dinov2', 'imagenet', 1e-6, 'gelu'),
+  /** OpenCLIP / DFN: `norm_pre`, no patch bias, eps 1e-5, exact GELU. */
+  clip: vitFamily('clip', 'clip', 1e-5, 'gelu'),
+  /** OpenAI CLIP: as clip with QuickGELU. */
+  'clip-quickgelu': vitFamily('clip-quickgelu', 'clip', 1e-5, 'quickgelu'),
+  /** No class token, gelu-tanh; its `attn_pool.*` head is ignored. */
+  siglip: vitFamily('siglip', 'inception', 1e-6, 'gelu-tanh', [/^attn_pool\./]),
+  eva02: {
+    name: 'eva02', normalisation: NORMALISATION.clip, normEps: 1e-6, act: 'swiglu',
+    encoder: eva02Encoder, parameterShapes: eva02ParameterShapes, ignored: EVA02_IGNORED,
+  } satisfies Family<Eva02Config>,
+  /** timm builds SAM's LayerNorms as plain nn.LayerNorm (eps 1e-5); its `neck.*` is ignored. */
+  sam: {
+    name: 'sam', normalisation: NORMALISATION.imagenet, normEps: 1e-5, act: 'gelu',
+    encoder: samEncoder, parameterShapes: samParameterShapes, ignored: SAM_IGNORED,
+  } satisfies Family<SamConfig>,
+};
+
+export const FAMILY_NAMES = Object.keys(FAMILIES) as FamilyName[];
+
+/** The family's registry entry, typed loosely for callers that carry the matching config. */
+export function family(name: FamilyName): Family<VitConfig> {
+  const f = FAMILIES[name];
+  if (!f) throw new Error(`unknown backbone family "${name}" (known: ${FAMILY_NAMES.join(', ')})`);
+  return f as Family<VitConfig>;
+}
+
+/**
+ * The family a checkpoint's keys imply. CLIP's activation is not visible in its keys: 'clip' then
+ * stands for clip or clip-quickgelu (name the family to choose). DINOv2 without registers or a
+ * mask token has the same keys and flags as DeiT III ('vit'), so the two build the same model.
+ */
+export function detectFamily(keys: Iterable<string>): FamilyName {
+  const k = new Set(keys);
+  if (isSamKeys(k)) return 'sam';
+  if (isEva02Keys(k)) return 'eva02';
+  if (k.has('norm_pre.weight')) return 'clip';
+  if (!k.has('cls_token') && [...k].some((x) => x.startsWith('attn_pool.'))) return 'siglip';
+  if (k.has('reg_token') || k.has('mask_token')) return 'dinov2';
+  return 'vit';
+}
+
+/** Patch features [B, N, D] of any family's encoder. */
+export function familyEncoder(name: FamilyName, image: Tensor, params: Params, config: VitConfig): Tensor {
+  return family(name).encoder(image, params, config);
+}
+
+/** Logits [B, C, H, W]: the family's encoder, the linear decoder, bilinear upsampling to the crop. */
+export function familySegmenter(name: FamilyName, image: Tensor, params: Params, config: VitConfig): Tensor {
+  const [, , h, w] = image.shape;
+  return decode(familyEncoder(name, image, params, config), params, config, h, w);
+}
+
+/** The train-step loss for any family (pixel cross-entropy, ignore label 255). */
+export function familySegmentationLoss(name: FamilyName, image: Tensor, labels: Tensor, params: Params, config: VitConfig, classWeights?: Float32Array): Tensor {
+  return crossEntropy(familySegmenter(name, image, params, config), labels, classWeights);
+}
