@@ -1,10 +1,13 @@
 /** The family registry: every family resolves to a normalisation and a builder, and detection from key sets. */
 import { describe, expect, it } from 'vitest';
-import { Graph } from '../../graph';
+import { Graph, exportOnnx } from '../../graph';
+import { rng } from '../../graph/testing/gradcheck';
+import { createNodeRunner } from '../../runtime/node';
+import type { HostTensor } from '../safetensors';
 import { makeTinyVit, tinyVitConfig } from '../demo';
 import { NORMALISATION, PRESETS, type FamilyName } from '../presets';
 import type { VitConfig } from '../vit';
-import { FAMILIES, FAMILY_NAMES, detectFamily, family, familySegmenter, type Eva02Config, type SamConfig } from './index';
+import { FAMILIES, FAMILY_NAMES, detectFamily, family, familySegmenter, loadFamilyModel, type Eva02Config, type SamConfig } from './index';
 
 const vit = tinyVitConfig({ embedDim: 16, depth: 1, patchSize: 4, numClasses: 2 });
 const eva: Eva02Config = {
@@ -20,6 +23,7 @@ const CONFIGS: Record<FamilyName, VitConfig> = {
   'clip-quickgelu': { ...vit, preNorm: true, patchBias: false, normEps: 1e-5, act: 'quickgelu' },
   siglip: { ...vit, clsTokens: 0, posEmbed: 'patch-only', act: 'gelu-tanh' }, eva02: eva, sam,
 };
+const eva02ParameterShapesOf = (c: Eva02Config, side: number) => family('eva02').parameterShapes(c, [side, side]);
 const keysOf = (f: FamilyName) => [...family(f).parameterShapes(CONFIGS[f], [4, 4]).keys()].filter((k) => !k.startsWith('seg_head.'));
 
 describe('backbone families', () => {
@@ -69,5 +73,56 @@ describe('backbone families', () => {
     expect(ignored('eva02', 'head.weight')).toBe(true);
     expect(ignored('vit', 'fc_norm.weight')).toBe(true);
     expect(ignored('eva02', 'fc_norm.weight')).toBe(false); // the MIM checkpoints' final norm lives there
+  });
+
+  const random = (shapes: Map<string, number[]>, extra: Record<string, number[]> = {}) => {
+    const r = rng(3);
+    const m = new Map<string, HostTensor>();
+    for (const [k, shape] of [...shapes, ...Object.entries(extra)]) {
+      if (k.startsWith('seg_head.')) continue;
+      m.set(k, { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (/norm.*weight/.test(k) ? 1 : 0) + (r() - 0.5) * 0.2) });
+    }
+    return m;
+  };
+  async function runs(name: FamilyName, weights: Map<string, HostTensor>, config: VitConfig, crop: number) {
+    const g = new Graph();
+    const params = Object.fromEntries([...weights].map(([k, t]) => [k, g.param(k, t.shape)]));
+    g.output('logits', familySegmenter(name, g.input('image', [1, 3, crop, crop]), params, config));
+    const image = Float32Array.from({ length: 3 * crop * crop }, (_, i) => Math.sin(i));
+    const out = await (await createNodeRunner(exportOnnx(g))).run({ image, ...Object.fromEntries([...weights].map(([k, t]) => [k, t.data])) });
+    expect(out.logits.dims).toEqual([1, 2, crop, crop]);
+    expect(Array.from(out.logits.data as Float32Array).every(Number.isFinite)).toBe(true);
+  }
+
+  it('loads an EVA-02 checkpoint (patch 14, MIM fc_norm, timm extras) at patch 16 on the crop grid', async () => {
+    const ckptConfig: Eva02Config = { ...eva, patchSize: 14, finalNorm: 'fc_norm', attnInnerNorm: false };
+    const ckpt = random(eva02ParameterShapesOf(ckptConfig, 3), { 'head.weight': [5, 16], 'rope.freqs': [2], mask_token: [1, 1, 16] });
+    expect(detectFamily(ckpt.keys())).toBe('eva02');
+    const { config, weights, notices } = loadFamilyModel(ckpt, 'eva.safetensors', { family: 'eva02', numClasses: 2, crop: 32, patchSize: 16, heads: 2 });
+    expect(config).toMatchObject({ patchSize: 16, finalNorm: 'fc_norm', qkvFused: false, mlpInnerNorm: true, attnInnerNorm: false, ropeRefGrid: [16, 16] });
+    expect(notices.join(' ')).toMatch(/resampled from 14×14 to 16×16.*pos_embed resampled from a 3×3 to a 2×2 grid.*new linear decoder/);
+    expect(weights.get('pos_embed')!.shape).toEqual([1, 5, 16]);
+    expect([...weights.keys()].sort()).toEqual([...family('eva02').parameterShapes(config, [2, 2]).keys()].sort());
+    await runs('eva02', weights, config, 32);
+    ckpt.set('blocks.0.attn.qkv.bias', { shape: [48], data: new Float32Array(48) });
+    expect(() => loadFamilyModel(ckpt, 'eva.safetensors', { family: 'eva02', numClasses: 2, crop: 32, patchSize: 16, heads: 2 })).toThrow(/eva\.safetensors: unexpected keys .*blocks\.0\.attn\.qkv\.bias/);
+  });
+
+  it('loads a SAM checkpoint (neck ignored, [1, h, w, D] pos_embed resampled, rel-pos tables kept)', async () => {
+    const ckpt = random(family('sam').parameterShapes({ ...sam, depth: 2, globalBlocks: [1] } as SamConfig, [4, 4]), { 'neck.0.weight': [8, 16, 1, 1] });
+    expect(detectFamily(ckpt.keys())).toBe('sam');
+    const { config, weights, notices } = loadFamilyModel(ckpt, 'sam.safetensors', { family: 'sam', numClasses: 2, crop: 12, heads: 2 });
+    expect(config).toMatchObject({ windowSize: 2, globalBlocks: [1], relPosLength: { global: 7, window: 3 }, normEps: 1e-5, clsTokens: 0 });
+    expect(notices.join(' ')).toMatch(/pos_embed resampled from a 4×4 to a 3×3 grid/);
+    expect(weights.get('pos_embed')!.shape).toEqual([1, 3, 3, 16]);
+    expect(weights.get('blocks.1.attn.rel_pos_h')!.shape).toEqual([7, 8]);
+    await runs('sam', weights, config, 12);
+    ckpt.delete('blocks.1.attn.rel_pos_w');
+    expect(() => loadFamilyModel(ckpt, 'sam.safetensors', { family: 'sam', numClasses: 2, crop: 12, heads: 2 })).toThrow(/sam\.safetensors: missing keys: blocks\.1\.attn\.rel_pos_w/);
+  });
+
+  it('loads the vit-like families through checkpoint.loadModel', () => {
+    const { config } = loadFamilyModel(makeTinyVit({ embedDim: 16, depth: 1, patchSize: 4, grid: 4 }), 'vit.safetensors', { family: 'clip-quickgelu', numClasses: 2, crop: 16 });
+    expect(config.act).toBe('quickgelu');
   });
 });

@@ -7,10 +7,13 @@
  * own encoders. Every config extends `VitConfig`, so `decode` in `../vit.ts` serves all of them.
  */
 import { crossEntropy, type Tensor } from '../../graph';
+import { initLinear, loadModel, type LoadOptions, type LoadedModel } from '../checkpoint';
 import { NORMALISATION, type FamilyName, type RGB } from '../presets';
-import { decode, encoder, parameterShapes, type Activation, type Params, type VitConfig } from '../vit';
-import { EVA02_IGNORED, eva02Encoder, eva02ParameterShapes, isEva02Keys, type Eva02Config } from './eva02';
-import { SAM_IGNORED, isSamKeys, samEncoder, samParameterShapes, type SamConfig } from './sam';
+import { resamplePatchEmbed, resamplePosEmbed } from '../resample';
+import { CheckpointError, type HostTensor } from '../safetensors';
+import { decode, encoder, numPrefixTokens, parameterShapes, type Activation, type Params, type VitConfig } from '../vit';
+import { EVA02_IGNORED, eva02Encoder, eva02ParameterShapes, inferEva02Config, isEva02Keys, type Eva02Config } from './eva02';
+import { SAM_IGNORED, inferSamConfig, isSamKeys, resampleSamPosEmbed, samEncoder, samParameterShapes, type SamConfig } from './sam';
 
 export type { Eva02Config } from './eva02';
 export type { SamConfig } from './sam';
@@ -98,3 +101,63 @@ export function familySegmenter(name: FamilyName, image: Tensor, params: Params,
 export function familySegmentationLoss(name: FamilyName, image: Tensor, labels: Tensor, params: Params, config: VitConfig, classWeights?: Float32Array): Tensor {
   return crossEntropy(familySegmenter(name, image, params, config), labels, classWeights);
 }
+
+/**
+ * `checkpoint.loadModel` for every family: the vit-like families go through it unchanged; eva02
+ * and sam infer their own config, resample the patch kernel (FlexiViT) and `pos_embed` (bicubic,
+ * antialiased; SAM's [1, h, w, D] layout too) to the crop's grid, refuse unexpected or missing
+ * keys naming the file, and reuse or initialise the `seg_head`.
+ */
+export function loadFamilyModel(tensors: Map<string, HostTensor>, file: string, opts: LoadOptions & { family: FamilyName }): LoadedModel {
+  if (opts.family !== 'eva02' && opts.family !== 'sam') return loadModel(tensors, file, opts);
+  const f = family(opts.family);
+  let config: VitConfig;
+  try {
+    const o = { numClasses: opts.numClasses, patchSize: opts.patchSize, heads: opts.heads, normEps: opts.normEps ?? f.normEps };
+    config = opts.family === 'eva02' ? inferEva02Config(tensors, o) : inferSamConfig(tensors, o);
+  } catch (e) {
+    throw new CheckpointError(`${file}: ${(e as Error).message}`);
+  }
+  if (opts.crop % config.patchSize) throw new CheckpointError(`${file}: crop ${opts.crop} is not a multiple of the patch size ${config.patchSize}`);
+  const side = opts.crop / config.patchSize;
+  const grid: [number, number] = [side, side];
+  const expected = f.parameterShapes(config, grid);
+  const unexpected = [...tensors.keys()].filter((k) => !expected.has(k) && !f.ignored.some((r) => r.test(k)));
+  const missing = [...expected.keys()].filter((k) => !tensors.has(k) && !k.startsWith('seg_head.'));
+  if (unexpected.length) throw new CheckpointError(`${file}: unexpected keys for a ${config.depth}-block ${opts.family} encoder: ${list(unexpected)}`);
+  if (missing.length) throw new CheckpointError(`${file}: missing keys: ${list(missing)}`);
+
+  const notices: string[] = [];
+  const weights = new Map<string, HostTensor>();
+  for (const [name, shape] of expected) {
+    if (name.startsWith('seg_head.')) continue;
+    let t = tensors.get(name)!;
+    if (name === 'patch_embed.proj.weight' && t.shape[2] !== config.patchSize) {
+      notices.push(`patch embedding resampled from ${t.shape[2]}×${t.shape[3]} to ${config.patchSize}×${config.patchSize} (FlexiViT pseudo-inverse)`);
+      t = resamplePatchEmbed(t, [config.patchSize, config.patchSize]);
+    }
+    if (name === 'pos_embed' && !sameShape(t.shape, shape)) {
+      const prefix = config.posEmbed === 'with-prefix' ? numPrefixTokens(config) : 0;
+      const old = t.shape.length === 4 ? t.shape[1] : Math.round(Math.sqrt(t.shape[1] - prefix));
+      t = t.shape.length === 4 ? resampleSamPosEmbed(t, grid) : resamplePosEmbed(t, prefix, grid, [old, old]);
+      notices.push(`pos_embed resampled from a ${old}×${old} to a ${side}×${side} grid (bicubic)`);
+    }
+    if (!sameShape(t.shape, shape)) throw new CheckpointError(`${file}: tensor "${name}" has shape [${t.shape}], expected [${shape}]`);
+    weights.set(name, t);
+  }
+  const head = tensors.get('seg_head.weight'), bias = tensors.get('seg_head.bias');
+  if (head && bias && sameShape(head.shape, [config.numClasses, config.embedDim]) && bias.shape[0] === config.numClasses) {
+    weights.set('seg_head.weight', head);
+    weights.set('seg_head.bias', bias);
+  } else {
+    notices.push(head ? `seg_head has ${head.shape[0]} classes but the dataset has ${config.numClasses}: a new decoder is initialised`
+      : `no seg_head in the checkpoint: a new linear decoder for ${config.numClasses} classes is initialised`);
+    const init = initLinear(config.numClasses, config.embedDim, opts.seed ?? 0);
+    weights.set('seg_head.weight', init.weight);
+    weights.set('seg_head.bias', init.bias);
+  }
+  return { config, weights, notices };
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const list = (keys: string[]) => (keys.length > 8 ? `${keys.slice(0, 8).join(', ')} … (${keys.length} in all)` : keys.join(', '));
