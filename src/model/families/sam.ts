@@ -7,7 +7,7 @@
  * timm's `get_rel_pos` does, so the parameters keep the checkpoint's shapes). The `neck.*` is
  * ignored: features are the last block's tokens (SAM has no final `norm`).
  */
-import { add, hostArray, layerNorm, linear, matmul, mul, pad, reshape, slice, softmax, transpose, transposeLast, type Tensor } from '../../graph';
+import { add, hostArray, type Graph, layerNorm, linear, matmul, mul, pad, reshape, slice, softmax, transpose, transposeLast, type Tensor } from '../../graph';
 import { bilinearMatrix, resamplePosEmbed } from '../resample';
 import type { HostTensor } from '../safetensors';
 import { mlp, patchEmbed, type Params, type VitConfig } from '../vit';
@@ -70,10 +70,17 @@ export function relPosMatrix(n: number, tableLength: number): Float64Array {
   return g;
 }
 
+/** One constant per (graph, n, L, dtype): blocks share their selection matrices. */
+const relPosConstants = new WeakMap<Graph, Map<string, Tensor>>();
+
 /** The resized table gathered per (query, key) position: [n, n, hd]. */
 function relPos(table: Tensor, n: number): Tensor {
   const [len, hd] = table.shape;
-  const g = table.graph.constant(hostArray(table.dtype, relPosMatrix(n, len)), [n * n, len], table.dtype);
+  const cache = relPosConstants.get(table.graph) ?? new Map<string, Tensor>();
+  relPosConstants.set(table.graph, cache);
+  const key = `${n}/${len}/${table.dtype}`;
+  let g = cache.get(key);
+  if (!g) cache.set(key, (g = table.graph.constant(hostArray(table.dtype, relPosMatrix(n, len)), [n * n, len], table.dtype)));
   return reshape(matmul(g, table), [n, n, hd]);
 }
 
