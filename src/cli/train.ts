@@ -3,7 +3,7 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatchStream } from '../data/batches';
 import { openDataset, validateDataset } from '../data/dataset';
-import { detectFamily, VIT_FAMILIES } from '../model/checkpoint';
+import { FAMILY_NAMES, detectFamily } from '../model/families';
 import type { FamilyName } from '../model/presets';
 import { readSafetensors, writeSafetensors } from '../model/safetensors';
 import { createNodeRunner } from '../runtime/node';
@@ -30,7 +30,7 @@ export const TRAIN_HELP = `vfm-lab train --model FILE.safetensors|PRESET --data 
   --seed K             seed for shuffling, augmentation and a new decoder (default 0)
   --eval-every N       evaluate mIoU on the val split every N steps (default: at the end only)
   --heads H            attention heads (default: embed dim / 64)
-  --family NAME        vit | dinov2 | clip | clip-quickgelu | siglip (default: the preset's, or detected from the keys)
+  --family NAME        vit | dinov2 | clip | clip-quickgelu | siglip | eva02 | sam (default: the preset's, or detected from the keys)
   --mean R,G,B --std R,G,B   pixel normalisation (default: the preset's / family's, else ImageNet)
   --cache-dir DIR      where --model PRESET looks for PRESET.safetensors (default ~/.cache/vfm-lab)
   --class-balanced     weight the loss by 1/√(class frequency)
@@ -54,8 +54,8 @@ export async function train(argv: string[]): Promise<void> {
   const schedule = (v.schedule ?? 'poly') as string;
   if (schedule !== 'poly' && schedule !== 'constant') throw new CliError(`--schedule must be poly or constant; got "${schedule}"`);
   const family = v.family as FamilyName | undefined;
-  if (family !== undefined && !(family in VIT_FAMILIES)) {
-    throw new CliError(`--family ${family} is not supported by this build; supported: ${Object.keys(VIT_FAMILIES).join(', ')}`);
+  if (family !== undefined && !FAMILY_NAMES.includes(family)) {
+    throw new CliError(`--family ${family} is not a family; one of: ${FAMILY_NAMES.join(', ')}`);
   }
   const cfg = {
     steps: number(v, 'steps', 200, { integer: true, min: 1 }),

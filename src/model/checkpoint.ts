@@ -19,19 +19,6 @@ export const VIT_FAMILIES: Partial<Record<FamilyName, { normEps: number; act: Ac
   siglip: { normEps: 1e-6, act: 'gelu-tanh' },
 };
 
-/** The family a checkpoint's keys imply, where that is unambiguous (CLIP's activation is not: name it). */
-export function detectFamily(keys: Iterable<string>): FamilyName {
-  const k = new Set(keys);
-  const has = (re: RegExp) => [...k].some((x) => re.test(x));
-  if (has(/rel_pos_h$/)) return 'sam';
-  if (has(/\.attn\.q_bias$|rope|\.mlp\.fc1_g\./)) return 'eva02';
-  if (k.has('norm_pre.weight')) return 'clip';
-  if (!k.has('cls_token') && has(/^attn_pool\./)) return 'siglip';
-  // DINOv2 and DeiT III both have layer scale; registers or a mask token say DINOv2 (same flags either way)
-  if (k.has('reg_token') || k.has('mask_token')) return 'dinov2';
-  return 'vit';
-}
-
 export interface LoadOptions {
   numClasses: number;
   crop: number;

@@ -54,4 +54,4 @@ export function resolvePreset(name: string): Preset | undefined {
 }
 
 /** Whether this build trains the family (the others are listed with the reason). */
-export const SUPPORTED_FAMILIES: ReadonlySet<FamilyName> = new Set(['vit', 'dinov2', 'clip', 'clip-quickgelu', 'siglip']);
+export const SUPPORTED_FAMILIES: ReadonlySet<FamilyName> = new Set(['vit', 'dinov2', 'clip', 'clip-quickgelu', 'siglip', 'eva02', 'sam']);

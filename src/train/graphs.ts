@@ -6,7 +6,9 @@
  */
 import { Graph, exportOnnx, grad, type CompiledGraph, type Tensor } from '../graph';
 import { crossEntropy } from '../graph';
-import { decode, encoder, predictLabels, segmenter, segmentationLoss, type VitConfig } from '../model/vit';
+import { familyEncoder, familySegmentationLoss, familySegmenter } from '../model/families';
+import type { FamilyName } from '../model/presets';
+import { decode, predictLabels, type VitConfig } from '../model/vit';
 
 export type FreezeMode = 'none' | 'encoder' | `last:${number}`;
 
@@ -42,23 +44,24 @@ export function compileTrainStep(
   { batch, crop }: StepShape,
   freeze: FreezeMode,
   classWeights?: Float32Array,
+  family: FamilyName = 'vit',
 ): CompiledGraph {
   const g = new Graph();
   const params = declareParams(g, shapes, (n) => isTrainable(n, freeze, config.depth));
   const image = g.input('image', [batch, 3, crop, crop]);
   const labels = g.input('labels', [batch, crop, crop], 'int32');
-  const loss = segmentationLoss(image, labels, params, config, classWeights);
+  const loss = familySegmentationLoss(family, image, labels, params, config, classWeights);
   g.output('loss', loss);
   const trainable = Object.values(params).filter((p) => p.trainable);
   grad(loss, trainable).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));
   return exportOnnx(g, 'train_step');
 }
 
-export function compileEval(config: VitConfig, shapes: Map<string, readonly number[]>, { batch, crop }: StepShape): CompiledGraph {
+export function compileEval(config: VitConfig, shapes: Map<string, readonly number[]>, { batch, crop }: StepShape, family: FamilyName = 'vit'): CompiledGraph {
   const g = new Graph();
   const params = declareParams(g, shapes, () => false);
   const image = g.input('image', [batch, 3, crop, crop]);
-  const logits = segmenter(image, params, config);
+  const logits = familySegmenter(family, image, params, config);
   g.output('logits', logits);
   g.output('pred', predictLabels(logits));
   return exportOnnx(g, 'eval');
@@ -69,10 +72,10 @@ export function compileEval(config: VitConfig, shapes: Map<string, readonly numb
  * training image (`compileFeatureExtractor`), and each step trains the decoder on those features
  * (`compileProbeStep`: `features` [B, N, D] + `labels` → `loss`, `grad.seg_head.*`).
  */
-export function compileFeatureExtractor(config: VitConfig, shapes: Map<string, readonly number[]>, { batch, crop }: StepShape): CompiledGraph {
+export function compileFeatureExtractor(config: VitConfig, shapes: Map<string, readonly number[]>, { batch, crop }: StepShape, family: FamilyName = 'vit'): CompiledGraph {
   const g = new Graph();
   const params = declareParams(g, new Map([...shapes].filter(([k]) => !k.startsWith('seg_head.'))), () => false);
-  g.output('features', encoder(g.input('image', [batch, 3, crop, crop]), params, config));
+  g.output('features', familyEncoder(family, g.input('image', [batch, 3, crop, crop]), params, config));
   return exportOnnx(g, 'features');
 }
 

@@ -7,7 +7,8 @@ import type { CompiledGraph } from '../graph';
 import { readSample, type Dataset } from '../data/dataset';
 import { centerCrop, normalizeInto } from '../data/augment';
 import { BatchStream } from '../data/batches';
-import { detectFamily, loadModel, type LoadedModel } from '../model/checkpoint';
+import type { LoadedModel } from '../model/checkpoint';
+import { detectFamily, loadFamilyModel } from '../model/families';
 import { NORMALISATION, type FamilyName, type Preset } from '../model/presets';
 import type { HostTensor } from '../model/safetensors';
 import type { Activation } from '../model/vit';
@@ -57,20 +58,20 @@ export function prepareRun(tensors: Map<string, HostTensor>, file: string, numCl
   const family = s.family ?? detectFamily(tensors.keys());
   // the benchmark runs every backbone at 16×16 patches: a patch-14 kernel is resampled
   const patch = tensors.get('patch_embed.proj.weight')?.shape[2];
-  const model = loadModel(tensors, file, {
+  const model = loadFamilyModel(tensors, file, {
     numClasses, crop: s.crop, family, patchSize: patch === 14 ? 16 : undefined, heads: s.heads, act: s.act, normEps: s.normEps, seed: s.seed,
   });
   const freeze = parseFreeze(s.freeze, model.config.depth);
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
   const step = { batch: s.batch, crop: s.crop };
-  const evalGraph = compileEval(model.config, shapes, step);
+  const evalGraph = compileEval(model.config, shapes, step, family);
   const trainable = [...model.weights.keys()].filter((k) => isTrainable(k, freeze, model.config.depth));
   // a frozen encoder without augmentation sees each image the same way every epoch: cache its features
   const cacheBytes = (s.trainImages ?? Infinity) * (s.crop / model.config.patchSize) ** 2 * model.config.embedDim * 4;
   if (freeze === 'encoder' && s.augment === false && cacheBytes <= FEATURE_CACHE_LIMIT) {
-    return { model, trainable, evalGraph, trainGraph: compileProbeStep(model.config, step, s.classWeights), extractor: compileFeatureExtractor(model.config, shapes, step) };
+    return { model, trainable, evalGraph, trainGraph: compileProbeStep(model.config, step, s.classWeights), extractor: compileFeatureExtractor(model.config, shapes, step, family) };
   }
-  return { model, trainable, trainGraph: compileTrainStep(model.config, shapes, step, freeze, s.classWeights), evalGraph };
+  return { model, trainable, trainGraph: compileTrainStep(model.config, shapes, step, freeze, s.classWeights, family), evalGraph };
 }
 
 /** Validation images, normalised, one at a time (decoded lazily). */

@@ -8,7 +8,8 @@ import { openDataset, readSample, validateDataset, type Dataset, type DatasetSum
 import { normalizeInto, resizeRgb } from '../data/augment';
 import { demoSource, memorySource, zipSource } from '../data/index';
 import { DEMO_MODEL, makeTinyVit } from '../model/demo';
-import { checkKeys, detectFamily, inferConfig } from '../model/checkpoint';
+import { checkKeys, inferConfig } from '../model/checkpoint';
+import { detectFamily, loadFamilyModel } from '../model/families';
 import { readSafetensorsWithMetadata, writeSafetensors, type HostTensor } from '../model/safetensors';
 import { GpuEngine } from '../runtime/gpu-engine';
 import { checkFits, estimateMemory, formatBytes } from '../runtime/memory';
@@ -96,8 +97,11 @@ export class Trainer implements TrainerApi {
       ? readSafetensorsWithMetadata(bytes, name, (done, total) => onProgress?.({ task: 'load model', done, total, detail: 'converting to float32' })).tensors
       : makeTinyVit({ ...DEMO_MODEL, seed: 0 });
     const family = preset?.family ?? detectFamily(tensors.keys());
-    const config = inferConfig(tensors, name, { numClasses: 1, crop: 0, family });
-    checkKeys(tensors, config, name);
+    // refuse a file that does not fit its family now, naming the keys, not at Start
+    const config = family === 'eva02' || family === 'sam'
+      ? loadFamilyModel(tensors, name, { numClasses: 1, crop: 64, family, patchSize: 16 }).config
+      : inferConfig(tensors, name, { numClasses: 1, crop: 0, family });
+    if (family !== 'eva02' && family !== 'sam') checkKeys(tensors, config, name);
     this.checkpoint = { name, tensors, family, preset }; // replaced only once the new one is readable
     const numParams = [...tensors.values()].reduce((s, t) => s + t.data.length, 0);
     return { name, family, embedDim: config.embedDim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, numParams, notices: [] };
