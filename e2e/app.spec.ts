@@ -28,6 +28,35 @@ test('WebGPU probe: an adapter under the webgpu project, none under wasm; the ba
   expect(await page.getByTestId('backend-badge').getAttribute('title')).toBeTruthy();
 });
 
+test('the shell before training: recipe presets, second-run placeholder, legend, dismissable alert, keyboard', async ({ page }, info) => {
+  await openLab(page);
+  await expect(page.getByTestId('step-counter')).toHaveAttribute('aria-live', 'polite');
+  await expect(page.getByTestId('step-counter')).toContainText('step 0');
+  await page.getByRole('button', { name: 'Benchmark settings' }).click();
+  await expect(page.getByTestId('recipe-lrHead')).toHaveValue('0.0001');
+  await expect(page.getByTestId('recipe-lrEncoder')).toHaveValue('0.00001');
+  await page.getByRole('button', { name: 'Demo defaults' }).click();
+  await expect(page.getByTestId('recipe-crop')).toHaveValue('64');
+  await expect(page.getByTestId('recipe-lrHead')).toHaveValue('0.001');
+  // inputs are labelled, with the one-line explanation as their description
+  await expect(page.getByLabel('Batch', { exact: true })).toHaveAttribute('data-testid', 'recipe-batch', { timeout: 5000 });
+  await expect(page.getByLabel('Batch', { exact: true })).toHaveAccessibleDescription(/images per forward/, { timeout: 5000 });
+  const viewer = page.getByTestId('viewer');
+  await expect(viewer.getByTestId('pane-placeholder').filter({ hasText: 'Choose a second run' })).toBeVisible();
+  // before any run: image and ground truth are drawn, the prediction panes say why they are empty
+  await expect(viewer.locator('canvas[role="img"]')).toHaveCount(2);
+  await expect(viewer.getByTestId('pane-placeholder').filter({ hasText: 'No prediction yet' })).toHaveCount(2);
+  await expect(page.getByRole('list', { name: 'Legend' }).locator('li').first()).toBeVisible();
+  await page.evaluate(() => (globalThis as unknown as { vfmLab: { getState(): { reportError(e: unknown): void } } }).vfmLab.getState().reportError(new Error('something went wrong')));
+  await expect(page.getByRole('alert')).toContainText('something went wrong');
+  await shot(page, info, '0-shell');
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  // Start is reachable with the keyboard
+  await page.getByTestId('start-training').focus();
+  await expect(page.getByTestId('start-training')).toBeFocused();
+});
+
 test('trains the demo on WebGPU; pause holds; reload and resume continue from the saved step', async ({ page }, info) => {
   test.skip(info.project.name !== 'webgpu', 'needs a WebGPU adapter');
   test.setTimeout(420_000);

@@ -1,6 +1,8 @@
 /** @file The recipe with the benchmark's defaults and one line on what each setting does. */
+import type { ReactNode } from 'react';
 import type { TrainConfig } from '../../worker/api';
 import { useLab } from '../lab';
+import { BENCHMARK_SETTINGS, DEMO_RECIPE } from '../store';
 
 type NumberKey = { [K in keyof TrainConfig]: TrainConfig[K] extends number ? K : never }[keyof TrainConfig];
 const NUMBERS: [NumberKey, string, string, number?][] = [
@@ -15,33 +17,48 @@ const NUMBERS: [NumberKey, string, string, number?][] = [
   ['seed', 'Seed', 'shuffling, augmentation and decoder initialisation'],
 ];
 
+/** A labelled control; its one-line explanation is its description (the label stays short). */
+function Field({ id, label, help, children }: { id: string; label: string; help: string; children: (a11y: { id: string; 'aria-describedby': string }) => ReactNode }) {
+  return (
+    <div className="field" title={help}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-describedby': `${id}-help` })}
+      <small id={`${id}-help`}>{help}</small>
+    </div>
+  );
+}
+
 export function RecipeForm() {
   const config = useLab((s) => s.config);
   const setConfig = useLab((s) => s.setConfig);
   const locked = useLab((s) => s.runState === 'running' || s.runState === 'preparing' || s.runState === 'paused');
+  const freezeOk = /^(none|encoder|last:\d+)$/.test(config.freeze);
   return (
     <fieldset disabled={locked} className="recipe">
       <legend>Recipe</legend>
+      <div className="presets-row">
+        <button type="button" title="settings that learn the tiny demo in a few hundred steps (higher learning rates)" onClick={() => setConfig(DEMO_RECIPE)}>Demo defaults</button>
+        <button type="button" title="decoder lr 1e-4, encoder lr 1e-5, weight decay 0.05, poly decay, full fine-tuning, augmentation" onClick={() => setConfig(BENCHMARK_SETTINGS)}>Benchmark settings</button>
+      </div>
       {NUMBERS.map(([key, label, help, min]) => (
-        <label key={key} title={help}>
-          <span>{label}</span>
-          <input type="number" data-testid={`recipe-${key}`} min={min} step="any" value={config[key]}
-            onChange={(e) => Number.isFinite(e.target.valueAsNumber) && setConfig({ [key]: e.target.valueAsNumber })} />
-          <small>{help}</small>
-        </label>
+        <Field key={key} id={`recipe-${key}`} label={label} help={help}>
+          {(a11y) => (
+            <input {...a11y} type="number" data-testid={`recipe-${key}`} min={min} step="any" value={config[key]}
+              onChange={(e) => Number.isFinite(e.target.valueAsNumber) && setConfig({ [key]: e.target.valueAsNumber })} />
+          )}
+        </Field>
       ))}
-      <label>
-        <span>Schedule</span>
-        <select value={config.schedule} onChange={(e) => setConfig({ schedule: e.target.value as 'poly' | 'constant' })}>
-          <option value="poly">poly: lr·(1 − t/T)^0.9</option>
-          <option value="constant">constant</option>
-        </select>
-      </label>
-      <label>
-        <span>Freeze</span>
-        <input value={config.freeze} data-testid="recipe-freeze" onChange={(e) => setConfig({ freeze: e.target.value })} />
-        <small>none (full fine-tuning), encoder (linear probe: without augmentation the encoder runs once per image and its features are cached) or last:K (train the last K blocks)</small>
-      </label>
+      <Field id="recipe-schedule" label="Schedule" help="poly decays both learning rates to 0 at the last step (the benchmark's choice)">
+        {(a11y) => (
+          <select {...a11y} value={config.schedule} onChange={(e) => setConfig({ schedule: e.target.value as 'poly' | 'constant' })}>
+            <option value="poly">poly: lr·(1 − t/T)^0.9</option>
+            <option value="constant">constant</option>
+          </select>
+        )}
+      </Field>
+      <Field id="recipe-freeze" label="Freeze" help="none (full fine-tuning), encoder (linear probe: without augmentation the encoder runs once per image and its features are cached) or last:K (train the last K blocks)">
+        {(a11y) => <input {...a11y} value={config.freeze} data-testid="recipe-freeze" aria-invalid={!freezeOk} onChange={(e) => setConfig({ freeze: e.target.value.trim() })} />}
+      </Field>
       <label className="check"><input type="checkbox" data-testid="recipe-augment" checked={config.augment} onChange={(e) => setConfig({ augment: e.target.checked })} /> augmentation (scale, crop, flip, colour)</label>
       <label className="check"><input type="checkbox" data-testid="recipe-shuffle" checked={config.shuffle} onChange={(e) => setConfig({ shuffle: e.target.checked })} /> shuffle</label>
     </fieldset>

@@ -3,7 +3,7 @@
  * prediction and an error map, with synced zoom/pan, overlay with opacity, the class under the
  * cursor, a legend and a strip of validation thumbnails.
  */
-import { useEffect, useRef, useState, type PointerEvent, type WheelEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type PointerEvent, type WheelEvent } from 'react';
 import type { Prediction, Thumbnail } from '../../worker/api';
 import { useLab } from '../lab';
 
@@ -17,7 +17,7 @@ function paint(p: Prediction, kind: 'image' | 'label' | 'prediction' | 'error', 
   for (let i = 0; i < p.width * p.height; i++) {
     let c: Rgb = [p.image[i * 3], p.image[i * 3 + 1], p.image[i * 3 + 2]];
     if (kind === 'error') {
-      c = p.label[i] === 255 ? [0, 0, 0] : p.label[i] === ids[i] ? [40, 40, 40] : [230, 40, 40];
+      c = p.label[i] === 255 || ids[i] === 255 ? [0, 0, 0] : p.label[i] === ids[i] ? [40, 40, 40] : [230, 40, 40];
     } else if (kind !== 'image') {
       const k = ids[i];
       const col = k === 255 ? undefined : colors[k] ?? [255, 255, 255];
@@ -29,8 +29,8 @@ function paint(p: Prediction, kind: 'image' | 'label' | 'prediction' | 'error', 
   return out;
 }
 
-function Pane({ title, pred, kind, labels, view, onView, onHover, colors, overlay }: {
-  title: string; pred?: Prediction; kind: 'image' | 'label' | 'prediction' | 'error'; labels?: Uint8Array;
+function Pane({ title, pred, kind, labels, view, onView, onHover, colors, overlay, placeholder }: {
+  title: string; pred?: Prediction; placeholder?: string; kind: 'image' | 'label' | 'prediction' | 'error'; labels?: Uint8Array;
   view: View; onView: (v: View) => void; onHover: (xy?: [number, number]) => void; colors: Rgb[]; overlay: number;
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -76,6 +76,8 @@ function Pane({ title, pred, kind, labels, view, onView, onHover, colors, overla
             drag.current = { x: e.clientX, y: e.clientY };
           }}
         />
+      ) : placeholder ? (
+        <div className="placeholder" data-testid="pane-placeholder">{placeholder}</div>
       ) : (
         <canvas width={256} height={256} aria-label={`${title}: not available yet`} className="empty" />
       )}
@@ -104,6 +106,8 @@ export function Viewer() {
   const [overlay, setOverlay] = useState(0);
   const [hover, setHover] = useState<[number, number]>();
   const colors = (dataset?.classes ?? []).map((c) => c.color);
+  // before any run the worker sends the image and ground truth with an empty prediction (all 255)
+  const predicted = useMemo(() => !!pred && pred.prediction.some((v) => v !== 255), [pred]);
   const name = (ids?: Uint8Array) => {
     if (!hover || !ids || !pred) return '';
     const k = ids[hover[1] * pred.width + hover[0]];
@@ -113,20 +117,28 @@ export function Viewer() {
     { title: 'Image', kind: 'image' as const },
     { title: `Ground truth ${name(pred?.label)}`, kind: 'label' as const },
     { title: `This run ${name(pred?.prediction)}`, kind: 'prediction' as const },
-    { title: comparison ? `Second run ${name(comparison.prediction)}` : 'Second run (choose Compare on a saved run)', kind: 'prediction' as const, labels: comparison?.prediction, second: true },
+    { title: comparison ? `Second run ${name(comparison.prediction)}` : 'Second run', kind: 'prediction' as const, labels: comparison?.prediction, second: true },
     { title: 'Errors (red: wrong)', kind: 'error' as const },
   ];
+  const placeholderOf = (p: { kind: string; second?: boolean }): string | undefined => {
+    if (p.second) return comparison ? undefined : 'Choose a second run: press Compare on a saved run';
+    if ((p.kind === 'prediction' || p.kind === 'error') && pred && !predicted) return 'No prediction yet: press Start';
+    return undefined;
+  };
   return (
     <section className="viewer-wrap" aria-label="Predictions">
       <div className="viewer-tools">
         <label>Overlay opacity <input type="range" min={0} max={1} step={0.05} value={overlay} onChange={(e) => setOverlay(e.target.valueAsNumber)} /></label>
+        <button type="button" aria-label="Zoom in" onClick={() => setView((v) => ({ ...v, zoom: Math.min(16, v.zoom * 1.25) }))}>+</button>
+        <button type="button" aria-label="Zoom out" onClick={() => setView((v) => ({ ...v, zoom: Math.max(1, v.zoom * 0.8) }))}>−</button>
         <button type="button" onClick={() => setView({ zoom: 1, x: 0, y: 0 })}>Reset zoom</button>
         <span>{hover ? `pixel (${hover[0]}, ${hover[1]})` : 'hover a pane to read classes; wheel to zoom, drag to pan'}</span>
       </div>
       <div className="viewer" data-testid="viewer">
         {panes.map((p) => (
-          <Pane key={p.title.split(' ')[0] + p.kind + (p.second ? '2' : '')} title={p.title} pred={p.second && !comparison ? undefined : pred}
-            kind={p.kind} labels={p.labels} view={view} onView={setView} onHover={setHover} colors={colors} overlay={overlay} />
+          <Pane key={p.title.split(' ')[0] + p.kind + (p.second ? '2' : '')} title={p.title} pred={placeholderOf(p) ? undefined : pred}
+            kind={p.kind} labels={p.labels} view={view} onView={setView} onHover={setHover} colors={colors} overlay={overlay}
+            placeholder={placeholderOf(p)} />
         ))}
       </div>
       <ul className="legend" aria-label="Legend">
