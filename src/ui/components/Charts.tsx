@@ -31,7 +31,7 @@ export function Charts() {
         <LineChart data={lossData}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-          <YAxis domain={['auto', 'auto']} />
+          <YAxis domain={['auto', 'auto']} tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()} width={48} />
           <Tooltip />
           <Legend />
           <Line dataKey="loss" stroke="#9bb" dot={false} isAnimationActive={false} name="raw" />
@@ -69,7 +69,7 @@ export function Charts() {
         <BarChart data={iouBars}>
           <XAxis dataKey="name" />
           <YAxis domain={[0, 100]} unit="%" />
-          <Tooltip />
+          <Tooltip formatter={(v, _n, item) => ((item.payload as { absent: boolean }).absent ? 'not in the validation set' : `${Number(v).toFixed(1)}%`)} />
           <Bar dataKey="IoU" fill="#057" isAnimationActive={false} />
         </BarChart>
       </Panel>

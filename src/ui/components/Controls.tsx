@@ -1,5 +1,4 @@
 import { useLab } from '../lab';
-import { trainer } from '../worker-client';
 
 /** Start / Pause / Resume / Stop, the step counter and export buttons. */
 export function Controls() {
@@ -25,16 +24,13 @@ export function Controls() {
 
 function ExportButtons() {
   const hasRun = useLab((s) => s.runState !== 'idle');
+  const exportFile = useLab((s) => s.exportFile);
   const download = async (kind: 'model' | 'onnx') => {
-    try {
-      const bytes = kind === 'model' ? await trainer().exportModel() : await trainer().exportEvalOnnx();
-      const url = URL.createObjectURL(new Blob([bytes as BlobPart]));
-      const a = Object.assign(document.createElement('a'), { href: url, download: kind === 'model' ? 'model.safetensors' : 'eval.onnx' });
-      a.click();
-      URL.revokeObjectURL(url);
-    } catch (e) {
-      useLab.getState().reportError(e);
-    }
+    const file = await exportFile(kind);
+    if (!file) return; // the failure is in the alert region
+    const url = URL.createObjectURL(new Blob([file.bytes as BlobPart]));
+    Object.assign(document.createElement('a'), { href: url, download: file.name }).click();
+    URL.revokeObjectURL(url);
   };
   return (
     <span className="exports">

@@ -2,7 +2,6 @@
 import { useState, type DragEvent } from 'react';
 import { PRESETS, SUPPORTED_FAMILIES, presetPage } from '../../model/presets';
 import { useLab } from '../lab';
-import { trainer } from '../worker-client';
 
 async function bytesOf(f: File): Promise<Uint8Array> {
   return new Uint8Array(await f.arrayBuffer());
@@ -32,6 +31,7 @@ function DropZone({ label, accept, onFiles, testId, directory }: { label: string
 export function ModelPicker() {
   const model = useLab((s) => s.model);
   const loadModel = useLab((s) => s.loadModel);
+  const cancelDownload = useLab((s) => s.cancelDownload);
   const download = useLab((s) => s.progress.download);
   const busy = useLab((s) => s.runState === 'running' || s.runState === 'preparing');
   const downloading = !!download && download.done < download.total;
@@ -47,7 +47,7 @@ export function ModelPicker() {
             downloading {download.detail}: {(download.done / 2 ** 20).toFixed(0)} / {(download.total / 2 ** 20).toFixed(0)} MiB
             <progress max={download.total} value={download.done} />
           </label>
-          <button type="button" onClick={() => trainer().cancelDownload()}>Cancel</button>
+          <button type="button" onClick={() => cancelDownload()}>Cancel</button>
         </div>
       )}
       <details className="presets">

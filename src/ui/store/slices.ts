@@ -37,6 +37,7 @@ export const createModelSlice = (worker: WorkerRef): Slice<ModelSlice> => (set, 
     const arg = src.kind === 'bytes' ? transfer(src, [src.bytes.buffer]) : src;
     set({ model: await worker().loadModel(arg, onProgress(set)) });
   }),
+  cancelDownload: guarded(get, async () => worker().cancelDownload()),
 });
 
 export const createDatasetSlice = (worker: WorkerRef): Slice<DatasetSlice> => (set, get) => ({
@@ -82,6 +83,16 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
     pause: guarded(get, async () => worker().pause()),
     resume: guarded(get, async () => worker().resume()),
     stop: guarded(get, async () => worker().stop()),
+    exportFile: async (kind) => {
+      try {
+        return kind === 'model'
+          ? { name: 'model.safetensors', bytes: await worker().exportModel() }
+          : { name: 'eval.onnx', bytes: await worker().exportEvalOnnx() };
+      } catch (e) {
+        get().reportError(e);
+        return undefined;
+      }
+    },
   };
 };
 

@@ -168,4 +168,10 @@ describe('lab store', () => {
     expect(store.getState().comparison).toBeUndefined();
     expect(store.getState().compareRunId).toBeUndefined();
   });
+
+  it('exporting before any run reports the worker message and returns nothing', async () => {
+    const store = createLabStore(() => fakeWorker({ exportModel: async () => { throw new Error('no model trained yet'); } }));
+    expect(await store.getState().exportFile('model')).toBeUndefined();
+    expect(store.getState().errors.map((e) => e.message)).toEqual(['no model trained yet']);
+  });
 });

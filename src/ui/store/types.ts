@@ -17,6 +17,8 @@ export interface BackendSlice {
 export interface ModelSlice {
   model?: ModelInfo;
   loadModel(src: ModelSource): Promise<void>;
+  /** Stops a preset download; the previous model stays loaded. */
+  cancelDownload(): Promise<void>;
 }
 export interface DatasetSlice {
   dataset?: DatasetInfo;
@@ -36,6 +38,8 @@ export interface RunSlice {
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
+  /** The trained model (`.safetensors`) or the eval graph (`.onnx`) as a file; undefined after reporting a failure. */
+  exportFile(kind: 'model' | 'onnx'): Promise<{ name: string; bytes: Uint8Array } | undefined>;
 }
 export interface ViewerSlice {
   viewIndex: number;
