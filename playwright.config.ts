@@ -9,6 +9,8 @@ import { defineConfig } from '@playwright/test';
  * (localhost is one).
  */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Another checkout's server on the same port would be tested silently: set E2E_PORT to run beside one. */
+const port = Number(process.env.E2E_PORT ?? 4173);
 const common = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export default defineConfig({
@@ -19,7 +21,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   outputDir: 'test-results',
-  use: { baseURL: 'http://localhost:4173', screenshot: 'on', trace: 'off' },
+  use: { baseURL: `http://localhost:${port}`, screenshot: 'on', trace: 'off' },
   projects: [
     { name: 'webgpu', testIgnore: /wasm\.spec/, use: { launchOptions: { executablePath, args: ['--enable-unsafe-webgpu', ...common] } } },
     // Without --enable-unsafe-webgpu this Chromium exposes navigator.gpu but no adapter: the wasm path.
@@ -27,9 +29,10 @@ export default defineConfig({
     { name: 'wasm', testMatch: /(wasm|app)\.spec/, use: { launchOptions: { executablePath, args: common } } },
   ],
   webServer: {
-    command: 'npx vite build --logLevel warn && npx vite preview --port 4173 --strictPort',
-    url: 'http://localhost:4173',
-    reuseExistingServer: !process.env.CI,
+    command: `npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
+    url: `http://localhost:${port}`,
+    // never test a server this run did not build (E2E_REUSE_SERVER=1 opts in, never in CI)
+    reuseExistingServer: !process.env.CI && process.env.E2E_REUSE_SERVER === '1',
     timeout: 180_000,
   },
 });

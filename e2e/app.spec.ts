@@ -47,6 +47,11 @@ test('the shell before training: recipe presets, second-run placeholder, legend,
   await expect(viewer.locator('canvas[role="img"]')).toHaveCount(2);
   await expect(viewer.getByTestId('pane-placeholder').filter({ hasText: 'No prediction yet' })).toHaveCount(2);
   await expect(page.getByRole('list', { name: 'Legend' }).locator('li').first()).toBeVisible();
+  // hovering a pane names the class under the cursor (in every pane's caption)
+  const legend = (await page.getByRole('list', { name: 'Legend' }).locator('li').allTextContents()).map((t) => t.trim());
+  await viewer.getByRole('img', { name: /^Ground truth/ }).hover();
+  const caption = (await viewer.locator('figcaption', { hasText: 'Ground truth' }).textContent())!.replace('Ground truth', '').trim();
+  expect([...legend, 'ignore']).toContain(caption);
   await page.evaluate(() => (globalThis as unknown as { vfmLab: { getState(): { reportError(e: unknown): void } } }).vfmLab.getState().reportError(new Error('something went wrong')));
   await expect(page.getByRole('alert')).toContainText('something went wrong');
   await shot(page, info, '0-shell');

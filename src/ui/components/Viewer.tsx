@@ -62,9 +62,12 @@ function Pane({ title, pred, kind, labels, view, onView, onHover, colors, overla
       {pred ? (
         <canvas
           ref={ref} width={256} height={256} aria-label={title} role="img"
-          onWheel={(e: WheelEvent) => {
+          onWheel={(e: WheelEvent<HTMLCanvasElement>) => {
+            // zoom about the cursor: the canvas point under it stays put
             const zoom = Math.min(16, Math.max(1, view.zoom * (e.deltaY < 0 ? 1.25 : 0.8)));
-            onView({ ...view, zoom });
+            const r = e.currentTarget.getBoundingClientRect(), k = e.currentTarget.width / r.width;
+            const cx = (e.clientX - r.left) * k, cy = (e.clientY - r.top) * k, f = zoom / view.zoom;
+            onView(zoom === 1 ? { zoom, x: 0, y: 0 } : { zoom, x: cx - (cx - view.x) * f, y: cy - (cy - view.y) * f });
           }}
           onPointerDown={(e) => (drag.current = { x: e.clientX, y: e.clientY })}
           onPointerUp={() => (drag.current = null)}
@@ -72,7 +75,8 @@ function Pane({ title, pred, kind, labels, view, onView, onHover, colors, overla
           onPointerMove={(e) => {
             onHover(toImage(e));
             if (!drag.current) return;
-            onView({ ...view, x: view.x + e.clientX - drag.current.x, y: view.y + e.clientY - drag.current.y });
+            const k = e.currentTarget.width / e.currentTarget.getBoundingClientRect().width; // CSS px → canvas px
+            onView({ ...view, x: view.x + (e.clientX - drag.current.x) * k, y: view.y + (e.clientY - drag.current.y) * k });
             drag.current = { x: e.clientX, y: e.clientY };
           }}
         />
