@@ -16,7 +16,7 @@ export const VIT_FAMILIES: Partial<Record<FamilyName, { normEps: number; act: Ac
   dinov2: { normEps: 1e-6, act: 'gelu' },
   clip: { normEps: 1e-5, act: 'gelu' },
   'clip-quickgelu': { normEps: 1e-5, act: 'quickgelu' },
-  siglip: { normEps: 1e-6, act: 'gelu-tanh' },
+  siglip: { normEps: 1e-6, act: 'gelu' }, // timm's SigLIP (v1) ViT-B uses exact GELU; gelu_tanh is SigLIP 2's
 };
 
 export interface LoadOptions {

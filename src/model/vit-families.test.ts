@@ -43,7 +43,7 @@ describe('ViT families', () => {
       const { config, weights, notices } = loadModel(ckpt, `${family}.safetensors`, { numClasses: 3, crop: CROP, family, patchSize: 16 });
       expect(config.patchSize).toBe(16);
       if (opts.patchSize === 14) expect(notices.join(' ')).toMatch(/resampled from 14×14 to 16×16/);
-      expect(config.act).toBe({ vit: 'gelu', dinov2: 'gelu', clip: 'gelu', 'clip-quickgelu': 'quickgelu', siglip: 'gelu-tanh' }[family as string]);
+      expect(config.act).toBe({ vit: 'gelu', dinov2: 'gelu', clip: 'gelu', 'clip-quickgelu': 'quickgelu', siglip: 'gelu' }[family as string]);
       expect(config.normEps).toBe(family.startsWith('clip') ? 1e-5 : 1e-6);
 
       const g = new Graph();

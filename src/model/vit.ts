@@ -10,7 +10,7 @@ import {
 } from '../graph';
 import { bilinearMatrix } from './resample';
 
-/** Exact GELU (timm default), CLIP's QuickGELU, or the tanh approximation (SigLIP's gelu_tanh). */
+/** Exact GELU (timm default), CLIP's QuickGELU, or the tanh approximation (timm `gelu_tanh`, SigLIP 2; chosen with the `act` option). */
 export type Activation = 'gelu' | 'quickgelu' | 'gelu-tanh';
 
 export interface VitConfig {

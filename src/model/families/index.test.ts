@@ -21,7 +21,7 @@ const sam: SamConfig = {
 const CONFIGS: Record<FamilyName, VitConfig> = {
   vit, dinov2: { ...vit, layerScale: true, regTokens: 4, posEmbed: 'patch-only' }, clip: { ...vit, preNorm: true, patchBias: false, normEps: 1e-5 },
   'clip-quickgelu': { ...vit, preNorm: true, patchBias: false, normEps: 1e-5, act: 'quickgelu' },
-  siglip: { ...vit, clsTokens: 0, posEmbed: 'patch-only', act: 'gelu-tanh' }, eva02: eva, sam,
+  siglip: { ...vit, clsTokens: 0, posEmbed: 'patch-only' }, eva02: eva, sam,
 };
 const eva02ParameterShapesOf = (c: Eva02Config, side: number) => family('eva02').parameterShapes(c, [side, side]);
 const keysOf = (f: FamilyName) => [...family(f).parameterShapes(CONFIGS[f], [4, 4]).keys()].filter((k) => !k.startsWith('seg_head.'));

@@ -49,8 +49,8 @@ export const FAMILIES: { [K in FamilyName]: AnyFamily } = {
   clip: vitFamily('clip', 'clip', 1e-5, 'gelu'),
   /** OpenAI CLIP: as clip with QuickGELU. */
   'clip-quickgelu': vitFamily('clip-quickgelu', 'clip', 1e-5, 'quickgelu'),
-  /** No class token, gelu-tanh; its `attn_pool.*` head is ignored. */
-  siglip: vitFamily('siglip', 'inception', 1e-6, 'gelu-tanh', [/^attn_pool\./]),
+  /** No class token, exact GELU as timm builds `vit_base_patch16_siglip_512`; its `attn_pool.*` head is ignored. */
+  siglip: vitFamily('siglip', 'inception', 1e-6, 'gelu', [/^attn_pool\./]),
   eva02: {
     name: 'eva02', normalisation: NORMALISATION.clip, normEps: 1e-6, act: 'swiglu',
     encoder: eva02Encoder, parameterShapes: eva02ParameterShapes, ignored: EVA02_IGNORED,
