@@ -32,11 +32,11 @@ export async function predict(argv: string[]): Promise<void> {
   const meta = parseMetadata(metadata);
   const pos = tensors.get('pos_embed');
   const patch = tensors.get('patch_embed.proj.weight')?.shape[2] ?? 16;
-  const nativeCrop = pos ? Math.floor(Math.sqrt(pos.shape[1])) * patch : 224;
+  const nativeCrop = pos ? (pos.shape.length === 4 ? pos.shape[1] : Math.floor(Math.sqrt(pos.shape[1]))) * patch : 224; // SAM: [1, h, w, D]
   const crop = number(v, 'crop', meta?.crop ?? nativeCrop, { integer: true, min: 1 });
   const batch = number(v, 'batch', 1, { integer: true, min: 1 });
   const family = meta?.family ?? detectFamily(tensors.keys());
-  const model = loadFamilyModel(tensors, modelPath, { family, numClasses: head.shape[0], crop, heads: meta?.heads, act: meta?.act, normEps: meta?.normEps });
+  const model = loadFamilyModel(tensors, modelPath, { family, numClasses: head.shape[0], crop, heads: meta?.heads, act: meta?.act, normEps: meta?.normEps, windowSize: meta?.windowSize });
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
   const runner = await createNodeRunner(compileEval(model.config, shapes, { batch, crop }, family));
   const feeds = Object.fromEntries([...model.weights].map(([k, t]) => [k, t.data]));

@@ -5,11 +5,11 @@ import { BatchStream } from '../data/batches';
 import { openDataset, validateDataset } from '../data/dataset';
 import { FAMILY_NAMES, detectFamily } from '../model/families';
 import type { FamilyName } from '../model/presets';
-import { readSafetensors, writeSafetensors } from '../model/safetensors';
+import { readSafetensorsWithMetadata, writeSafetensors } from '../model/safetensors';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from '../train/engine';
 import { trainLoop } from '../train/loop';
-import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, prepareRun, type RGB } from '../train/session';
+import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type RGB } from '../train/session';
 import { CliError, number, parse, requireString, triple } from './args';
 import { readModel } from './model-source';
 import { openSource } from './nodeSource';
@@ -81,12 +81,15 @@ export async function train(argv: string[]): Promise<void> {
   log(`\rdataset ${ds.name}: ${ds.format}, ${summary.train} train / ${summary.val} val images, ${ds.classes.length} classes${summary.absentFromTrain.length ? ` (absent from train: ${summary.absentFromTrain.join(', ')})` : ''}`);
 
   const source = await readModel(modelPath, v['cache-dir'] as string | undefined);
-  const tensors = readSafetensors(source.bytes, source.path);
-  const resolvedFamily = family ?? source.preset?.family ?? detectFamily(tensors.keys());
+  const { tensors, metadata } = readSafetensorsWithMetadata(source.bytes, source.path);
+  // a model exported by vfm-lab records its family, heads, norms and SAM window (an explicit --family overrides them)
+  const saved = [parseMetadata(metadata)].find((m) => m && (!family || family === m.family));
+  const resolvedFamily = family ?? source.preset?.family ?? saved?.family ?? detectFamily(tensors.keys());
   const norm = normalisationFor(resolvedFamily, source.preset);
   const mean = (triple(v, 'mean') ?? norm.mean) as RGB, std = (triple(v, 'std') ?? norm.std) as RGB;
   const run = prepareRun(tensors, source.path, ds.classes.length, {
-    ...cfg, family: resolvedFamily, classWeights: cfg.classBalanced ? summary.classWeights : undefined, trainImages: ds.train.length,
+    ...cfg, heads: cfg.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
+    family: resolvedFamily, classWeights: cfg.classBalanced ? summary.classWeights : undefined, trainImages: ds.train.length,
   });
   for (const n of run.model.notices) log(`note: ${n}`);
   const c = run.model.config;

@@ -31,6 +31,8 @@ export interface LoadOptions {
   normEps?: number;
   /** Seed for a freshly initialised decoder. */
   seed?: number;
+  /** SAM: the attention window the checkpoint was trained with (vfm-lab records it); default from its rel-pos tables. */
+  windowSize?: number;
 }
 
 export interface LoadedModel {

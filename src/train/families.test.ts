@@ -7,7 +7,7 @@ import { tinyVitConfig } from '../model/demo';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from './engine';
 import { trainLoop } from './loop';
-import { prepareRun } from './session';
+import { metadataOf, parseMetadata, prepareRun } from './session';
 
 const base = tinyVitConfig({ embedDim: 16, depth: 2, patchSize: 8, numClasses: 3 });
 const eva: Eva02Config = { ...base, heads: 2, mlpHidden: 24, qkvFused: false, attnInnerNorm: true, mlpInnerNorm: true, finalNorm: 'norm', ropeRefGrid: [16, 16], ropeTemperature: 10000 };
@@ -42,4 +42,17 @@ describe('EVA-02 and SAM train like every model', () => {
       expect((await engine.logits(images)).length).toBe(2 * 3 * crop * crop);
     }, 60_000);
   }
+
+  it('a saved SAM model records its attention window, and reloading it at the same crop keeps it', () => {
+    const ckpt = checkpoint(family('sam').parameterShapes(sam as never, [8, 8])); // trained at a 64 crop, window 2
+    const run = prepareRun(ckpt, 'sam.safetensors', 3, { crop: 32, batch: 1, freeze: 'encoder', seed: 0, family: 'sam', heads: 2 });
+    expect((run.model.config as SamConfig).windowSize).toBe(1); // 2 × 4/8, as the benchmark scales it
+    const meta = parseMetadata(metadataOf(run.model, [], 32, [0, 0, 0], [1, 1, 1], 'sam'))!;
+    expect(meta.windowSize).toBe(1);
+    // the saved weights have pos_embed on the 4×4 grid; without the record the tables would say 2
+    const saved = new Map(run.model.weights);
+    const again = prepareRun(saved, 'saved.safetensors', 3, { crop: 32, batch: 1, freeze: 'encoder', seed: 0, family: 'sam', heads: meta.heads, windowSize: meta.windowSize });
+    expect((again.model.config as SamConfig).windowSize).toBe(1);
+    expect(parseMetadata(metadataOf(prepareRun(checkpoint(family('eva02').parameterShapes(eva as never, [4, 4])), 'e', 3, { crop: 32, batch: 1, freeze: 'encoder', seed: 0, family: 'eva02', heads: 2 }).model, [], 32, [0, 0, 0], [1, 1, 1], 'eva02'))!.windowSize).toBeUndefined();
+  });
 });

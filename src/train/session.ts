@@ -8,7 +8,7 @@ import { readSample, type Dataset } from '../data/dataset';
 import { centerCrop, normalizeInto } from '../data/augment';
 import { BatchStream } from '../data/batches';
 import type { LoadedModel } from '../model/checkpoint';
-import { detectFamily, loadFamilyModel } from '../model/families';
+import { detectFamily, loadFamilyModel, type SamConfig } from '../model/families';
 import { NORMALISATION, type FamilyName, type Preset } from '../model/presets';
 import type { HostTensor } from '../model/safetensors';
 import type { Activation } from '../model/vit';
@@ -36,6 +36,8 @@ export interface ModelSettings {
   family?: FamilyName;
   act?: Activation;
   normEps?: number;
+  /** SAM: the window a saved vfm-lab checkpoint was trained with (its metadata). */
+  windowSize?: number;
   classWeights?: Float32Array;
   /** With `freeze: 'encoder'`, no augmentation and a known training-set size, probe on cached features. */
   augment?: boolean;
@@ -60,6 +62,7 @@ export function prepareRun(tensors: Map<string, HostTensor>, file: string, numCl
   const patch = tensors.get('patch_embed.proj.weight')?.shape[2];
   const model = loadFamilyModel(tensors, file, {
     numClasses, crop: s.crop, family, patchSize: patch === 14 ? 16 : undefined, heads: s.heads, act: s.act, normEps: s.normEps, seed: s.seed,
+    windowSize: s.windowSize,
   });
   const freeze = parseFreeze(s.freeze, model.config.depth);
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
@@ -102,10 +105,13 @@ export interface ModelMetadata {
   act: Activation;
   normEps: number;
   family?: FamilyName;
+  /** SAM's attention window at this crop (the rel-pos tables alone cannot tell it). */
+  windowSize?: number;
 }
 
 export function metadataOf(m: LoadedModel, classes: ModelMetadata['classes'], crop: number, mean: RGB, std: RGB, family?: FamilyName): Record<string, string> {
-  const meta: ModelMetadata = { classes, crop, mean, std, heads: m.config.heads, act: m.config.act, normEps: m.config.normEps, family };
+  const windowSize = 'windowSize' in m.config ? (m.config as SamConfig).windowSize : undefined;
+  const meta: ModelMetadata = { classes, crop, mean, std, heads: m.config.heads, act: m.config.act, normEps: m.config.normEps, family, windowSize };
   return { format: 'pt', vfm_lab: JSON.stringify(meta) };
 }
 

@@ -17,7 +17,7 @@ import { chooseBackend, type Backend } from '../runtime/webgpu';
 import { HostEngine, type Engine } from '../train/engine';
 import { trainLoop } from '../train/loop';
 import { argmaxClasses, slidingLogits } from '../train/evaluate';
-import { FeatureCache, IMAGENET_MEAN, IMAGENET_STD, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type PreparedRun, type RGB } from '../train/session';
+import { FeatureCache, IMAGENET_MEAN, IMAGENET_STD, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type ModelMetadata, type PreparedRun, type RGB } from '../train/session';
 import { SUPPORTED_FAMILIES, presetUrl, resolvePreset, type FamilyName, type Preset } from '../model/presets';
 import { fetchCached } from './download';
 import type {
@@ -46,7 +46,7 @@ export class Trainer implements TrainerApi {
   private backend?: Backend;
   private choice: BackendChoice = 'auto';
   private deviceLost?: string;
-  private checkpoint?: { name: string; tensors: Map<string, HostTensor>; family: FamilyName; preset?: Preset };
+  private checkpoint?: { name: string; tensors: Map<string, HostTensor>; family: FamilyName; preset?: Preset; saved?: ModelMetadata };
   private download?: AbortController;
   private data?: { ds: Dataset; summary: DatasetSummary };
   private run?: ActiveRun;
@@ -93,16 +93,19 @@ export class Trainer implements TrainerApi {
     } else if (src.kind === 'bytes') {
       bytes = src.bytes;
     }
-    const tensors = bytes
-      ? readSafetensorsWithMetadata(bytes, name, (done, total) => onProgress?.({ task: 'load model', done, total, detail: 'converting to float32' })).tensors
-      : makeTinyVit({ ...DEMO_MODEL, seed: 0 });
-    const family = preset?.family ?? detectFamily(tensors.keys());
+    const file = bytes
+      ? readSafetensorsWithMetadata(bytes, name, (done, total) => onProgress?.({ task: 'load model', done, total, detail: 'converting to float32' }))
+      : undefined;
+    const tensors = file?.tensors ?? makeTinyVit({ ...DEMO_MODEL, seed: 0 });
+    // a model exported by vfm-lab records its family, heads, norms and SAM window
+    const saved = file ? parseMetadata(file.metadata) : undefined;
+    const family = preset?.family ?? saved?.family ?? detectFamily(tensors.keys());
     // refuse a file that does not fit its family now, naming the keys, not at Start
     const config = family === 'eva02' || family === 'sam'
-      ? loadFamilyModel(tensors, name, { numClasses: 1, crop: 64, family, patchSize: 16 }).config
-      : inferConfig(tensors, name, { numClasses: 1, crop: 0, family });
+      ? loadFamilyModel(tensors, name, { numClasses: 1, crop: 64, family, patchSize: 16, heads: saved?.heads }).config
+      : inferConfig(tensors, name, { numClasses: 1, crop: 0, family, heads: saved?.heads });
     if (family !== 'eva02' && family !== 'sam') checkKeys(tensors, config, name);
-    this.checkpoint = { name, tensors, family, preset }; // replaced only once the new one is readable
+    this.checkpoint = { name, tensors, family, preset, saved }; // replaced only once the new one is readable
     const numParams = [...tensors.values()].reduce((s, t) => s + t.data.length, 0);
     return { name, family, embedDim: config.embedDim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, numParams, notices: [] };
   }
@@ -131,8 +134,10 @@ export class Trainer implements TrainerApi {
     cb.onState('preparing');
     try {
       cb.onProgress({ task: 'compile', done: 0, total: 1, detail: 'building the train-step and eval graphs' });
-      const { family, preset } = this.checkpoint;
-      const prepared = prepareRun(this.checkpoint.tensors, this.checkpoint.name, ds.classes.length, { ...config, family, trainImages: ds.train.length });
+      const { family, preset, saved } = this.checkpoint;
+      const prepared = prepareRun(this.checkpoint.tensors, this.checkpoint.name, ds.classes.length, {
+        ...config, family, trainImages: ds.train.length, heads: saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
+      });
       const { mean, std } = normalisationFor(family, preset);
       cb.onProgress({ task: 'compile', done: 1, total: 1 });
       for (const n of prepared.model.notices) console.info(n);
@@ -299,7 +304,7 @@ export class Trainer implements TrainerApi {
     const meta = parseMetadata(metadata);
     const numClasses = tensors.get('seg_head.weight')?.shape[0] ?? 0;
     if (numClasses !== this.data?.ds.classes.length) throw new Error(`run ${runId} was trained for ${numClasses} classes; the current dataset has ${this.data?.ds.classes.length}`);
-    const prepared = prepareRun(tensors, runId, numClasses, { ...record.config, freeze: 'encoder', family: meta?.family, act: meta?.act, normEps: meta?.normEps, heads: meta?.heads });
+    const prepared = prepareRun(tensors, runId, numClasses, { ...record.config, freeze: 'encoder', family: meta?.family, act: meta?.act, normEps: meta?.normEps, heads: meta?.heads, windowSize: meta?.windowSize });
     const evalRunner = await createWasmRunner(prepared.evalGraph);
     const feeds = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
     const norm = { mean: meta?.mean ?? IMAGENET_MEAN, std: meta?.std ?? IMAGENET_STD };

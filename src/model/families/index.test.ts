@@ -121,6 +121,22 @@ describe('backbone families', () => {
     expect(() => loadFamilyModel(ckpt, 'sam.safetensors', { family: 'sam', numClasses: 2, crop: 12, heads: 2 })).toThrow(/sam\.safetensors: missing keys: blocks\.1\.attn\.rel_pos_w/);
   });
 
+  it('scales SAM attention windows with the crop as the benchmark does; a saved window is kept', () => {
+    const ckpt = random(family('sam').parameterShapes({ ...sam, depth: 2, globalBlocks: [1] } as SamConfig, [4, 4]), {});
+    const load = (crop: number, windowSize?: number) => loadFamilyModel(ckpt, 'sam.safetensors', { family: 'sam', numClasses: 2, crop, heads: 2, windowSize });
+    expect(load(16).config).toMatchObject({ windowSize: 2 });
+    expect(load(16).notices.join(' ')).not.toMatch(/window/);
+    const half = load(8); // 2 × 2/4 = 1
+    expect(half.config).toMatchObject({ windowSize: 1, relPosLength: { global: 7, window: 3 } });
+    expect(half.notices[0]).toMatch(/windows scaled with the crop from 2×2 \(on a 4×4 grid\) to 1×1$/);
+    const odd = load(20); // 2 × 5/4 = 2.5: rounded, and said so
+    expect(odd.config).toMatchObject({ windowSize: 3 });
+    expect(odd.notices.join(' ')).toMatch(/to 3×3 \(rounded from 2\.50/);
+    // a vfm-lab checkpoint trained at this grid records its window: kept at the same crop, scaled at another
+    expect(load(16, 1).config).toMatchObject({ windowSize: 1 });
+    expect(load(32, 1).config).toMatchObject({ windowSize: 2 });
+  });
+
   it('loads the vit-like families through checkpoint.loadModel', () => {
     const { config } = loadFamilyModel(makeTinyVit({ embedDim: 16, depth: 1, patchSize: 4, grid: 4 }), 'vit.safetensors', { family: 'clip-quickgelu', numClasses: 2, crop: 16 });
     expect(config.act).toBe('quickgelu');

@@ -121,13 +121,14 @@ export function loadFamilyModel(tensors: Map<string, HostTensor>, file: string, 
   if (opts.crop % config.patchSize) throw new CheckpointError(`${file}: crop ${opts.crop} is not a multiple of the patch size ${config.patchSize}`);
   const side = opts.crop / config.patchSize;
   const grid: [number, number] = [side, side];
+  const notices: string[] = [];
+  if (opts.family === 'sam') notices.push(...scaleSamWindows(config as SamConfig, tensors.get('pos_embed')?.shape[1], side, opts.windowSize));
   const expected = f.parameterShapes(config, grid);
   const unexpected = [...tensors.keys()].filter((k) => !expected.has(k) && !f.ignored.some((r) => r.test(k)));
   const missing = [...expected.keys()].filter((k) => !tensors.has(k) && !k.startsWith('seg_head.'));
   if (unexpected.length) throw new CheckpointError(`${file}: unexpected keys for a ${config.depth}-block ${opts.family} encoder: ${list(unexpected)}`);
   if (missing.length) throw new CheckpointError(`${file}: missing keys: ${list(missing)}`);
 
-  const notices: string[] = [];
   const weights = new Map<string, HostTensor>();
   for (const [name, shape] of expected) {
     if (name.startsWith('seg_head.')) continue;
@@ -157,6 +158,23 @@ export function loadFamilyModel(tensors: Map<string, HostTensor>, file: string, 
     weights.set('seg_head.bias', init.bias);
   }
   return { config, weights, notices };
+}
+
+/**
+ * SAM's attention windows cover a fixed fraction of the image, as the benchmark adapts them
+ * (`encoder.py`: window × new grid / pretrained grid, e.g. 14 → 7 at a 512 crop of the 1024 model);
+ * the rel-pos tables are resized to the new window inside the graph. `saved` is the window a
+ * vfm-lab checkpoint records (its `pos_embed` is already at its training crop). Where the ratio is
+ * not whole (the benchmark refuses such crops) the window is rounded, with a notice.
+ */
+function scaleSamWindows(c: SamConfig, checkpointGrid: number | undefined, grid: number, saved?: number): string[] {
+  const base = saved ?? c.windowSize;
+  c.windowSize = base;
+  if (!checkpointGrid || checkpointGrid === grid || c.windowSize === 0) return [];
+  const exact = (base * grid) / checkpointGrid;
+  c.windowSize = Math.max(1, Math.round(exact));
+  return [`SAM attention windows scaled with the crop from ${base}×${base} (on a ${checkpointGrid}×${checkpointGrid} grid) to ${c.windowSize}×${c.windowSize}${
+    Number.isInteger(exact) ? '' : ` (rounded from ${exact.toFixed(2)}; crops where ${base}·grid/${checkpointGrid} is whole keep the benchmark's exact ratio)`}`];
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);

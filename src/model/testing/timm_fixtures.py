@@ -31,7 +31,7 @@ CASES = {
     'siglip': ('vit_base_patch16_siglip_512', 'siglip', 64, 48, {}),
     'eva02_mim': ('eva02_base_patch14_224', 'eva02', 56, 48, {}),
     'eva02_clip': ('eva02_base_patch16_clip_224', 'eva02', 32, 48, {}),
-    'sam': ('samvit_base_patch16', 'sam', 96, 64, dict(window_size=2, global_attn_indexes=[1], neck_chans=8)),
+    'sam': ('samvit_base_patch16', 'sam', 96, 64, dict(window_size=3, global_attn_indexes=[1], neck_chans=8)),
 }
 
 
@@ -90,8 +90,13 @@ def main():
         state = {k: v for k, v in native_model.state_dict().items() if 'rope' not in k}
         save_safetensors(f'{OUT}/{case}.safetensors', state)
 
-        if family == 'sam':  # SAM adapts pos_embed and rel-pos tables to the input at run time
+        if family == 'sam':
+            # timm adapts pos_embed and the rel-pos tables to the input at run time; the benchmark
+            # (benchmark-vfm-ss models/encoder.py) also scales each attention window with the grid
             model = native_model
+            for block in model.blocks:
+                if block.window_size:
+                    block.window_size = block.window_size * crop // native
         else:
             model = timm.create_model(fn, pretrained=False, img_size=crop, patch_size=16, **TINY, **extra)
             filt = eva.checkpoint_filter_fn if family == 'eva02' else vision_transformer.checkpoint_filter_fn
