@@ -1,18 +1,22 @@
 /** @file Model and dataset pickers: the embedded demo, or the user's own files (drop or browse). */
 import { useState, type DragEvent } from 'react';
 import { PRESETS, SUPPORTED_FAMILIES, presetPage } from '../../model/presets';
+import { droppedFolderEntries, pickedFiles, walkEntries, type PickedFile } from '../drop';
 import { useLab } from '../lab';
 
 async function bytesOf(f: File): Promise<Uint8Array> {
   return new Uint8Array(await f.arrayBuffer());
 }
 
-function DropZone({ label, accept, onFiles, testId, directory }: { label: string; accept?: string; onFiles: (f: File[]) => void; testId: string; directory?: boolean }) {
+function DropZone({ label, accept, onFiles, testId, directory }: { label: string; accept?: string; onFiles: (f: PickedFile[]) => void; testId: string; directory?: boolean }) {
   const [over, setOver] = useState(false);
+  const reportError = useLab((s) => s.reportError);
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    onFiles([...e.dataTransfer.files]);
+    const folder = droppedFolderEntries(e.dataTransfer); // read now: the items are gone after this handler
+    if (!folder) return onFiles(pickedFiles(e.dataTransfer.files));
+    walkEntries(folder).then(onFiles, (err: unknown) => reportError(new Error(`cannot read the dropped folder: ${(err as Error)?.message ?? err}`)));
   };
   return (
     <label className={over ? 'drop over' : 'drop'} onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}>
@@ -22,7 +26,7 @@ function DropZone({ label, accept, onFiles, testId, directory }: { label: string
         data-testid={testId}
         accept={accept}
         {...(directory ? { webkitdirectory: '', multiple: true } : {})}
-        onChange={(e) => e.target.files && onFiles([...e.target.files])}
+        onChange={(e) => e.target.files && onFiles(pickedFiles(e.target.files))}
       />
     </label>
   );
@@ -40,7 +44,7 @@ export function ModelPicker() {
       <legend>Model</legend>
       <p className="current" data-testid="model-current">{model ? `${model.name} (${model.family}) — depth ${model.depth}, width ${model.embedDim}, patch ${model.patchSize}, ${(model.numParams / 1e6).toFixed(2)} M params` : 'loading…'}</p>
       <button type="button" onClick={() => loadModel({ kind: 'demo' })}>Embedded demo model</button>
-      <DropZone label="…or drop a timm .safetensors" accept=".safetensors" testId="model-file" onFiles={async ([f]) => f && loadModel({ kind: 'bytes', name: f.name, bytes: await bytesOf(f) })} />
+      <DropZone label="…or drop a timm .safetensors" accept=".safetensors" testId="model-file" onFiles={async ([f]) => f && loadModel({ kind: 'bytes', name: f.file.name, bytes: await bytesOf(f.file) })} />
       {downloading && (
         <div className="download">
           <label>
@@ -74,20 +78,22 @@ export function DatasetPicker() {
   const dataset = useLab((s) => s.dataset);
   const loadDataset = useLab((s) => s.loadDataset);
   const busy = useLab((s) => s.runState === 'running' || s.runState === 'preparing');
-  const fromFiles = async (files: File[]) => {
-    if (files.length === 1 && files[0].name.toLowerCase().endsWith('.zip')) {
-      return loadDataset({ kind: 'zip', name: files[0].name, bytes: await bytesOf(files[0]) });
+  const fromFiles = async (files: PickedFile[]) => {
+    if (files.length === 1 && files[0].path.toLowerCase().endsWith('.zip')) {
+      return loadDataset({ kind: 'zip', name: files[0].file.name, bytes: await bytesOf(files[0].file) });
     }
-    const withPaths = await Promise.all(files.map(async (f) => ({ path: (f.webkitRelativePath || f.name).split('/').slice(1).join('/') || f.name, bytes: await bytesOf(f) })));
-    const root = files[0]?.webkitRelativePath.split('/')[0] || 'folder';
-    return loadDataset({ kind: 'files', name: root, files: withPaths });
+    // paths inside the dataset: without the folder's own name when one folder was picked or dropped
+    const tops = new Set(files.map((f) => (f.path.includes('/') ? f.path.split('/')[0] : '')));
+    const root = tops.size === 1 && !tops.has('') ? [...tops][0] : undefined;
+    const withPaths = await Promise.all(files.map(async (f) => ({ path: root ? f.path.slice(root.length + 1) : f.path, bytes: await bytesOf(f.file) })));
+    return loadDataset({ kind: 'files', name: root ?? 'dropped files', files: withPaths });
   };
   return (
     <fieldset disabled={busy}>
       <legend>Dataset</legend>
       <p className="current">{dataset ? `${dataset.name} (${dataset.format}) — ${dataset.trainCount} train / ${dataset.valCount} val, ${dataset.classes.length} classes` : 'loading…'}</p>
       <button type="button" onClick={() => loadDataset({ kind: 'demo' })}>Embedded synthetic demo</button>
-      <DropZone label="…or drop a .zip" accept=".zip" testId="dataset-zip" onFiles={fromFiles} />
+      <DropZone label="…or drop a .zip or a folder" accept=".zip" testId="dataset-zip" onFiles={fromFiles} />
       <DropZone label="…or pick a folder" testId="dataset-folder" directory onFiles={fromFiles} />
     </fieldset>
   );

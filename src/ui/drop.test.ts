@@ -1,0 +1,45 @@
+/** Dropped folders are walked through the entries API: nested folders, batched directory reads, errors. */
+import { describe, expect, it } from 'vitest';
+import { pickedFiles, walkEntries, type DroppedEntry } from './drop';
+
+const file = (name: string, text = name): DroppedEntry => ({
+  name, isFile: true, isDirectory: false, file: (ok) => ok(new File([text], name)),
+});
+
+/** A directory whose reader answers in batches of `batch` entries, then an empty batch (as Chromium does). */
+const dir = (name: string, children: DroppedEntry[], batch = 2): DroppedEntry => ({
+  name, isFile: false, isDirectory: true,
+  createReader: () => {
+    let next = 0;
+    return { readEntries: (ok) => { const b = children.slice(next, next + batch); next += batch; setTimeout(() => ok(b)); } };
+  },
+});
+
+describe('dropped folders', () => {
+  it('lists every file with its path from the dropped folder, across batched reads', async () => {
+    const tree = dir('shapes', [
+      file('classes.txt', 'sky\ngrass\n'),
+      dir('train', [dir('images', [file('a.png'), file('b.png'), file('c.png')]), dir('masks', [file('a.png'), file('b.png'), file('c.png')])]),
+      dir('val', [dir('images', [file('d.png')]), dir('masks', [file('d.png')])]),
+    ]);
+    const got = await walkEntries([tree]);
+    expect(got.map((f) => f.path)).toEqual([
+      'shapes/classes.txt',
+      'shapes/train/images/a.png', 'shapes/train/images/b.png', 'shapes/train/images/c.png',
+      'shapes/train/masks/a.png', 'shapes/train/masks/b.png', 'shapes/train/masks/c.png',
+      'shapes/val/images/d.png', 'shapes/val/masks/d.png',
+    ]);
+    expect(await got[0].file.text()).toBe('sky\ngrass\n');
+  });
+
+  it('an unreadable file rejects with its error', async () => {
+    const broken: DroppedEntry = { name: 'x.png', isFile: true, isDirectory: false, file: (_ok, fail) => fail(new Error('NotReadableError')) };
+    await expect(walkEntries([dir('ds', [broken])])).rejects.toThrow('NotReadableError');
+  });
+
+  it('picked files keep webkitRelativePath when the input picked a folder', () => {
+    const f = new File(['x'], 'a.png');
+    Object.defineProperty(f, 'webkitRelativePath', { value: 'shapes/train/images/a.png' });
+    expect(pickedFiles([f, new File(['y'], 'b.zip')]).map((p) => p.path)).toEqual(['shapes/train/images/a.png', 'b.zip']);
+  });
+});
