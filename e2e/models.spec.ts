@@ -13,6 +13,9 @@ test('a tiny CLIP-style checkpoint dropped on the model picker loads and trains'
   await page.getByTestId('start-training').click();
   await expect(page.getByTestId('run-state')).toHaveText('finished', { timeout: 180_000 });
   await expect(page.getByTestId('step-counter')).toContainText('step 6');
+  // what loading adapted for the 64 px crop is said on the page, not only in the console
+  await expect(page.getByTestId('run-notices')).toContainText('pos_embed resampled from a 4×4 to a 8×8 grid');
+  await expect(page.getByTestId('run-notices')).toContainText('no seg_head in the checkpoint: a new linear decoder');
 });
 
 test('a checkpoint with unexpected keys, and a preset download without network, get clear messages', async ({ page }) => {

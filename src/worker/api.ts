@@ -40,7 +40,6 @@ export interface ModelInfo {
   heads: number;
   patchSize: number;
   numParams: number;
-  notices: string[];
 }
 
 export interface ClassInfo {
@@ -86,6 +85,8 @@ export interface TrainerCallbacks {
   onEval(m: EvalMetric): void;
   onProgress(p: Progress): void;
   onState(state: RunState, message?: string): void;
+  /** What loading adapted for this run (resampled embeddings, a new decoder, SAM windows…), once per start. */
+  onNotices(notices: string[]): void;
 }
 
 /** Image, ground truth and prediction for one validation sample (RGB HWC, class ids HW). */

@@ -107,7 +107,7 @@ export class Trainer implements TrainerApi {
     if (family !== 'eva02' && family !== 'sam') checkKeys(tensors, config, name);
     this.checkpoint = { name, tensors, family, preset, saved }; // replaced only once the new one is readable
     const numParams = [...tensors.values()].reduce((s, t) => s + t.data.length, 0);
-    return { name, family, embedDim: config.embedDim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, numParams, notices: [] };
+    return { name, family, embedDim: config.embedDim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, numParams };
   }
 
   async cancelDownload(): Promise<void> {
@@ -140,7 +140,7 @@ export class Trainer implements TrainerApi {
       });
       const { mean, std } = normalisationFor(family, preset);
       cb.onProgress({ task: 'compile', done: 1, total: 1 });
-      for (const n of prepared.model.notices) console.info(n);
+      cb.onNotices(prepared.model.notices);
 
       let startStep = 0;
       let steps: StepMetric[] = [];

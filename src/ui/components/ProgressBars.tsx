@@ -6,6 +6,7 @@ export function ProgressBars() {
   const step = useLab((s) => s.steps.at(-1));
   const config = useLab((s) => s.config);
   const state = useLab((s) => s.runState);
+  const notices = useLab((s) => s.notices);
   const rows = Object.values(progress).filter((p) => p.done < p.total || p.task === 'compile');
   const imgPerS = step && step.ms > 0 ? (1000 * config.batch * config.accum) / step.ms : 0;
   const eta = step && imgPerS ? ((config.steps - step.step) * config.batch * config.accum) / imgPerS : 0;
@@ -23,6 +24,11 @@ export function ProgressBars() {
           <progress max={p.total} value={p.done} />
         </label>
       ))}
+      {notices.length > 0 && (
+        <ul className="notices" aria-label="Model notes" data-testid="run-notices">
+          {notices.map((n) => <li key={n}>{n}</li>)}
+        </ul>
+      )}
     </div>
   );
 }

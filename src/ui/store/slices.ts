@@ -59,9 +59,11 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
     steps: [],
     evals: [],
     progress: {},
+    notices: [],
     setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
     start: guarded(get, async (resumeFrom?: string) => {
       if (!resumeFrom) set({ steps: [], evals: [], runId: undefined });
+      set({ notices: [] });
       await worker().start(get().config, proxy({
         onStep: (m: StepMetric) => steps.push(m),
         onEval: (m: EvalMetric) => {
@@ -70,6 +72,7 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
           void get().refreshPrediction();
         },
         onProgress: (p: Progress) => set((s) => ({ progress: { ...s.progress, [p.task]: p } })),
+        onNotices: (notices: string[]) => set({ notices }),
         onState: (runState: RunState, message?: string) => {
           steps.drain();
           set({ runState });

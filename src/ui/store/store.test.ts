@@ -70,6 +70,7 @@ describe('lab store', () => {
   it('streams a run from the worker: steps, evaluations, state, predictions', async () => {
     const worker = fakeWorker({
       start: async (_config, cb: TrainerCallbacks) => {
+        cb.onNotices(['pos_embed resampled from a 14×14 to a 4×4 grid (bicubic)']);
         cb.onState('running');
         for (let step = 1; step <= 5; step++) cb.onStep({ step, loss: 1 / step, lrHead: 1e-3, lrEncoder: 1e-4, ms: 10 });
         cb.onEval({ step: 5, mIoU: 0.5, perClassIoU: [0.5] });
@@ -84,6 +85,7 @@ describe('lab store', () => {
     expect(s.steps.map((m) => m.step)).toEqual([1, 2, 3, 4, 5]);
     expect(s.evals).toEqual([{ step: 5, mIoU: 0.5, perClassIoU: [0.5] }]);
     expect(s.runState).toBe('finished');
+    expect(s.notices).toEqual(['pos_embed resampled from a 14×14 to a 4×4 grid (bicubic)']);
     expect(predict).toHaveBeenCalledWith(0);
   });
 
@@ -151,7 +153,7 @@ describe('lab store', () => {
         onProgress?.({ task: 'download', done: 1, total: 4 });
         onProgress?.({ task: 'compile', done: 0, total: 1 });
         onProgress?.({ task: 'download', done: 4, total: 4 });
-        return { name: 'm', family: 'vit', embedDim: 8, depth: 1, heads: 1, patchSize: 8, numParams: 10, notices: [] };
+        return { name: 'm', family: 'vit', embedDim: 8, depth: 1, heads: 1, patchSize: 8, numParams: 10 };
       },
     }));
     await store.getState().loadModel({ kind: 'demo' });

@@ -33,6 +33,8 @@ export interface RunSlice {
   evals: EvalMetric[];
   /** The latest report of each long task, by task name ('download', 'compile', 'features', …). */
   progress: Record<string, Progress>;
+  /** What the model loader adapted for the current run (shown with the progress bars). */
+  notices: string[];
   setConfig(patch: Partial<TrainConfig>): void;
   start(resumeFrom?: string): Promise<void>;
   pause(): Promise<void>;
