@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useLab } from '../lab';
-import { ema, throughput } from '../store/metrics';
+import { ema, niceTicks, throughput } from '../store/metrics';
 
 function Panel({ title, testId, children }: { title: string; testId?: string; children: React.ReactElement }) {
   return (
@@ -22,6 +22,12 @@ export function Charts() {
     const smooth = ema(steps.map((s) => s.loss));
     return steps.map((s, i) => ({ step: s.step, loss: s.loss, smoothed: smooth[i], lrHead: s.lrHead, lrEncoder: s.lrEncoder }));
   }, [steps]);
+  const lossTicks = useMemo(() => {
+    let lo = Infinity, hi = -Infinity; // a loop, not Math.min(...): runs can have many thousands of steps
+    for (const d of lossData) for (const v of [d.loss, d.smoothed]) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    return niceTicks(lo, hi);
+  }, [lossData]);
+  const lrTicks = useMemo(() => niceTicks(0, lossData.reduce((m, d) => Math.max(m, d.lrHead, d.lrEncoder), 0)), [lossData]);
   const speed = useMemo(() => throughput(steps, perStep), [steps, perStep]);
   const last = evals.at(-1);
   const iouBars = last && classes ? last.perClassIoU.map((v, i) => ({ name: classes[i]?.name ?? `class ${i}`, IoU: v === null ? 0 : 100 * v, absent: v === null })) : [];
@@ -31,7 +37,7 @@ export function Charts() {
         <LineChart data={lossData}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-          <YAxis domain={['auto', 'auto']} tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()} width={48} />
+          <YAxis domain={[lossTicks[0], lossTicks.at(-1)!]} ticks={lossTicks} interval={0} tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()} width={48} />
           <Tooltip />
           <Legend />
           <Line dataKey="loss" stroke="#9bb" dot={false} isAnimationActive={false} name="raw" />
@@ -50,7 +56,7 @@ export function Charts() {
       <Panel title="Learning rate" testId="lr-chart">
         <LineChart data={lossData}>
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-          <YAxis tickFormatter={(v: number) => v.toExponential(0)} />
+          <YAxis domain={[0, lrTicks.at(-1)!]} ticks={lrTicks} interval={0} tickFormatter={(v: number) => (v === 0 ? '0' : Number(v.toPrecision(3)).toExponential())} width={56} />
           <Tooltip />
           <Legend />
           <Line dataKey="lrHead" name="decoder" stroke="#a40" dot={false} isAnimationActive={false} />

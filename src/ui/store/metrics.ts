@@ -37,3 +37,19 @@ export class Throttle<T> {
 export function throughput(steps: readonly StepMetric[], imagesPerStep: number): { step: number; imgPerS: number }[] {
   return steps.map((s) => ({ step: s.step, imgPerS: s.ms > 0 ? (1000 * imagesPerStep) / s.ms : 0 }));
 }
+
+/**
+ * About `count` evenly spaced round ticks (steps of 1, 2, 2.5 or 5 × 10^k) covering [min, max]:
+ * the loss axis gets these as its domain and ticks, so labels never collide or jump between renders.
+ */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  if (max - min < 1e-12) [min, max] = [min - 0.5 * Math.max(Math.abs(min), 1e-3), max + 0.5 * Math.max(Math.abs(max), 1e-3)];
+  const raw = (max - min) / Math.max(1, count - 1);
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * pow >= raw) ?? 10) * pow;
+  const first = Math.floor(min / step + 1e-9), last = Math.ceil(max / step - 1e-9);
+  // k·step, rounded to the step's decimals so 0.1 + 0.2 prints as 0.3
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  return Array.from({ length: last - first + 1 }, (_, i) => Number(((first + i) * step).toFixed(decimals)));
+}

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { DatasetInfo, TrainerApi, TrainerCallbacks } from '../../worker/api';
 import { createLabStore } from './index';
-import { Throttle, ema, throughput } from './metrics';
+import { Throttle, ema, niceTicks, throughput } from './metrics';
 
 const demoInfo: DatasetInfo = { name: 'demo', format: 'generic', classes: [{ name: 'a', color: [0, 0, 0] }], trainCount: 4, valCount: 2 };
 
@@ -59,6 +59,24 @@ describe('metric helpers', () => {
     expect(batches.length).toBeLessThanOrEqual(11);
     expect(batches.flat()).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     vi.useRealTimers();
+  });
+
+  it('loss-axis ticks: round steps that cover the data, evenly spaced', () => {
+    expect(niceTicks(0.93, 1.68)).toEqual([0.8, 1, 1.2, 1.4, 1.6, 1.8]);
+    expect(niceTicks(0.1, 2.3)).toEqual([0, 1, 2, 3]);
+    expect(niceTicks(12, 87)).toEqual([0, 20, 40, 60, 80, 100]);
+    expect(niceTicks(1e-4, 3.2e-4)).toEqual([1e-4, 2e-4, 3e-4, 4e-4]);
+    expect(niceTicks(0.62, 1.13)).toEqual([0.6, 0.8, 1, 1.2]);
+    for (const [lo, hi] of [[0.0312, 0.0987], [3.7, 3.71], [0, 1], [-2, 5], [1, 1]]) {
+      const t = niceTicks(lo, hi);
+      expect(t[0]).toBeLessThanOrEqual(lo);
+      expect(t.at(-1)).toBeGreaterThanOrEqual(hi);
+      const step = t[1] - t[0];
+      t.slice(1).forEach((v, i) => expect(v - t[i]).toBeCloseTo(step, 12));
+      expect(t.length).toBeGreaterThanOrEqual(3);
+      expect(t.length).toBeLessThanOrEqual(7);
+    }
+    expect(niceTicks(Infinity, -Infinity)).toEqual([0, 1]);
   });
 
   it('throughput = images per step / step time', () => {
