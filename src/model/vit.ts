@@ -40,8 +40,11 @@ export type Params = Record<string, Tensor>;
 
 export const numPrefixTokens = (c: VitConfig) => c.clsTokens + c.regTokens;
 
-/** The parameter shapes a config needs (for building graphs and checking checkpoints). */
-export function parameterShapes(c: VitConfig, grid: [number, number]): Map<string, number[]> {
+/**
+ * Shapes of the stem every family shares: patch embedding, prefix tokens, position embedding
+ * (timm's [1, N, D] unless the family gives its own layout) and CLIP's pre-norm.
+ */
+export function stemShapes(c: VitConfig, grid: [number, number], posEmbedShape?: number[]): Map<string, number[]> {
   const d = c.embedDim;
   const s = new Map<string, number[]>();
   s.set('patch_embed.proj.weight', [d, 3, c.patchSize, c.patchSize]);
@@ -49,8 +52,15 @@ export function parameterShapes(c: VitConfig, grid: [number, number]): Map<strin
   if (c.clsTokens) s.set('cls_token', [1, 1, d]);
   if (c.regTokens) s.set('reg_token', [1, c.regTokens, d]);
   const patches = grid[0] * grid[1];
-  if (c.posEmbed !== 'none') s.set('pos_embed', [1, c.posEmbed === 'with-prefix' ? patches + numPrefixTokens(c) : patches, d]);
+  if (c.posEmbed !== 'none') s.set('pos_embed', posEmbedShape ?? [1, c.posEmbed === 'with-prefix' ? patches + numPrefixTokens(c) : patches, d]);
   if (c.preNorm) { s.set('norm_pre.weight', [d]); s.set('norm_pre.bias', [d]); }
+  return s;
+}
+
+/** The parameter shapes a config needs (for building graphs and checking checkpoints). */
+export function parameterShapes(c: VitConfig, grid: [number, number]): Map<string, number[]> {
+  const d = c.embedDim;
+  const s = stemShapes(c, grid);
   for (let i = 0; i < c.depth; i++) {
     const b = `blocks.${i}`;
     s.set(`${b}.norm1.weight`, [d]); s.set(`${b}.norm1.bias`, [d]);

@@ -9,7 +9,7 @@
 import {
   add, concat, hostArray, layerNorm, linear, matmul, mul, reshape, sigmoid, slice, softmax, transpose, transposeLast, type Tensor,
 } from '../../graph';
-import { numPrefixTokens, patchEmbed, posEmbed, type Params, type VitConfig } from '../vit';
+import { numPrefixTokens, patchEmbed, posEmbed, stemShapes, type Params, type VitConfig } from '../vit';
 import type { HostTensor } from '../safetensors';
 
 export interface Eva02Config extends VitConfig {
@@ -30,15 +30,8 @@ export interface Eva02Config extends VitConfig {
 /** The parameter shapes an EVA-02 config needs, by timm key. */
 export function eva02ParameterShapes(c: Eva02Config, grid: [number, number]): Map<string, number[]> {
   const d = c.embedDim, h = c.mlpHidden;
-  const s = new Map<string, number[]>();
-  s.set('patch_embed.proj.weight', [d, 3, c.patchSize, c.patchSize]);
-  if (c.patchBias) s.set('patch_embed.proj.bias', [d]);
-  if (c.clsTokens) s.set('cls_token', [1, 1, d]);
-  if (c.regTokens) s.set('reg_token', [1, c.regTokens, d]);
-  const patches = grid[0] * grid[1];
-  if (c.posEmbed !== 'none') s.set('pos_embed', [1, c.posEmbed === 'with-prefix' ? patches + numPrefixTokens(c) : patches, d]);
+  const s = stemShapes(c, grid);
   const norm = (k: string, n: number) => { s.set(`${k}.weight`, [n]); s.set(`${k}.bias`, [n]); };
-  if (c.preNorm) norm('norm_pre', d);
   for (let i = 0; i < c.depth; i++) {
     const b = `blocks.${i}`;
     norm(`${b}.norm1`, d);

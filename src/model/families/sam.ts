@@ -10,7 +10,7 @@
 import { add, hostArray, type Graph, layerNorm, linear, matmul, mul, pad, reshape, slice, softmax, transpose, transposeLast, type Tensor } from '../../graph';
 import { bilinearMatrix, resamplePosEmbed } from '../resample';
 import type { HostTensor } from '../safetensors';
-import { mlp, patchEmbed, type Params, type VitConfig } from '../vit';
+import { mlp, patchEmbed, stemShapes, type Params, type VitConfig } from '../vit';
 
 export interface SamConfig extends VitConfig {
   /** Window side of the local-attention blocks (14 for SAM). */
@@ -28,11 +28,7 @@ const isGlobal = (c: SamConfig, i: number) => c.windowSize === 0 || c.globalBloc
 /** The parameter shapes a SAM config needs, by timm key (`pos_embed` at the crop's grid). */
 export function samParameterShapes(c: SamConfig, grid: [number, number]): Map<string, number[]> {
   const d = c.embedDim, hd = d / c.heads;
-  const s = new Map<string, number[]>();
-  s.set('patch_embed.proj.weight', [d, 3, c.patchSize, c.patchSize]);
-  if (c.patchBias) s.set('patch_embed.proj.bias', [d]);
-  if (c.posEmbed !== 'none') s.set('pos_embed', [1, grid[0], grid[1], d]);
-  if (c.preNorm) { s.set('norm_pre.weight', [d]); s.set('norm_pre.bias', [d]); }
+  const s = stemShapes(c, grid, [1, grid[0], grid[1], d]); // SAM: pos_embed [1, h, w, D], no prefix tokens
   for (let i = 0; i < c.depth; i++) {
     const b = `blocks.${i}`;
     s.set(`${b}.norm1.weight`, [d]); s.set(`${b}.norm1.bias`, [d]);
