@@ -30,3 +30,20 @@ test('a preset is fetched from the model hub URL, cached, and the second start w
   await expect(page.getByTestId('model-current')).toContainText(`${PRESET} (vit)`);
   await expect(page.getByTestId('error-message')).toHaveCount(0);
 });
+
+test('a preset download can be cancelled while it waits for the hub; the previous model stays', async ({ page, context }) => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  await context.route('https://huggingface.co/**', async (route) => { await held; await route.abort().catch(() => undefined); });
+  await openLab(page);
+  const before = await page.getByTestId('model-current').textContent();
+  await page.locator('summary', { hasText: 'Vision foundation models' }).click();
+  await page.locator('.preset-card', { hasText: PRESET }).getByRole('button', { name: 'Use' }).click();
+  const download = page.locator('.download');
+  await expect(download).toContainText(`connecting to the model hub for ${PRESET}`);
+  await download.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('error-message')).toContainText(`download of ${PRESET} cancelled`);
+  await expect(download).toHaveCount(0);
+  await expect(page.getByTestId('model-current')).toHaveText(before!);
+  release();
+});

@@ -37,8 +37,11 @@ export function ModelPicker() {
   const loadModel = useLab((s) => s.loadModel);
   const cancelDownload = useLab((s) => s.cancelDownload);
   const download = useLab((s) => s.progress.download);
+  const fetching = useLab((s) => s.fetchingPreset);
   const busy = useLab((s) => s.runState === 'running' || s.runState === 'preparing');
-  const downloading = !!download && download.done < download.total;
+  // from the click on: the response may take a while to start, and Cancel must work meanwhile
+  const complete = !!download && download.detail === fetching && download.total > 0 && download.done >= download.total;
+  const downloading = !!fetching && !complete;
   return (
     <fieldset disabled={busy}>
       <legend>Model</legend>
@@ -47,10 +50,17 @@ export function ModelPicker() {
       <DropZone label="…or drop a timm .safetensors" accept=".safetensors" testId="model-file" onFiles={async ([f]) => f && loadModel({ kind: 'bytes', name: f.file.name, bytes: await bytesOf(f.file) })} />
       {downloading && (
         <div className="download">
-          <label>
-            downloading {download.detail}: {(download.done / 2 ** 20).toFixed(0)} / {(download.total / 2 ** 20).toFixed(0)} MiB
-            <progress max={download.total} value={download.done} />
-          </label>
+          {download && download.detail === fetching && download.total > 0 ? (
+            <label>
+              downloading {fetching}: {(download.done / 2 ** 20).toFixed(0)} / {(download.total / 2 ** 20).toFixed(0)} MiB
+              <progress max={download.total} value={download.done} />
+            </label>
+          ) : (
+            <label>
+              connecting to the model hub for {fetching}…
+              <progress />
+            </label>
+          )}
           <button type="button" onClick={() => cancelDownload()}>Cancel</button>
         </div>
       )}

@@ -35,7 +35,12 @@ export const createModelSlice = (worker: WorkerRef): Slice<ModelSlice> => (set, 
   loadModel: guarded(get, async (src) => {
     // a dropped file's bytes move to the worker, not copied
     const arg = src.kind === 'bytes' ? transfer(src, [src.bytes.buffer]) : src;
-    set({ model: await worker().loadModel(arg, onProgress(set)) });
+    if (src.kind === 'preset') set((s) => ({ fetchingPreset: src.name, progress: { ...s.progress, download: { task: 'download', done: 0, total: 0, detail: src.name } } }));
+    try {
+      set({ model: await worker().loadModel(arg, onProgress(set)) });
+    } finally {
+      if (src.kind === 'preset') set({ fetchingPreset: undefined });
+    }
   }),
   cancelDownload: guarded(get, async () => worker().cancelDownload()),
 });

@@ -179,6 +179,27 @@ describe('lab store', () => {
     expect(store.getState().model?.name).toBe('m');
   });
 
+  it('a preset fetch is marked from the click until it ends, also when it fails or is cancelled', async () => {
+    let during: string | undefined;
+    const store = createLabStore(() => fakeWorker({
+      loadModel: async (src) => {
+        during = store.getState().fetchingPreset;
+        if (src.kind === 'preset' && src.name === 'gone') throw new Error('download of gone cancelled');
+        return { name: 'm', family: 'vit', embedDim: 8, depth: 1, heads: 1, patchSize: 8, numParams: 10 };
+      },
+    }));
+    await store.getState().loadModel({ kind: 'preset', name: 'vit_base_patch16_224.mae' });
+    expect(during).toBe('vit_base_patch16_224.mae');
+    expect(store.getState().fetchingPreset).toBeUndefined();
+    await store.getState().loadModel({ kind: 'preset', name: 'gone' });
+    expect(during).toBe('gone');
+    expect(store.getState().fetchingPreset).toBeUndefined();
+    expect(store.getState().errors.map((e) => e.message)).toEqual(['download of gone cancelled']);
+    expect(store.getState().model?.name).toBe('m'); // the previous model stays
+    await store.getState().loadModel({ kind: 'demo' });
+    expect(during).toBeUndefined();
+  });
+
   it('comparing with a saved run fetches its prediction; deleting that run clears the second pane', async () => {
     const second = { index: 0, width: 1, height: 1, image: new Uint8Array(3), label: new Uint8Array(1), prediction: new Uint8Array([1]) };
     const store = createLabStore(() => fakeWorker({ predictWithRun: async () => second }));

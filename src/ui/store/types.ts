@@ -16,6 +16,8 @@ export interface BackendSlice {
 }
 export interface ModelSlice {
   model?: ModelInfo;
+  /** The preset being fetched (from the click until it is loaded, fails or is cancelled). */
+  fetchingPreset?: string;
   loadModel(src: ModelSource): Promise<void>;
   /** Stops a preset download; the previous model stays loaded. */
   cancelDownload(): Promise<void>;
