@@ -28,6 +28,20 @@ test('WebGPU probe: an adapter under the webgpu project, none under wasm; the ba
   expect(await page.getByTestId('backend-badge').getAttribute('title')).toBeTruthy();
 });
 
+test('the recipe and talk mode survive a reload', async ({ page }) => {
+  await openLab(page);
+  await setRecipe(page, { steps: 77, batch: 3 });
+  await page.reload();
+  await openLab(page);
+  await expect(page.getByTestId('recipe-steps')).toHaveValue('77');
+  await expect(page.getByTestId('recipe-batch')).toHaveValue('3');
+  await page.getByRole('button', { name: 'Talk mode' }).click(); // talk mode hides the set-up panel
+  await page.reload();
+  await openLab(page);
+  await expect(page.getByRole('button', { name: 'Exit talk mode' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('recipe-steps')).toHaveCount(0);
+});
+
 test('the shell before training: recipe presets, second-run placeholder, legend, dismissable alert, keyboard', async ({ page }, info) => {
   await openLab(page);
   await expect(page.getByTestId('step-counter')).toHaveAttribute('aria-live', 'polite');

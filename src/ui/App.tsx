@@ -16,11 +16,11 @@ export function App() {
   const setTalkMode = useLab((s) => s.setTalkMode);
 
   useEffect(() => {
-    // default page: the embedded demo, offline; the backend from the URL (?backend=wasm) or auto
+    // default page: the embedded demo, offline; the backend from the URL (?backend=wasm), else the last choice
     const choice = new URLSearchParams(location.search).get('backend');
     const s = useLab.getState();
     void (async () => {
-      await s.initBackend(choice === 'wasm' || choice === 'webgpu' ? choice : 'auto');
+      await s.initBackend(choice === 'wasm' || choice === 'webgpu' || choice === 'auto' ? choice : s.backendChoice);
       await Promise.all([s.loadModel({ kind: 'demo' }), s.loadDataset({ kind: 'demo' })]);
       await s.refreshRuns();
       // after a reload, the most recent run's charts come back at once

@@ -2,7 +2,8 @@
  * @file The app's zustand store: slices (`createRunSlice`, `createModelSlice`, …) merged into one
  * hook. `src/ui/lab.ts` binds it to the real worker as `useLab`.
  */
-import { create } from 'zustand';
+import { create, type StateCreator, type StoreApi, type UseBoundStore } from 'zustand';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import {
   createBackendSlice, createDatasetSlice, createModelSlice, createRunSlice, createRunsSlice, createUiSlice, createViewerSlice,
 } from './slices';
@@ -11,8 +12,12 @@ import type { LabState, WorkerRef } from './types';
 export { BENCHMARK_SETTINGS, DEMO_RECIPE } from './recipe';
 export type * from './types';
 
-export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number } = {}) {
-  return create<LabState>()((...a) => ({
+/** What survives a reload besides the runs (which live in OPFS): the recipe and the user's choices. */
+type Remembered = Pick<LabState, 'config' | 'backendChoice' | 'talkMode'>;
+
+/** `storage` (localStorage in the app) remembers the recipe, backend choice and talk mode across reloads. */
+export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number; storage?: StateStorage } = {}): UseBoundStore<StoreApi<LabState>> {
+  const slices: StateCreator<LabState> = (...a) => ({
     ...createBackendSlice(worker)(...a),
     ...createModelSlice(worker)(...a),
     ...createDatasetSlice(worker)(...a),
@@ -20,5 +25,18 @@ export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number } 
     ...createViewerSlice(worker)(...a),
     ...createRunsSlice(worker)(...a),
     ...createUiSlice()(...a),
+  });
+  if (!opts.storage) return create<LabState>()(slices);
+  const storage = opts.storage;
+  return create<LabState>()(persist(slices, {
+    name: 'vfm-lab',
+    version: 1,
+    storage: createJSONStorage(() => storage),
+    partialize: (s): Remembered => ({ config: s.config, backendChoice: s.backendChoice, talkMode: s.talkMode }),
+    // a recipe saved by an older version lacks newer fields: they keep their defaults
+    merge: (saved, current) => {
+      const r = (saved ?? {}) as Partial<Remembered>;
+      return { ...current, ...r, config: { ...current.config, ...r.config } };
+    },
   }));
 }

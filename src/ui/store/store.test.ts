@@ -1,7 +1,7 @@
 /** The store's logic with a scripted stand-in for the worker (the real one is covered by e2e). */
 import { describe, expect, it, vi } from 'vitest';
 import type { DatasetInfo, TrainerApi, TrainerCallbacks } from '../../worker/api';
-import { createLabStore } from './index';
+import { DEMO_RECIPE, createLabStore } from './index';
 import { Throttle, ema, niceTicks, throughput } from './metrics';
 
 const demoInfo: DatasetInfo = { name: 'demo', format: 'generic', classes: [{ name: 'a', color: [0, 0, 0] }], trainCount: 4, valCount: 2 };
@@ -177,6 +177,22 @@ describe('lab store', () => {
     await store.getState().loadModel({ kind: 'demo' });
     expect(store.getState().progress).toEqual({ download: { task: 'download', done: 4, total: 4 }, compile: { task: 'compile', done: 0, total: 1 } });
     expect(store.getState().model?.name).toBe('m');
+  });
+
+  it('remembers the recipe, backend choice and talk mode across a reload, not the run state', async () => {
+    const saved = new Map<string, string>();
+    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v), removeItem: (k: string) => void saved.delete(k) };
+    const first = createLabStore(() => fakeWorker({}), { storage });
+    first.getState().setConfig({ steps: 1234, crop: 96 });
+    first.getState().setTalkMode(true);
+    await first.getState().initBackend('wasm');
+    first.setState({ steps: [{ step: 1, loss: 1, lrHead: 0, lrEncoder: 0, ms: 1 }] });
+    const reloaded = createLabStore(() => fakeWorker({}), { storage });
+    expect(reloaded.getState().config).toEqual({ ...DEMO_RECIPE, steps: 1234, crop: 96 });
+    expect(reloaded.getState()).toMatchObject({ talkMode: true, backendChoice: 'wasm', steps: [] });
+    // a recipe saved before a field existed keeps that field's default
+    saved.set('vfm-lab', JSON.stringify({ state: { config: { steps: 7 } }, version: 1 }));
+    expect(createLabStore(() => fakeWorker({}), { storage }).getState().config).toEqual({ ...DEMO_RECIPE, steps: 7 });
   });
 
   it('a preset fetch is marked from the click until it ends, also when it fails or is cancelled', async () => {
