@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { makeTinyVit, tinyVitConfig } from '../model/demo';
 import { compileEval, compileTrainStep } from '../train/graphs';
-import { checkFits, estimateMemory } from './memory';
+import { checkFits, estimateMemory, explainOutOfMemory } from './memory';
 
 vi.mock('onnxruntime-web/webgpu', () => ({
   Tensor: { fromGpuBuffer: () => ({}) },
@@ -55,5 +55,15 @@ describe('memory preflight', () => {
     expect(() => checkFits(e, { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30 }, { crop: 32, batch: 2 })).not.toThrow();
     expect(() => checkFits(e, { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 1024 }, { crop: 32, batch: 2 }))
       .toThrow(/smaller crop \(now 32\) or batch \(now 2\).*gradient accumulation.*freeze the encoder/);
+  });
+
+  it('a run that dies allocating gets concrete advice naming the crop and batch; other errors pass through', () => {
+    const settings = { crop: 512, batch: 8 };
+    // the first is what onnxruntime-web's wasm backend says for ViT-B/16 at 512 px, batch 4 (measured)
+    for (const m of ['failed to call OrtRun(). ERROR_CODE: 6, ERROR_MESSAGE: std::bad_alloc', 'RangeError: WebAssembly.Memory.grow(): Maximum memory size exceeded', 'Aborted(OOM)', 'failed to allocate a buffer of size 1073741824', 'GPUOutOfMemoryError']) {
+      expect(explainOutOfMemory(m, 'wasm', settings)).toBe(`${m} — the wasm backend (at most 4 GiB of memory) ran out of memory for this run and cannot reclaim it: reload the page (saved runs and the recipe are kept), then try a smaller crop (now 512) or batch (now 8) — use gradient accumulation to keep the effective batch — or freeze the encoder.`);
+    }
+    expect(explainOutOfMemory('Aborted(OOM)', 'GPU', settings)).toBe('Aborted(OOM) — the GPU ran out of memory for this run: try a smaller crop (now 512) or batch (now 8) — use gradient accumulation to keep the effective batch — or freeze the encoder.');
+    expect(explainOutOfMemory('input "image" has 3 values, expected 12', 'wasm', settings)).toBe('input "image" has 3 values, expected 12');
   });
 });

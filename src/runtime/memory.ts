@@ -56,3 +56,21 @@ export function checkFits(e: MemoryEstimate, limits: DeviceLimits, settings: { c
       `use gradient accumulation to keep the effective batch — or freeze the encoder.`,
   );
 }
+
+/** What allocation failures look like from onnxruntime-web (wasm heap growth, emscripten aborts) and WebGPU. */
+const OUT_OF_MEMORY = /out of memory|\bOOM\b|bad_alloc|Maximum memory size|Cannot enlarge memory|failed to allocate|Array buffer allocation failed|GPUOutOfMemoryError/i;
+
+/**
+ * A run that died allocating memory gets the same concrete advice as the preflight. The wasm heap
+ * is a 4 GiB address space whatever the machine has, so large crops and batches can fail there;
+ * and once onnxruntime-web's wasm heap has failed an allocation, later runs in the same page fail
+ * too, even small ones (measured: ViT-B/16 at 512 px, batch 4, then 224 px, batch 2), so the page
+ * must be reloaded. Other errors pass through unchanged.
+ */
+export function explainOutOfMemory(message: string, where: 'wasm' | 'GPU', settings: { crop: number; batch: number }): string {
+  if (!OUT_OF_MEMORY.test(message)) return message;
+  const advice = `try a smaller crop (now ${settings.crop}) or batch (now ${settings.batch}) — use gradient accumulation to keep the effective batch — or freeze the encoder.`;
+  return where === 'wasm'
+    ? `${message} — the wasm backend (at most 4 GiB of memory) ran out of memory for this run and cannot reclaim it: reload the page (saved runs and the recipe are kept), then ${advice}`
+    : `${message} — the GPU ran out of memory for this run: ${advice}`;
+}

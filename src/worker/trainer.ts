@@ -12,7 +12,7 @@ import { checkKeys, inferConfig } from '../model/checkpoint';
 import { detectFamily, loadFamilyModel } from '../model/families';
 import { readSafetensorsWithMetadata, writeSafetensors, type HostTensor } from '../model/safetensors';
 import { GpuEngine } from '../runtime/gpu-engine';
-import { checkFits, estimateMemory, formatBytes } from '../runtime/memory';
+import { checkFits, estimateMemory, explainOutOfMemory, formatBytes } from '../runtime/memory';
 import { chooseBackend, type Backend } from '../runtime/webgpu';
 import { HostEngine, type Engine } from '../train/engine';
 import { trainLoop } from '../train/loop';
@@ -204,7 +204,7 @@ export class Trainer implements TrainerApi {
       await this.save(stoppedAt, finished ? 'finished' : 'stopped');
       cb.onState(finished ? 'finished' : 'stopped');
     } catch (e) {
-      let message = (e as Error).message ?? String(e);
+      let message = explainOutOfMemory((e as Error).message ?? String(e), this.backend?.device ? 'GPU' : 'wasm', config);
       if (this.deviceLost && message !== this.deviceLost) message = `${this.deviceLost} ${message}`;
       if (this.run) {
         // the engine may be unusable (e.g. a lost device): keep the last checkpoint, mark the run resumable
