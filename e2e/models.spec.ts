@@ -32,3 +32,20 @@ test('a checkpoint with unexpected keys, and a preset download without network, 
   await expect(page.locator('.preset-card', { hasText: 'beit3' })).toContainText('unavailable: BEiT-3 has no timm checkpoint');
   await expect(page.getByTestId('model-current')).toHaveText(before!);
 });
+
+test('a trained model imported under Saved runs becomes the second model in the viewer; a backbone without a decoder is refused', async ({ page }) => {
+  await openLab(page);
+  // a timm-style checkpoint with a seg_head for the demo dataset's 5 classes, without vfm-lab metadata
+  const trained = makeTinyVit({ embedDim: 32, depth: 1, patchSize: 8, grid: 8, numClasses: 5, seed: 5 });
+  await page.getByTestId('import-run').setInputFiles({ name: 'from-cli.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(trained)) });
+  await expect(page.getByTestId('saved-run')).toContainText('from-cli.safetensors · imported model');
+  const viewer = page.getByTestId('viewer');
+  await expect(viewer.getByTestId('pane-placeholder').filter({ hasText: 'Choose a second run' })).toHaveCount(0);
+  await expect(viewer.getByRole('img', { name: /^Second run/ })).toBeVisible();
+  await expect(page.getByTestId('saved-run').getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');
+
+  const backbone = makeTinyVit({ embedDim: 32, depth: 1, patchSize: 8, grid: 8, seed: 6 });
+  await page.getByTestId('import-run').setInputFiles({ name: 'backbone.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(backbone)) });
+  await expect(page.getByTestId('error-message')).toContainText('backbone.safetensors: no seg_head (linear decoder), so it cannot segment');
+  await expect(page.getByTestId('saved-run')).toHaveCount(1);
+});

@@ -24,7 +24,7 @@ export function App() {
       await Promise.all([s.loadModel({ kind: 'demo' }), s.loadDataset({ kind: 'demo' })]);
       await s.refreshRuns();
       // after a reload, the most recent run's charts come back at once
-      const latest = useLab.getState().runs[0];
+      const latest = useLab.getState().runs.find((r) => r.status !== 'imported');
       if (latest && useLab.getState().steps.length === 0) await s.openRun(latest.id);
     })();
   }, []);

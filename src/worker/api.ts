@@ -124,7 +124,8 @@ export interface RunSummary {
   datasetName: string;
   config: TrainConfig;
   savedStep: number;
-  status: 'running' | 'paused' | 'stopped' | 'finished' | 'interrupted';
+  /** 'imported': a trained model brought in to compare (no metrics, nothing to resume). */
+  status: 'running' | 'paused' | 'stopped' | 'finished' | 'interrupted' | 'imported';
 }
 
 export interface TrainerApi {
@@ -148,4 +149,10 @@ export interface TrainerApi {
   thumbnails(size: number): Promise<Thumbnail[]>;
   /** Predictions of a saved run's checkpoint on a validation image (the viewer's second model). */
   predictWithRun(runId: string, valIndex: number): Promise<Prediction>;
+  /**
+   * A trained model (`.safetensors` with a `seg_head` for the current dataset's classes, e.g. from
+   * `vfm-lab train` or another browser) saved as a run, so the viewer can compare with it.
+   * `config` supplies the crop when the file does not record one.
+   */
+  importRun(name: string, bytes: Uint8Array, config: TrainConfig): Promise<RunSummary>;
 }

@@ -57,10 +57,11 @@ export async function saveMetrics(id: string, m: RunMetrics): Promise<void> {
   await writeFile(dir, 'metrics.jsonl', lines.join('\n') + '\n');
 }
 
-export async function saveCheckpoint(id: string, model: Uint8Array, optimizer: Uint8Array): Promise<void> {
+/** The weights, and the optimizer state where there is one (an imported model has none). */
+export async function saveCheckpoint(id: string, model: Uint8Array, optimizer?: Uint8Array): Promise<void> {
   const dir = await (await runsRoot()).getDirectoryHandle(id, { create: true });
   await writeFile(dir, 'model.safetensors', model as BlobPart);
-  await writeFile(dir, 'optimizer.safetensors', optimizer as BlobPart);
+  if (optimizer) await writeFile(dir, 'optimizer.safetensors', optimizer as BlobPart);
 }
 
 export async function listRuns(): Promise<RunRecord[]> {
@@ -92,11 +93,11 @@ export async function loadMetrics(id: string): Promise<RunMetrics> {
   return m;
 }
 
-export async function loadCheckpoint(id: string): Promise<{ model: Uint8Array; optimizer: Uint8Array } | undefined> {
+export async function loadCheckpoint(id: string): Promise<{ model: Uint8Array; optimizer?: Uint8Array } | undefined> {
   const dir = await (await runsRoot()).getDirectoryHandle(id);
   const [m, o] = await Promise.all([readFile(dir, 'model.safetensors'), readFile(dir, 'optimizer.safetensors')]);
-  if (!m || !o) return undefined;
-  return { model: new Uint8Array(await m.arrayBuffer()), optimizer: new Uint8Array(await o.arrayBuffer()) };
+  if (!m) return undefined;
+  return { model: new Uint8Array(await m.arrayBuffer()), optimizer: o ? new Uint8Array(await o.arrayBuffer()) : undefined };
 }
 
 export async function deleteRun(id: string): Promise<void> {

@@ -153,7 +153,7 @@ export class Trainer implements TrainerApi {
       if (resumeFrom) {
         const saved = await runs.loadCheckpoint(resumeFrom.runId);
         const old = (await runs.listRuns()).find((r) => r.id === resumeFrom.runId);
-        if (!saved || !old) throw new Error(`run ${resumeFrom.runId} has no saved checkpoint to resume from`);
+        if (!saved?.optimizer || !old) throw new Error(`run ${resumeFrom.runId} has no saved checkpoint and optimizer state to resume from`);
         const weights = readSafetensorsWithMetadata(saved.model, `${resumeFrom.runId}/model.safetensors`).tensors;
         for (const [k, t] of weights) if (prepared.model.weights.has(k)) prepared.model.weights.set(k, t);
         optimizer = decodeOptimizerState(saved.optimizer);
@@ -343,6 +343,30 @@ export class Trainer implements TrainerApi {
 
   async runMetrics(runId: string) {
     return runs.loadMetrics(runId);
+  }
+
+  async importRun(name: string, bytes: Uint8Array, config: TrainConfig): Promise<RunSummary> {
+    if (!this.data) throw new Error('choose a dataset first: an imported model is compared on its validation images');
+    const { ds } = this.data;
+    const { tensors, metadata } = readSafetensorsWithMetadata(bytes, name);
+    const head = tensors.get('seg_head.weight');
+    if (!head) throw new Error(`${name}: no seg_head (linear decoder), so it cannot segment: train it first (here, or with vfm-lab train)`);
+    if (head.shape[0] !== ds.classes.length) throw new Error(`${name} predicts ${head.shape[0]} classes; the current dataset (${ds.name}) has ${ds.classes.length}`);
+    const meta = parseMetadata(metadata);
+    const family = meta?.family ?? detectFamily(tensors.keys());
+    const crop = meta?.crop ?? config.crop;
+    // refuse now, naming the keys, what would fail at comparison time
+    const model = loadFamilyModel(tensors, name, { family, numClasses: ds.classes.length, crop, heads: meta?.heads, act: meta?.act, normEps: meta?.normEps, windowSize: meta?.windowSize });
+    const { mean, std } = meta ?? normalisationFor(family);
+    // saved like a run's checkpoint: weights at this crop, with what predicting needs recorded
+    const saved = meta ? bytes : writeSafetensors(model.weights, metadataOf(model, ds.classes, crop, mean, std, family));
+    const record: RunSummary = {
+      id: `import-${Date.now().toString(36)}`, createdAt: Date.now(), modelName: name, datasetName: ds.name,
+      config: { ...config, crop }, savedStep: 0, status: 'imported',
+    };
+    await runs.saveCheckpoint(record.id, saved);
+    await runs.saveRecord(record);
+    return record;
   }
 
   async deleteRun(runId: string): Promise<void> {

@@ -1,36 +1,8 @@
 /** @file Model and dataset pickers: the embedded demo, or the user's own files (drop or browse). */
-import { useState, type DragEvent } from 'react';
 import { PRESETS, SUPPORTED_FAMILIES, presetPage } from '../../model/presets';
-import { droppedFolderEntries, pickedFiles, walkEntries, type PickedFile } from '../drop';
+import type { PickedFile } from '../drop';
 import { useLab } from '../lab';
-
-async function bytesOf(f: File): Promise<Uint8Array> {
-  return new Uint8Array(await f.arrayBuffer());
-}
-
-function DropZone({ label, accept, onFiles, testId, directory }: { label: string; accept?: string; onFiles: (f: PickedFile[]) => void; testId: string; directory?: boolean }) {
-  const [over, setOver] = useState(false);
-  const reportError = useLab((s) => s.reportError);
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    const folder = droppedFolderEntries(e.dataTransfer); // read now: the items are gone after this handler
-    if (!folder) return onFiles(pickedFiles(e.dataTransfer.files));
-    walkEntries(folder).then(onFiles, (err: unknown) => reportError(new Error(`cannot read the dropped folder: ${(err as Error)?.message ?? err}`)));
-  };
-  return (
-    <label className={over ? 'drop over' : 'drop'} onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}>
-      {label}
-      <input
-        type="file"
-        data-testid={testId}
-        accept={accept}
-        {...(directory ? { webkitdirectory: '', multiple: true } : {})}
-        onChange={(e) => e.target.files && onFiles(pickedFiles(e.target.files))}
-      />
-    </label>
-  );
-}
+import { DropZone, bytesOf } from './DropZone';
 
 export function ModelPicker() {
   const model = useLab((s) => s.model);

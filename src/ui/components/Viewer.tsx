@@ -125,7 +125,7 @@ export function Viewer() {
     { title: 'Errors (red: wrong)', kind: 'error' as const },
   ];
   const placeholderOf = (p: { kind: string; second?: boolean }): string | undefined => {
-    if (p.second) return comparison ? undefined : 'Choose a second run: press Compare on a saved run';
+    if (p.second) return comparison ? undefined : 'Choose a second run: press Compare on a saved run, or import a trained model under Saved runs';
     if ((p.kind === 'prediction' || p.kind === 'error') && pred && !predicted) return 'No prediction yet: press Start';
     return undefined;
   };

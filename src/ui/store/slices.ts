@@ -127,6 +127,11 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
     const m = await worker().runMetrics(id);
     set({ runId: id, steps: m.steps, evals: m.evals, ...(run ? { config: run.config } : {}) });
   }),
+  importRun: guarded(get, async (name, bytes) => {
+    const run = await worker().importRun(name, transfer(bytes, [bytes.buffer]), get().config);
+    await get().refreshRuns();
+    await get().compareWith(run.id);
+  }),
   deleteRun: guarded(get, async (id) => {
     await worker().deleteRun(id);
     if (get().compareRunId === id) set({ compareRunId: undefined, comparison: undefined });

@@ -1,6 +1,6 @@
 /** The store's logic with a scripted stand-in for the worker (the real one is covered by e2e). */
 import { describe, expect, it, vi } from 'vitest';
-import type { DatasetInfo, TrainerApi, TrainerCallbacks } from '../../worker/api';
+import type { DatasetInfo, RunSummary, TrainerApi, TrainerCallbacks } from '../../worker/api';
 import { DEMO_RECIPE, createLabStore } from './index';
 import { Throttle, ema, niceTicks, throughput } from './metrics';
 
@@ -224,6 +224,27 @@ describe('lab store', () => {
     await store.getState().deleteRun('run-a');
     expect(store.getState().comparison).toBeUndefined();
     expect(store.getState().compareRunId).toBeUndefined();
+  });
+
+  it('importing a trained model saves it as a run and compares with it at once; a refused file changes nothing', async () => {
+    const second = { index: 0, width: 1, height: 1, image: new Uint8Array(3), label: new Uint8Array(1), prediction: new Uint8Array([1]) };
+    const saved: RunSummary[] = [];
+    const store = createLabStore(() => fakeWorker({
+      importRun: async (name, bytes, config) => {
+        if (!bytes.length) throw new Error(`${name}: no seg_head (linear decoder), so it cannot segment`);
+        const run: RunSummary = { id: 'import-1', createdAt: 1, modelName: name, datasetName: 'demo', config, savedStep: 0, status: 'imported' };
+        saved.push(run);
+        return run;
+      },
+      listRuns: async () => saved,
+      predictWithRun: async (id) => { expect(id).toBe('import-1'); return second; },
+    }));
+    await store.getState().importRun('cli-run.safetensors', new Uint8Array(8));
+    expect(store.getState().runs.map((r) => r.status)).toEqual(['imported']);
+    expect(store.getState()).toMatchObject({ compareRunId: 'import-1', comparison: second });
+    await store.getState().importRun('backbone.safetensors', new Uint8Array(0));
+    expect(store.getState().errors.map((e) => e.message)).toEqual(['backbone.safetensors: no seg_head (linear decoder), so it cannot segment']);
+    expect(store.getState()).toMatchObject({ compareRunId: 'import-1', comparison: second });
   });
 
   it('exporting before any run reports the worker message and returns nothing', async () => {

@@ -59,6 +59,8 @@ export interface RunsSlice {
   refreshRuns(): Promise<void>;
   openRun(id: string): Promise<void>;
   deleteRun(id: string): Promise<void>;
+  /** Saves a trained `.safetensors` as a run and shows its predictions as the second model. */
+  importRun(name: string, bytes: Uint8Array): Promise<void>;
 }
 export interface UiSlice {
   errors: { id: number; message: string }[];
