@@ -54,6 +54,16 @@ describe('vfm-lab', () => {
     expect(config).toMatchObject({ steps: 150, batch: 8, lrHead: 1e-3, schedule: 'poly', freeze: 'none', augment: true });
   });
 
+  it('a model exported by vfm-lab brings back the normalisation it was trained with', () => {
+    const [a, b] = [join(dir, 'norm-a'), join(dir, 'norm-b')];
+    const common = ['--data', demo, '--steps', '1', '--batch', '2', '--no-augment'];
+    let r = cli('train', '--model', join(demo, 'model.safetensors'), '--out', a, ...common, '--mean', '0.5,0.5,0.5', '--std', '0.25,0.25,0.25');
+    expect(r.code, r.stderr).toBe(0);
+    r = cli('train', '--model', join(a, 'model.safetensors'), '--out', b, ...common);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(b, 'config.json'), 'utf8'))).toMatchObject({ family: 'vit', mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] });
+  });
+
   it('predict writes a class-id mask per image', () => {
     const out = join(dir, 'masks');
     const r = cli('predict', '--model', join(run, 'model.safetensors'), '--input', join(demo, 'val', 'images'), '--out', out);

@@ -85,7 +85,7 @@ export async function train(argv: string[]): Promise<void> {
   // a model exported by vfm-lab records its family, heads, norms and SAM window (an explicit --family overrides them)
   const saved = [parseMetadata(metadata)].find((m) => m && (!family || family === m.family));
   const resolvedFamily = family ?? source.preset?.family ?? saved?.family ?? detectFamily(tensors.keys());
-  const norm = normalisationFor(resolvedFamily, source.preset);
+  const norm = saved ?? normalisationFor(resolvedFamily, source.preset); // a vfm-lab model keeps the normalisation it was trained with
   const mean = (triple(v, 'mean') ?? norm.mean) as RGB, std = (triple(v, 'std') ?? norm.std) as RGB;
   const run = prepareRun(tensors, source.path, ds.classes.length, {
     ...cfg, heads: cfg.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,

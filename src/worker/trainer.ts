@@ -138,7 +138,7 @@ export class Trainer implements TrainerApi {
       const prepared = prepareRun(this.checkpoint.tensors, this.checkpoint.name, ds.classes.length, {
         ...config, family, trainImages: ds.train.length, heads: saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
       });
-      const { mean, std } = normalisationFor(family, preset);
+      const { mean, std } = saved ?? normalisationFor(family, preset); // a vfm-lab model keeps the normalisation it was trained with
       cb.onProgress({ task: 'compile', done: 1, total: 1 });
       cb.onNotices(prepared.model.notices);
 
