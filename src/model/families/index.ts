@@ -13,7 +13,7 @@ import { resamplePatchEmbed, resamplePosEmbed } from '../resample';
 import { CheckpointError, type HostTensor } from '../safetensors';
 import { decode, encoder, numPrefixTokens, parameterShapes, type Activation, type Params, type VitConfig } from '../vit';
 import { EVA02_IGNORED, eva02Encoder, eva02ParameterShapes, inferEva02Config, isEva02Keys, type Eva02Config } from './eva02';
-import { SAM_IGNORED, inferSamConfig, isSamKeys, resampleSamPosEmbed, samEncoder, samParameterShapes, type SamConfig } from './sam';
+import { SAM_IGNORED, inferSamConfig, isSamKeys, resampleSamPosEmbed, samEncoder, samParameterShapes, samWindowAtCrop, type SamConfig } from './sam';
 
 export type { Eva02Config } from './eva02';
 export type { SamConfig } from './sam';
@@ -122,7 +122,12 @@ export function loadFamilyModel(tensors: Map<string, HostTensor>, file: string, 
   const side = opts.crop / config.patchSize;
   const grid: [number, number] = [side, side];
   const notices: string[] = [];
-  if (opts.family === 'sam') notices.push(...scaleSamWindows(config as SamConfig, tensors.get('pos_embed')?.shape[1], side, opts.windowSize));
+  if (opts.family === 'sam') {
+    const sam = config as SamConfig;
+    const scaled = samWindowAtCrop(opts.windowSize ?? sam.windowSize, tensors.get('pos_embed')?.shape[1], side);
+    sam.windowSize = scaled.windowSize;
+    if (scaled.notice) notices.push(scaled.notice);
+  }
   const expected = f.parameterShapes(config, grid);
   const unexpected = [...tensors.keys()].filter((k) => !expected.has(k) && !f.ignored.some((r) => r.test(k)));
   const missing = [...expected.keys()].filter((k) => !tensors.has(k) && !k.startsWith('seg_head.'));
@@ -158,23 +163,6 @@ export function loadFamilyModel(tensors: Map<string, HostTensor>, file: string, 
     weights.set('seg_head.bias', init.bias);
   }
   return { config, weights, notices };
-}
-
-/**
- * SAM's attention windows cover a fixed fraction of the image, as the benchmark adapts them
- * (`encoder.py`: window × new grid / pretrained grid, e.g. 14 → 7 at a 512 crop of the 1024 model);
- * the rel-pos tables are resized to the new window inside the graph. `saved` is the window a
- * vfm-lab checkpoint records (its `pos_embed` is already at its training crop). Where the ratio is
- * not whole (the benchmark refuses such crops) the window is rounded, with a notice.
- */
-function scaleSamWindows(c: SamConfig, checkpointGrid: number | undefined, grid: number, saved?: number): string[] {
-  const base = saved ?? c.windowSize;
-  c.windowSize = base;
-  if (!checkpointGrid || checkpointGrid === grid || c.windowSize === 0) return [];
-  const exact = (base * grid) / checkpointGrid;
-  c.windowSize = Math.max(1, Math.round(exact));
-  return [`SAM attention windows scaled with the crop from ${base}×${base} (on a ${checkpointGrid}×${checkpointGrid} grid) to ${c.windowSize}×${c.windowSize}${
-    Number.isInteger(exact) ? '' : ` (rounded from ${exact.toFixed(2)}; crops where ${base}·grid/${checkpointGrid} is whole keep the benchmark's exact ratio)`}`];
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);

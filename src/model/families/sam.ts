@@ -160,6 +160,22 @@ export function resampleSamPosEmbed(pos: HostTensor, grid: [number, number]): Ho
   return { shape: [1, grid[0], grid[1], d], data: out.data };
 }
 
+/**
+ * SAM's attention windows cover a fixed fraction of the image, as the benchmark adapts them
+ * (`encoder.py`: window × new grid / pretrained grid, e.g. 14 → 7 at a 512 crop of the 1024 model);
+ * the rel-pos tables are resized to the new window inside the graph. `window` is the checkpoint's
+ * (from its rel-pos tables, or the one a vfm-lab checkpoint records, as its `pos_embed` is already
+ * at its training crop). Where the ratio is not whole (the benchmark refuses such crops) the
+ * window is rounded, with a notice.
+ */
+export function samWindowAtCrop(window: number, checkpointGrid: number | undefined, grid: number): { windowSize: number; notice?: string } {
+  if (!checkpointGrid || checkpointGrid === grid || window === 0) return { windowSize: window };
+  const exact = (window * grid) / checkpointGrid;
+  const windowSize = Math.max(1, Math.round(exact));
+  const rounded = Number.isInteger(exact) ? '' : ` (rounded from ${exact.toFixed(2)}; crops where ${window}·grid/${checkpointGrid} is whole keep the benchmark's exact ratio)`;
+  return { windowSize, notice: `SAM attention windows scaled with the crop from ${window}×${window} (on a ${checkpointGrid}×${checkpointGrid} grid) to ${windowSize}×${windowSize}${rounded}` };
+}
+
 /** Whether a key set is a SAM image encoder. */
 export const isSamKeys = (keys: Iterable<string>) => [...keys].some((k) => /\.attn\.rel_pos_h$/.test(k));
 
