@@ -105,6 +105,7 @@ export class GpuEngine implements Engine {
     const sessionOptions = (graph: CompiledGraph): ort.InferenceSession.SessionOptions => ({
       executionProviders: [{ name: 'webgpu', device } as ort.InferenceSession.WebGpuExecutionProviderOption],
       graphOptimizationLevel: 'all',
+      logSeverityLevel: 3, // errors only: ORT's "shape ops assigned to CPU" warning is expected and by design
       preferredOutputLocation: Object.fromEntries(graph.manifest.outputs.map((o) => [o.name, o.name.startsWith('grad.') ? 'gpu-buffer' : 'cpu'])),
     });
     const train = await ort.InferenceSession.create(trainGraph.onnx, sessionOptions(trainGraph));

@@ -27,7 +27,8 @@ export function createWebGpuRunner(graph: CompiledGraph, device: GPUDevice): Pro
 }
 
 async function hostRunner(graph: CompiledGraph, executionProviders: ort.InferenceSession.SessionOptions['executionProviders']): Promise<Runner> {
-  const session = await ort.InferenceSession.create(graph.onnx, { executionProviders, graphOptimizationLevel: 'all' });
+  // errors only: ORT's "shape ops assigned to CPU" warning is expected and by design
+  const session = await ort.InferenceSession.create(graph.onnx, { executionProviders, graphOptimizationLevel: 'all', logSeverityLevel: 3 });
   const dims = new Map(graph.manifest.inputs.map((i) => [i.name, i.shape]));
   const types = new Map(graph.manifest.inputs.map((i) => [i.name, i.dtype]));
   return {
