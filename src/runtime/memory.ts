@@ -46,14 +46,17 @@ export function estimateMemory(train: Manifest, accum: number): MemoryEstimate {
 export const formatBytes = (b: number) =>
   b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`;
 
+/** The settings that shrink a run, named with their current values (the preflight's and the out-of-memory advice). */
+const smallerRun = (s: { crop: number; batch: number }) =>
+  `a smaller crop (now ${s.crop}) or batch (now ${s.batch}) — use gradient accumulation to keep the effective batch — or freeze the encoder.`;
+
 /** Throws a message that names the setting to change when one buffer cannot exist on this adapter. */
 export function checkFits(e: MemoryEstimate, limits: DeviceLimits, settings: { crop: number; batch: number }): void {
   const limit = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
   if (e.largestBinding.bytes <= limit) return;
   throw new Error(
     `This run needs ${e.largestBinding.what} of ${formatBytes(e.largestBinding.bytes)}, but this GPU binds at most ` +
-      `${formatBytes(limit)} per buffer. Try a smaller crop (now ${settings.crop}) or batch (now ${settings.batch}) — ` +
-      `use gradient accumulation to keep the effective batch — or freeze the encoder.`,
+      `${formatBytes(limit)} per buffer. Try ${smallerRun(settings)}`,
   );
 }
 
@@ -69,7 +72,7 @@ const OUT_OF_MEMORY = /out of memory|\bOOM\b|bad_alloc|Maximum memory size|Canno
  */
 export function explainOutOfMemory(message: string, where: 'wasm' | 'GPU', settings: { crop: number; batch: number }): string {
   if (!OUT_OF_MEMORY.test(message)) return message;
-  const advice = `try a smaller crop (now ${settings.crop}) or batch (now ${settings.batch}) — use gradient accumulation to keep the effective batch — or freeze the encoder.`;
+  const advice = `try ${smallerRun(settings)}`;
   return where === 'wasm'
     ? `${message} — the wasm backend (at most 4 GiB of memory) ran out of memory for this run and cannot reclaim it: reload the page (saved runs and the recipe are kept), then ${advice}`
     : `${message} — the GPU ran out of memory for this run: ${advice}`;

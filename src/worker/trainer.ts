@@ -46,7 +46,7 @@ export class Trainer implements TrainerApi {
   private backend?: Backend;
   private choice: BackendChoice = 'auto';
   private deviceLost?: string;
-  private checkpoint?: { name: string; tensors: Map<string, HostTensor>; family: FamilyName; preset?: Preset; saved?: ModelMetadata };
+  private checkpoint?: { name: string; tensors: Map<string, HostTensor>; family: FamilyName; preset?: Preset; recorded?: ModelMetadata };
   private download?: AbortController;
   private data?: { ds: Dataset; summary: DatasetSummary };
   private run?: ActiveRun;
@@ -98,14 +98,14 @@ export class Trainer implements TrainerApi {
       : undefined;
     const tensors = file?.tensors ?? makeTinyVit({ ...DEMO_MODEL, seed: 0 });
     // a model exported by vfm-lab records its family, heads, norms and SAM window
-    const saved = file ? parseMetadata(file.metadata) : undefined;
-    const family = preset?.family ?? saved?.family ?? detectFamily(tensors.keys());
+    const recorded = file ? parseMetadata(file.metadata) : undefined;
+    const family = preset?.family ?? recorded?.family ?? detectFamily(tensors.keys());
     // refuse a file that does not fit its family now, naming the keys, not at Start
     const config = family === 'eva02' || family === 'sam'
-      ? loadFamilyModel(tensors, name, { numClasses: 1, crop: 64, family, patchSize: 16, heads: saved?.heads }).config
-      : inferConfig(tensors, name, { numClasses: 1, crop: 0, family, heads: saved?.heads });
+      ? loadFamilyModel(tensors, name, { numClasses: 1, crop: 64, family, patchSize: 16, heads: recorded?.heads }).config
+      : inferConfig(tensors, name, { numClasses: 1, crop: 0, family, heads: recorded?.heads });
     if (family !== 'eva02' && family !== 'sam') checkKeys(tensors, config, name);
-    this.checkpoint = { name, tensors, family, preset, saved }; // replaced only once the new one is readable
+    this.checkpoint = { name, tensors, family, preset, recorded }; // replaced only once the new one is readable
     const numParams = [...tensors.values()].reduce((s, t) => s + t.data.length, 0);
     return { name, family, embedDim: config.embedDim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, numParams };
   }
@@ -134,11 +134,11 @@ export class Trainer implements TrainerApi {
     cb.onState('preparing');
     try {
       cb.onProgress({ task: 'compile', done: 0, total: 1, detail: 'building the train-step and eval graphs' });
-      const { family, preset, saved } = this.checkpoint;
+      const { family, preset, recorded } = this.checkpoint;
       const prepared = prepareRun(this.checkpoint.tensors, this.checkpoint.name, ds.classes.length, {
-        ...config, family, trainImages: ds.train.length, heads: saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
+        ...config, family, trainImages: ds.train.length, heads: recorded?.heads, act: recorded?.act, normEps: recorded?.normEps, windowSize: recorded?.windowSize,
       });
-      const { mean, std } = saved ?? normalisationFor(family, preset); // a vfm-lab model keeps the normalisation it was trained with
+      const { mean, std } = recorded ?? normalisationFor(family, preset); // a vfm-lab model keeps the normalisation it was trained with
       cb.onProgress({ task: 'compile', done: 1, total: 1 });
       cb.onNotices(prepared.model.notices);
 

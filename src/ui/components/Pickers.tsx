@@ -12,8 +12,8 @@ export function ModelPicker() {
   const fetching = useLab((s) => s.fetchingPreset);
   const busy = useLab((s) => s.runState === 'running' || s.runState === 'preparing');
   // from the click on: the response may take a while to start, and Cancel must work meanwhile
-  const complete = !!download && download.detail === fetching && download.total > 0 && download.done >= download.total;
-  const downloading = !!fetching && !complete;
+  const bytes = download && download.detail === fetching && download.total > 0 ? download : undefined;
+  const downloading = !!fetching && !(bytes && bytes.done >= bytes.total);
   return (
     <fieldset disabled={busy}>
       <legend>Model</legend>
@@ -22,10 +22,10 @@ export function ModelPicker() {
       <DropZone label="…or drop a timm .safetensors" accept=".safetensors" testId="model-file" onFiles={async ([f]) => f && loadModel({ kind: 'bytes', name: f.file.name, bytes: await bytesOf(f.file) })} />
       {downloading && (
         <div className="download">
-          {download && download.detail === fetching && download.total > 0 ? (
+          {bytes ? (
             <label>
-              downloading {fetching}: {(download.done / 2 ** 20).toFixed(0)} / {(download.total / 2 ** 20).toFixed(0)} MiB
-              <progress max={download.total} value={download.done} />
+              downloading {fetching}: {(bytes.done / 2 ** 20).toFixed(0)} / {(bytes.total / 2 ** 20).toFixed(0)} MiB
+              <progress max={bytes.total} value={bytes.done} />
             </label>
           ) : (
             <label>

@@ -13,17 +13,18 @@ export function RunsList() {
       <legend>Saved runs</legend>
       {!runs.length && <p>None yet: a run is saved at every evaluation and pause.</p>}
       <ul>
-        {runs.map((r) => (
-          <li key={r.id} data-testid="saved-run">
-            {r.status === 'imported'
-              ? <span>{new Date(r.createdAt).toLocaleString()} · {r.modelName} · imported model</span>
-              : <span>{new Date(r.createdAt).toLocaleString()} · {r.modelName} · step {r.savedStep}/{r.config.steps} · {r.status}</span>}
-            {r.status !== 'imported' && <button type="button" onClick={() => openRun(r.id)}>Charts</button>}
-            {r.status !== 'imported' && r.savedStep < r.config.steps && <button type="button" data-testid="resume-run" disabled={busy} onClick={async () => { await openRun(r.id); await start(r.id); }}>Resume</button>}
-            <button type="button" aria-pressed={compareRunId === r.id} onClick={() => compareWith(compareRunId === r.id ? undefined : r.id)}>Compare</button>
-            <button type="button" disabled={busy} onClick={() => deleteRun(r.id)}>Delete</button>
-          </li>
-        ))}
+        {runs.map((r) => {
+          const imported = r.status === 'imported'; // no metrics and nothing to resume: compare or delete
+          return (
+            <li key={r.id} data-testid="saved-run">
+              <span>{new Date(r.createdAt).toLocaleString()} · {r.modelName} · {imported ? 'imported model' : `step ${r.savedStep}/${r.config.steps} · ${r.status}`}</span>
+              {!imported && <button type="button" onClick={() => openRun(r.id)}>Charts</button>}
+              {!imported && r.savedStep < r.config.steps && <button type="button" data-testid="resume-run" disabled={busy} onClick={async () => { await openRun(r.id); await start(r.id); }}>Resume</button>}
+              <button type="button" aria-pressed={compareRunId === r.id} onClick={() => compareWith(compareRunId === r.id ? undefined : r.id)}>Compare</button>
+              <button type="button" disabled={busy} onClick={() => deleteRun(r.id)}>Delete</button>
+            </li>
+          );
+        })}
       </ul>
       <DropZone label="…import a trained model (.safetensors with a seg_head) to compare" accept=".safetensors" testId="import-run"
         onFiles={async ([f]) => f && importRun(f.file.name, await bytesOf(f.file))} />
