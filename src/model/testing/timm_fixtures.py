@@ -15,6 +15,7 @@ import json, math, struct, sys
 sys.path.insert(0, sys.argv[1])
 import torch  # noqa: E402
 import timm  # noqa: E402
+from timm.layers import resample_abs_pos_embed_nhwc  # noqa: E402
 from timm.models import eva, vision_transformer  # noqa: E402
 
 OUT = sys.argv[2]
@@ -67,7 +68,7 @@ def features(model, image, family):
     with torch.no_grad():
         if family == 'sam':  # SAM: the last block's tokens; the neck is not used
             x = model.patch_embed(image)
-            x = x + vision_transformer_sam_pos(model, x)
+            x = x + resample_abs_pos_embed_nhwc(model.pos_embed, x.shape[1:3])
             x = model.norm_pre(x)
             x = model.blocks(x)
             return x.reshape(-1, x.shape[-1])
@@ -75,11 +76,6 @@ def features(model, image, family):
         if family == 'eva02' and not isinstance(model.fc_norm, torch.nn.Identity):
             x = model.fc_norm(x)  # MIM checkpoints keep the pretrained final norm as fc_norm: applied per token
         return x[0, model.num_prefix_tokens:]
-
-
-def vision_transformer_sam_pos(model, x):
-    from timm.layers import resample_abs_pos_embed_nhwc
-    return resample_abs_pos_embed_nhwc(model.pos_embed, x.shape[1:3])
 
 
 def main():
