@@ -225,3 +225,17 @@ describe('refusals name the file and the problem', () => {
     expect(seen).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe('hostile datasets', () => {
+  it('a split whose masks hold no labelled pixel is an error naming the split', async () => {
+    const allIgnore = (split: string) => genericFiles().map((f) => (f.path.startsWith(`${split}/masks/`) ? { ...f, bytes: maskPng(8, 6, () => 255) } : f));
+    expect(await refusal(validated(allIgnore('val')))).toMatch(/^ds: the val split has no labelled pixel — all 2 of its masks are 255 \(ignore\) everywhere/);
+    expect(await refusal(validated(allIgnore('train')))).toMatch(/^ds: the train split has no labelled pixel — all 3 of its masks/);
+  });
+
+  it('the pixel limit given to openDataset bounds every decode', async () => {
+    const ds = await openDataset(mem(genericFiles()), { limits: { maxPixels: 47 } }); // the images are 8×6 = 48 pixels
+    expect(await refusal(validateDataset(ds))).toMatch(/8×6 pixels .* over the limit/);
+    await validateDataset(await openDataset(mem(genericFiles()), { limits: { maxPixels: 48 } }));
+  });
+});

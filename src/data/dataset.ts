@@ -8,7 +8,7 @@ import {
   ADE20K_CLASSES, CITYSCAPES_CLASSES, INVALID_LABEL, VOC_CLASSES, adeLabels, cityscapesLabels, identityLabels, vocPalette, type LabelMap, type RGB,
 } from './classes';
 import { DatasetError } from './errors';
-import { decodeImage, decodeMask } from './image';
+import { decodeImage, decodeMask, type DecodeLimits } from './image';
 import type { FileSource } from './source';
 
 export interface ClassInfo {
@@ -30,6 +30,8 @@ export interface Dataset {
   val: SampleRef[];
   source: FileSource;
   labelMap: LabelMap;
+  /** Bounds on every decode (pixel limit per image); defaults when absent. */
+  limits?: DecodeLimits;
 }
 
 export interface Sample {
@@ -46,7 +48,12 @@ const IMAGE_EXT = /\.(png|jpe?g)$/i;
 const stemOf = (p: string) => p.slice(p.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
 const byStem = (a: SampleRef, b: SampleRef) => (a.stem < b.stem ? -1 : a.stem > b.stem ? 1 : 0);
 
-export async function openDataset(source: FileSource, opts: { valFraction?: number; seed?: number } = {}): Promise<Dataset> {
+export async function openDataset(source: FileSource, opts: { valFraction?: number; seed?: number; limits?: DecodeLimits } = {}): Promise<Dataset> {
+  const ds = await openLayout(source, opts);
+  return opts.limits ? { ...ds, limits: opts.limits } : ds;
+}
+
+async function openLayout(source: FileSource, opts: { valFraction?: number; seed?: number }): Promise<Dataset> {
   // hidden files (.DS_Store, macOS "._x.png" forks) are never samples
   const paths = (await source.list()).filter((p) => !p.split('/').some((part) => part.startsWith('.')));
   if (paths.length === 0) throw new DatasetError(`${source.name}: the dataset is empty (no files).`);
@@ -181,8 +188,8 @@ function seededSplit(all: SampleRef[], fraction: number, seed: number): { train:
 }
 
 export async function readSample(ds: Dataset, ref: SampleRef): Promise<Sample> {
-  const image = decodeImage(await ds.source.read(ref.image), ref.image);
-  const mask = decodeMask(await ds.source.read(ref.mask), ref.mask);
+  const image = decodeImage(await ds.source.read(ref.image), ref.image, ds.limits);
+  const mask = decodeMask(await ds.source.read(ref.mask), ref.mask, ds.limits);
   if (image.width !== mask.width || image.height !== mask.height) {
     throw new DatasetError(`${ref.mask}: the mask is ${mask.width}×${mask.height} but its image ${ref.image} is ${image.width}×${image.height}.`);
   }
@@ -213,12 +220,14 @@ export async function validateDataset(ds: Dataset, onProgress?: (done: number, t
   const all = [...ds.train.map((r) => [r, true] as const), ...ds.val.map((r) => [r, false] as const)];
   const counts: number[] = [];
   const known = ds.classes.length;
+  const labelled = { train: 0, val: 0 };
   let done = 0;
   for (const [ref, isTrain] of all) {
     const s = await readSample(ds, ref);
     for (let i = 0; i < s.mask.length; i++) {
       const y = s.mask[i];
       if (y === 255) continue;
+      labelled[isTrain ? 'train' : 'val']++;
       if (known && y >= known) {
         throw new DatasetError(`${ref.mask}: label ${y} is out of range (the dataset has ${known} classes, ids 0…${known - 1}, and 255 = ignore).`);
       }
@@ -226,6 +235,12 @@ export async function validateDataset(ds: Dataset, onProgress?: (done: number, t
       else counts[y] = counts[y] ?? 0;
     }
     onProgress?.(++done, all.length);
+  }
+  // a split of all-ignore masks would train on nothing or report a meaningless 0% mIoU
+  for (const split of ['train', 'val'] as const) {
+    if (labelled[split] === 0) {
+      throw new DatasetError(`${ds.name}: the ${split} split has no labelled pixel — all ${ds[split].length} of its masks are 255 (ignore) everywhere.`);
+    }
   }
   if (!known) {
     const palette = vocPalette();

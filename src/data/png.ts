@@ -1,6 +1,8 @@
 /**
  * @file Image and mask decoding with maintained decoders (fast-png, jpeg-js). Images become RGB;
- * masks become class-id bytes — palette PNGs by their indices, never their colours.
+ * masks become class-id bytes — palette PNGs by their indices, never their colours. Every decode
+ * is bounded: the size in the file's header is checked against a pixel limit before anything is
+ * allocated (a 100 KB PNG can declare 30000×30000 pixels and cost gigabytes).
  */
 import { decode as decodePngRaw, encode as encodePngRaw } from 'fast-png';
 import jpeg from 'jpeg-js';
@@ -20,10 +22,53 @@ export interface Mask {
   data: Uint8Array;
 }
 
+/** Default pixel limit per image or mask (width × height): 64 megapixels. */
+export const DEFAULT_MAX_PIXELS = 64_000_000;
+
+export interface DecodeLimits {
+  /** Largest width × height accepted; default `DEFAULT_MAX_PIXELS`. */
+  maxPixels?: number;
+}
+
 const isPng = (b: Uint8Array) => b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
 const isJpeg = (b: Uint8Array) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
-function png(bytes: Uint8Array, file: string) {
+/** Width and height from the PNG's IHDR chunk (always the first, at byte 16), before any inflation. */
+function pngSize(bytes: Uint8Array): [number, number] | undefined {
+  if (bytes.length < 24) return undefined;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return [v.getUint32(16), v.getUint32(20)];
+}
+
+/** Width and height from the JPEG's start-of-frame marker (SOF0…SOF15 but DHT/JPG/DAC), walking the segments. */
+function jpegSize(bytes: Uint8Array): [number, number] | undefined {
+  let at = 2;
+  while (at + 9 < bytes.length) {
+    if (bytes[at] !== 0xff) return undefined;
+    const marker = bytes[at + 1];
+    if (marker === 0xff) { at++; continue; } // fill byte
+    const length = (bytes[at + 2] << 8) | bytes[at + 3];
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return [(bytes[at + 7] << 8) | bytes[at + 8], (bytes[at + 5] << 8) | bytes[at + 6]];
+    }
+    at += 2 + length;
+  }
+  return undefined;
+}
+
+/** Refuses an image whose header declares more pixels than the limit, naming the file and the limit. */
+function checkPixels(size: [number, number] | undefined, file: string, limits: DecodeLimits): void {
+  const max = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (!size) return; // no readable header: the decoder reports the damage
+  const [w, h] = size;
+  if (w * h > max) {
+    throw new DatasetError(`${file}: ${w}×${h} pixels (${mp(w * h)} MP) is over the limit of ${mp(max)} MP per image; refused before decoding (raise it with --max-pixels).`);
+  }
+}
+const mp = (n: number) => String(Math.round(n / 1e4) / 100);
+
+function png(bytes: Uint8Array, file: string, limits: DecodeLimits) {
+  checkPixels(pngSize(bytes), file, limits);
   try {
     const img = decodePngRaw(bytes);
     if (img.width === 0 || img.height === 0) throw new Error('zero-sized image');
@@ -50,10 +95,13 @@ function samples(img: ReturnType<typeof decodePngRaw>): Uint8Array {
   return out;
 }
 
-export function decodeImage(bytes: Uint8Array, file: string): RgbImage {
+export function decodeImage(bytes: Uint8Array, file: string, limits: DecodeLimits = {}): RgbImage {
   if (isJpeg(bytes)) {
+    checkPixels(jpegSize(bytes), file, limits);
+    const max = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
     try {
-      const j = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
+      // jpeg-js's own limits as a second fence (a frame header we could not find)
+      const j = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: max / 1e6, maxMemoryUsageInMB: Math.max(1024, Math.ceil((max * 8) / 2 ** 20)) });
       if (!j.width || !j.height) throw new Error('zero-sized image');
       return { width: j.width, height: j.height, data: j.data as Uint8Array };
     } catch (e) {
@@ -61,9 +109,14 @@ export function decodeImage(bytes: Uint8Array, file: string): RgbImage {
     }
   }
   if (!isPng(bytes)) throw new DatasetError(`${file}: not an image (expected a PNG or JPEG file).`);
-  const img = png(bytes, file);
+  const img = png(bytes, file, limits);
   const s = samples(img);
   const n = img.width * img.height;
+  // gray at 1/2/4 bits: samples are 0…2^depth − 1; scale them to 0…255 (palette indices stay indices)
+  if (!img.palette && img.depth < 8) {
+    const scale = 255 / ((1 << img.depth) - 1);
+    for (let i = 0; i < s.length; i++) s[i] = s[i] * scale;
+  }
   const rgb = new Uint8Array(n * 3);
   if (img.palette) {
     for (let i = 0; i < n; i++) {
@@ -81,9 +134,9 @@ export function decodeImage(bytes: Uint8Array, file: string): RgbImage {
 }
 
 /** Masks: 8-bit gray or palette PNG; the stored value (or palette index) is the class id. */
-export function decodeMask(bytes: Uint8Array, file: string): Mask {
+export function decodeMask(bytes: Uint8Array, file: string, limits: DecodeLimits = {}): Mask {
   if (!isPng(bytes)) throw new DatasetError(`${file}: a mask must be a PNG (single-channel or palette), but this is ${isJpeg(bytes) ? 'a JPEG' : 'not an image'}.`);
-  const img = png(bytes, file);
+  const img = png(bytes, file, limits);
   if (img.channels !== 1 && !img.palette) {
     throw new DatasetError(`${file}: the mask has ${img.channels} channels; expected a single-channel or palette PNG of class ids.`);
   }

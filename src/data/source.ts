@@ -26,4 +26,4 @@ export function memorySource(name: string, files: { path: string; bytes: Uint8Ar
 }
 
 // zip archives live in ./zip; re-exported here because callers know them as a kind of source
-export { zipSource, zipSourceFromReader, crc32, normalizePath, type ByteReader } from './zip';
+export { zipSource, zipSourceFromReader, crc32, normalizePath, DEFAULT_MAX_ENTRY_BYTES, type ByteReader, type ZipLimits } from './zip';

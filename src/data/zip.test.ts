@@ -78,3 +78,38 @@ describe('zip reading', () => {
     await expect(zipSourceFromReader('cut.zip', countingReader(zip.subarray(0, zip.length - 5)))).rejects.toBeInstanceOf(DatasetError);
   });
 });
+
+describe('bounded inflation', () => {
+  /** A one-entry deflated zip of `n` zero bytes whose central directory then declares `declared` bytes. */
+  function zerosZip(n: number, declared = n): Uint8Array {
+    const zip = zipSync({ 'masks/x.png': new Uint8Array(n) }, { level: 9 });
+    const v = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    const central = zip.findIndex((_, i) => i + 4 <= zip.length && v.getUint32(i, true) === 0x02014b50);
+    v.setUint32(central + 24, declared, true);
+    return zip;
+  }
+
+  it('refuses an entry that declares 2 GB before inflating it, naming the archive, the entry and the limit', async () => {
+    const zip = zerosZip(1 << 20, 2 ** 31);
+    expect(zip.length).toBeLessThan(10_000);
+    await expect(zipSource('bomb.zip', zip).read('masks/x.png')).rejects.toThrow(
+      /^bomb\.zip: masks\/x\.png declares 2147483648 bytes, over the limit of 536870912 bytes per entry; refused before inflating/,
+    );
+    await expect(zipSource('bomb.zip', zip).read('masks/x.png')).rejects.toBeInstanceOf(DatasetError);
+  });
+
+  it('the limit is settable: the same entry reads under it and is refused over it', async () => {
+    const zip = zerosZip(4 << 20);
+    expect((await zipSource('z.zip', zip).read('masks/x.png')).length).toBe(4 << 20);
+    await expect(zipSource('z.zip', zip, { maxEntryBytes: 1 << 20 }).read('masks/x.png')).rejects.toThrow(/declares 4194304 bytes, over the limit of 1048576/);
+    const src = await zipSourceFromReader('z.zip', countingReader(zip), { maxEntryBytes: 1 << 20 });
+    await expect(src.read('masks/x.png')).rejects.toThrow(/over the limit of 1048576/);
+  });
+
+  it('stops an entry that inflates past its declared size (a lying header) while inflating, not after', async () => {
+    const zip = zerosZip(16 << 20, 1000);
+    await expect(zipSource('liar.zip', zip).read('masks/x.png')).rejects.toThrow(
+      /^liar\.zip: masks\/x\.png inflates to more than its declared 1000 bytes \(damaged zip, or a zip bomb\); refused/,
+    );
+  });
+});

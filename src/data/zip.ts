@@ -3,8 +3,11 @@
  * is read and inflated (fflate) when asked for, and checked against its CRC-32. Works on bytes
  * in memory or on any random-access reader (the CLI reads multi-GB zips through a file handle),
  * with zip64 for archives or entries over 4 GiB. Stored and deflated entries; no encryption.
+ * Inflation is bounded: an entry's declared size must be under a limit, and it is inflated in
+ * small pieces with a running count, so an entry that inflates past its declared size (a zip
+ * bomb with a lying header) is refused after at most one piece too many, never inflated whole.
  */
-import { inflateSync } from 'fflate';
+import { Inflate } from 'fflate';
 import { DatasetError } from './errors';
 import type { FileSource } from './source';
 
@@ -26,6 +29,16 @@ const EOCD = 0x06054b50, EOCD64 = 0x06064b50, EOCD64_LOCATOR = 0x07064b50, CENTR
 const MAX32 = 0xffffffff;
 /** The end-of-directory record (22 bytes + a comment of up to 65535) and the zip64 records before it. */
 const TAIL_BYTES = 22 + 65535 + 20 + 56;
+
+/** Default limit on one entry's uncompressed size. */
+export const DEFAULT_MAX_ENTRY_BYTES = 512 * 2 ** 20;
+/** Compressed bytes per inflate piece: deflate expands at most ~1032×, so one piece yields ≤ ~17 MB. */
+const PIECE = 16 * 1024;
+
+export interface ZipLimits {
+  /** Largest uncompressed entry accepted, in bytes; default `DEFAULT_MAX_ENTRY_BYTES`. */
+  maxEntryBytes?: number;
+}
 
 /** Relative, '/'-separated: how every FileSource names its files. */
 export const normalizePath = (p: string) => p.replace(/\\/g, '/').replace(/^\.?\//, '');
@@ -90,7 +103,22 @@ function readZip64Extra(v: DataView, start: number, length: number, e: ZipEntry)
   }
 }
 
-function source(name: string, entries: Map<string, ZipEntry>, reader: ByteReader): FileSource {
+/** Inflates into a buffer of the declared size, refusing output beyond it as it is produced. */
+function inflateBounded(raw: Uint8Array, size: number, what: string): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  const inflate = new Inflate((piece) => {
+    if (at + piece.length > size) throw new DatasetError(`${what} inflates to more than its declared ${size} bytes (damaged zip, or a zip bomb); refused.`);
+    out.set(piece, at);
+    at += piece.length;
+  });
+  if (raw.length === 0) inflate.push(raw, true);
+  for (let i = 0; i < raw.length; i += PIECE) inflate.push(raw.subarray(i, i + PIECE), i + PIECE >= raw.length);
+  return at === size ? out : out.subarray(0, at);
+}
+
+function source(name: string, entries: Map<string, ZipEntry>, reader: ByteReader, limits: ZipLimits): FileSource {
+  const maxEntry = limits.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
   return {
     name,
     list: async () => [...entries.keys()].sort(),
@@ -98,6 +126,9 @@ function source(name: string, entries: Map<string, ZipEntry>, reader: ByteReader
       const e = entries.get(path);
       if (!e) throw new DatasetError(`${name}: missing file ${path}`);
       if (e.method !== 0 && e.method !== 8) throw new DatasetError(`${name}: ${path} uses zip compression method ${e.method}; only stored and deflate are supported.`);
+      if (Math.max(e.size, e.compressedSize) > maxEntry) {
+        throw new DatasetError(`${name}: ${path} declares ${Math.max(e.size, e.compressedSize)} bytes, over the limit of ${maxEntry} bytes per entry; refused before inflating.`);
+      }
       const header = await reader.read(e.localHeader, 30);
       const hv = viewOf(header);
       if (header.length < 30 || hv.getUint32(0, true) !== LOCAL) throw new DatasetError(`${name}: ${path} is damaged (bad local header).`);
@@ -106,8 +137,9 @@ function source(name: string, entries: Map<string, ZipEntry>, reader: ByteReader
       const raw = await reader.read(start, e.compressedSize);
       let data: Uint8Array;
       try {
-        data = e.method === 0 ? raw : inflateSync(raw, { out: new Uint8Array(e.size) });
-      } catch {
+        data = e.method === 0 ? raw : inflateBounded(raw, e.size, `${name}: ${path}`);
+      } catch (err) {
+        if (err instanceof DatasetError) throw err;
         throw new DatasetError(`${name}: ${path} could not be decompressed (damaged zip).`);
       }
       // the checksum catches damage that still inflates (and stored entries, which never fail to)
@@ -118,20 +150,20 @@ function source(name: string, entries: Map<string, ZipEntry>, reader: ByteReader
 }
 
 /** A zip archive held in memory; throws a DatasetError at once if it is not a readable zip. */
-export function zipSource(name: string, bytes: Uint8Array): FileSource {
+export function zipSource(name: string, bytes: Uint8Array, limits: ZipLimits = {}): FileSource {
   const dir = locateDirectory(name, bytes, 0);
   if (dir.offset + dir.size > bytes.length) throw new DatasetError(`${name}: damaged or truncated zip (central directory out of bounds).`);
   const entries = parseDirectory(name, bytes.subarray(dir.offset, dir.offset + dir.size), dir.count);
-  return source(name, entries, { size: bytes.length, read: async (o, n) => bytes.subarray(o, o + n) });
+  return source(name, entries, { size: bytes.length, read: async (o, n) => bytes.subarray(o, o + n) }, limits);
 }
 
 /** A zip archive behind a random-access reader: reads the tail and the directory now, entries on demand. */
-export async function zipSourceFromReader(name: string, reader: ByteReader): Promise<FileSource> {
+export async function zipSourceFromReader(name: string, reader: ByteReader, limits: ZipLimits = {}): Promise<FileSource> {
   const tailStart = Math.max(0, reader.size - TAIL_BYTES);
   const dir = locateDirectory(name, await reader.read(tailStart, reader.size - tailStart), tailStart);
   if (dir.offset + dir.size > reader.size) throw new DatasetError(`${name}: damaged or truncated zip (central directory out of bounds).`);
   const entries = parseDirectory(name, await reader.read(dir.offset, dir.size), dir.count);
-  return source(name, entries, reader);
+  return source(name, entries, reader, limits);
 }
 
 let crcTable: Uint32Array | undefined;
