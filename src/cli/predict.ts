@@ -29,7 +29,7 @@ export async function predict(argv: string[]): Promise<void> {
   const { tensors, metadata } = readSafetensorsWithMetadata(new Uint8Array(bytes), modelPath);
   const head = tensors.get('seg_head.weight');
   if (!head) throw new CheckpointError(`${modelPath}: no seg_head (decoder); train the model first with "vfm-lab train"`);
-  const meta = parseMetadata(metadata);
+  const meta = parseMetadata(metadata, modelPath);
   const pos = tensors.get('pos_embed');
   const patch = tensors.get('patch_embed.proj.weight')?.shape[2] ?? 16;
   const nativeCrop = pos ? (pos.shape.length === 4 ? pos.shape[1] : Math.floor(Math.sqrt(pos.shape[1]))) * patch : 224; // SAM: [1, h, w, D]

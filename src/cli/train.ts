@@ -83,7 +83,7 @@ export async function train(argv: string[]): Promise<void> {
   const source = await readModel(modelPath, v['cache-dir'] as string | undefined);
   const { tensors, metadata } = readSafetensorsWithMetadata(source.bytes, source.path);
   // a model exported by vfm-lab records its family, heads, norms and SAM window (an explicit --family overrides them)
-  const recorded = parseMetadata(metadata);
+  const recorded = parseMetadata(metadata, source.path);
   const saved = recorded && (!family || family === recorded.family) ? recorded : undefined;
   const resolvedFamily = family ?? source.preset?.family ?? saved?.family ?? detectFamily(tensors.keys());
   const norm = saved ?? normalisationFor(resolvedFamily, source.preset); // a vfm-lab model keeps the normalisation it was trained with

@@ -53,3 +53,15 @@ describe('checkpoint loading', () => {
     expect(() => loadModel(makeTinyVit({ grid: 4 }), 'c.safetensors', { ...opts, crop: 30 })).toThrow(/crop 30 is not a multiple of the patch size 8/);
   });
 });
+
+describe('checkpoint hardening', () => {
+  it('block indices must run from 0 without gaps; the depth is never taken from the largest index', () => {
+    const huge = makeTinyVit({ grid: 4, depth: 2 });
+    huge.set('blocks.99999999999.norm1.weight', huge.get('blocks.1.norm1.weight')!);
+    expect(() => inferConfig(huge, 'h.safetensors', opts)).toThrow(/^h\.safetensors: block indices must run 0…N−1 without gaps, but the blocks are 0, 1, 99999999999 \(no block 2\)/);
+    const gap = makeTinyVit({ grid: 4, depth: 3 });
+    for (const k of [...gap.keys()]) if (k.startsWith('blocks.0.')) gap.delete(k);
+    expect(() => inferConfig(gap, 'g.safetensors', opts)).toThrow(/the blocks are 1, 2 \(no block 0\)/);
+    expect(inferConfig(makeTinyVit({ grid: 4, depth: 3 }), 'ok', opts).depth).toBe(3);
+  });
+});

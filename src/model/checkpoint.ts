@@ -5,6 +5,7 @@
  * `CheckpointError` that names the file.
  */
 import { mulberry32 } from '../data/random';
+import { blockDepth } from './blocks';
 import type { FamilyName } from './presets';
 import { resamplePatchEmbed, resamplePosEmbed } from './resample';
 import { CheckpointError, type HostTensor } from './safetensors';
@@ -59,10 +60,11 @@ export function inferConfig(t: Map<string, HostTensor>, file: string, opts: Load
   const patchSize = opts.patchSize ?? checkpointPatch;
   const family = opts.family ? VIT_FAMILIES[opts.family] : undefined;
   if (opts.family && !family) throw new CheckpointError(`${file}: the ${opts.family} family is not supported by this build yet`);
-  let depth = 0;
-  for (const k of t.keys()) {
-    const m = /^blocks\.(\d+)\./.exec(k);
-    if (m) depth = Math.max(depth, Number(m[1]) + 1);
+  let depth: number;
+  try {
+    depth = blockDepth(t.keys());
+  } catch (e) {
+    throw new CheckpointError(`${file}: ${(e as Error).message}`);
   }
   if (depth === 0) throw new CheckpointError(`${file}: no transformer blocks (blocks.N.*) found`);
   const clsTokens = t.has('cls_token') ? 1 : 0;

@@ -70,3 +70,31 @@ describe('safetensors', () => {
     }
   });
 });
+
+describe('safetensors header hardening: every entry type-checked, no shared bytes', () => {
+  /** A file whose header is `header` (JSON), followed by `dataBytes` zero bytes. */
+  const raw = (header: unknown, dataBytes = 16) => fileWith({ pad: { dtype: 'U8', shape: [dataBytes], bytes: new Uint8Array(dataBytes) } }, JSON.stringify(header));
+  const cases: [string, unknown, RegExp][] = [
+    ['a null entry', { a: null }, /^h\.safetensors: tensor "a" is not an object \{dtype, shape, data_offsets\}/],
+    ['an array entry', { a: [1, 2] }, /tensor "a" is not an object/],
+    ['a dtype that is not a string', { a: { dtype: 4, shape: [1], data_offsets: [0, 4] } }, /tensor "a" has no dtype string/],
+    ['offsets given as strings', { a: { dtype: 'F32', shape: [1], data_offsets: ['0', '4'] } }, /tensor "a" has invalid data_offsets \(expected two non-negative integers\)/],
+    ['fractional offsets', { a: { dtype: 'F32', shape: [1], data_offsets: [0.5, 4.5] } }, /tensor "a" has invalid data_offsets/],
+    ['a shape with a string', { a: { dtype: 'F32', shape: ['1'], data_offsets: [0, 4] } }, /tensor "a" has an invalid shape/],
+    ['a negative offset', { a: { dtype: 'F32', shape: [1], data_offsets: [-4, 0] } }, /tensor "a" has invalid data_offsets/],
+    ['overlapping ranges', { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } },
+      /tensors "a" \[0, 8\) and "b" \[4, 12\) overlap in the file/],
+    ['duplicate ranges', { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, /"a" \[0, 8\) and "b" \[0, 8\) overlap/],
+    ['metadata that is not an object', { __metadata__: 'x', a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, /__metadata__ is not an object of strings/],
+    ['a metadata value that is not a string', { __metadata__: { vfm_lab: { crop: 1 } } }, /__metadata__\.vfm_lab is not a string/],
+  ];
+  it.each(cases)('refuses %s, naming the file', (_, header, message) => {
+    expect(() => readSafetensors(raw(header), 'h.safetensors')).toThrow(message);
+    expect(() => readSafetensors(raw(header), 'h.safetensors')).toThrow(CheckpointError);
+  });
+
+  it('accepts adjacent ranges and zero-sized tensors at the same offset', () => {
+    const header = { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [8, 16] }, e: { dtype: 'F32', shape: [0], data_offsets: [8, 8] }, f: { dtype: 'F32', shape: [0], data_offsets: [8, 8] } };
+    expect([...readSafetensors(raw(header), 'ok.safetensors').keys()]).toEqual(['a', 'b', 'e', 'f']);
+  });
+});

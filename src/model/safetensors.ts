@@ -33,33 +33,72 @@ export function readSafetensorsWithMetadata(bytes: Uint8Array, fileName: string,
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
   if (headerLen <= 1 || 8 + headerLen > bytes.length) fail('not a safetensors file (bad header length)');
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
   } catch {
     return fail('not a safetensors file (the header is not JSON)');
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('not a safetensors file (the header is not an object)');
+  if (!isRecord(header)) return fail('not a safetensors file (the header is not an object)');
   const dataStart = 8 + headerLen;
   const dataLen = bytes.length - dataStart;
-  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
-  const entries = Object.entries(header).filter(([k]) => k !== '__metadata__') as [string, { dtype: string; shape: number[]; data_offsets: [number, number] }][];
+  const metadata = checkMetadata(header.__metadata__, fail);
+  const entries = Object.entries(header).filter(([k]) => k !== '__metadata__').map(([name, info]) => checkEntry(name, info, dataLen, fail));
+  checkRanges(entries, fail);
   const tensors = new Map<string, HostTensor>();
   let done = 0;
-  for (const [name, info] of entries) {
-    const { dtype, shape, data_offsets: offsets } = info;
-    if (!(dtype in DTYPE_BYTES)) fail(`tensor "${name}" has dtype ${dtype}; only F32, F16, BF16 and F64 are supported`);
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`tensor "${name}" has an invalid shape`);
-    if (!Array.isArray(offsets) || offsets.length !== 2) fail(`tensor "${name}" has invalid data_offsets`);
-    const [begin, end] = offsets;
-    const count = shape.reduce((a, b) => a * b, 1);
-    if (!(begin >= 0 && end >= begin && end <= dataLen)) fail(`tensor "${name}" lies outside the file (truncated download?)`);
-    if (end - begin !== count * DTYPE_BYTES[dtype]) fail(`tensor "${name}" has ${end - begin} bytes, but ${dtype} [${shape}] needs ${count * DTYPE_BYTES[dtype]}`);
-    tensors.set(name, { shape, data: toFloat32(bytes, dataStart + begin, count, dtype) });
+  for (const { name, dtype, shape, begin, end } of entries) {
+    tensors.set(name, { shape, data: toFloat32(bytes, dataStart + begin, (end - begin) / DTYPE_BYTES[dtype], dtype) });
     done += end - begin;
     onProgress?.(done, dataLen);
   }
   return { tensors, metadata };
+}
+
+interface Entry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** `__metadata__` is optional and, by the format's definition, a map of strings to strings. */
+function checkMetadata(m: unknown, fail: (why: string) => never): Record<string, string> {
+  if (m === undefined) return {};
+  if (!isRecord(m)) return fail('__metadata__ is not an object of strings');
+  for (const [k, v] of Object.entries(m)) if (typeof v !== 'string') fail(`__metadata__.${k} is not a string`);
+  return m as Record<string, string>;
+}
+
+/** One header entry, every field type-checked: an object, a known dtype, integer dims and offsets inside the data. */
+function checkEntry(name: string, info: unknown, dataLen: number, fail: (why: string) => never): Entry {
+  if (!isRecord(info)) return fail(`tensor "${name}" is not an object {dtype, shape, data_offsets}`);
+  const { dtype, shape, data_offsets: offsets } = info;
+  if (typeof dtype !== 'string') fail(`tensor "${name}" has no dtype string`);
+  if (!((dtype as string) in DTYPE_BYTES)) fail(`tensor "${name}" has dtype ${String(dtype)}; only F32, F16, BF16 and F64 are supported`);
+  if (!Array.isArray(shape) || !shape.every(isIndex)) return fail(`tensor "${name}" has an invalid shape (expected an array of non-negative integers)`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
+    return fail(`tensor "${name}" has invalid data_offsets (expected two non-negative integers)`);
+  }
+  const [begin, end] = offsets as [number, number];
+  if (!(end >= begin && end <= dataLen)) fail(`tensor "${name}" lies outside the file (truncated download?)`);
+  const count = shape.reduce((a: number, b: number) => a * b, 1);
+  const need = count * DTYPE_BYTES[dtype as string];
+  if (end - begin !== need) fail(`tensor "${name}" has ${end - begin} bytes, but ${String(dtype)} [${shape}] needs ${need}`);
+  return { name, dtype: dtype as string, shape, begin, end };
+}
+
+/** Two tensors sharing bytes would alias one buffer (AdamW would update it twice): refuse overlaps and duplicates. */
+function checkRanges(entries: Entry[], fail: (why: string) => never): void {
+  const byStart = entries.filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < byStart.length; i++) {
+    const [a, b] = [byStart[i - 1], byStart[i]];
+    if (b.begin < a.end) fail(`tensors "${a.name}" [${a.begin}, ${a.end}) and "${b.name}" [${b.begin}, ${b.end}) overlap in the file`);
+  }
 }
 
 function toFloat32(bytes: Uint8Array, offset: number, count: number, dtype: string): Float32Array {

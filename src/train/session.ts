@@ -8,9 +8,10 @@ import { readSample, type Dataset } from '../data/dataset';
 import { centerCrop, normalizeInto } from '../data/augment';
 import { BatchStream } from '../data/batches';
 import type { LoadedModel } from '../model/checkpoint';
-import { detectFamily, loadFamilyModel, type SamConfig } from '../model/families';
+import { FAMILY_NAMES, detectFamily, loadFamilyModel, type SamConfig } from '../model/families';
 import { NORMALISATION, type FamilyName, type Preset } from '../model/presets';
-import type { HostTensor } from '../model/safetensors';
+import { CheckpointError, type HostTensor } from '../model/safetensors';
+import { z } from 'zod';
 import type { Activation } from '../model/vit';
 import type { Engine, Runner } from './engine';
 import { evaluateImages, type EvalImage, type EvalResult } from './evaluate';
@@ -115,12 +116,39 @@ export function metadataOf(m: LoadedModel, classes: ModelMetadata['classes'], cr
   return { format: 'pt', vfm_lab: JSON.stringify(meta) };
 }
 
-export function parseMetadata(meta: Record<string, string>): ModelMetadata | undefined {
+const rgb = z.tuple([z.number(), z.number(), z.number()]);
+const positiveInt = z.number().int().positive();
+/** The schema of `ModelMetadata`: a saved model's metadata is checked field by field, never cast. */
+const METADATA = z.object({
+  classes: z.array(z.object({ name: z.string(), color: rgb })),
+  crop: positiveInt,
+  mean: rgb,
+  std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
+  heads: positiveInt,
+  act: z.enum(['gelu', 'quickgelu', 'gelu-tanh']),
+  normEps: z.number().positive(),
+  family: z.enum(FAMILY_NAMES as [FamilyName, ...FamilyName[]]).optional(),
+  windowSize: z.number().int().min(0).optional(),
+}) satisfies z.ZodType<ModelMetadata>;
+
+/**
+ * The `vfm_lab` metadata of a saved model, or undefined when the file has none (any timm
+ * checkpoint). Present but malformed is a CheckpointError naming the file and the field.
+ */
+export function parseMetadata(meta: Record<string, string>, file = 'the checkpoint'): ModelMetadata | undefined {
+  if (meta.vfm_lab === undefined) return undefined;
+  let json: unknown;
   try {
-    return meta.vfm_lab ? (JSON.parse(meta.vfm_lab) as ModelMetadata) : undefined;
+    json = JSON.parse(meta.vfm_lab);
   } catch {
-    return undefined;
+    throw new CheckpointError(`${file}: __metadata__.vfm_lab is not valid JSON`);
   }
+  const r = METADATA.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new CheckpointError(`${file}: __metadata__.vfm_lab.${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return r.data;
 }
 
 /**

@@ -6,6 +6,7 @@
  * Parameter names are timm's keys. The RoPE tables are constants computed for the crop's grid,
  * scaled to `ref_feat_shape` as timm does when a model runs at another size.
  */
+import { blockDepth } from '../blocks';
 import {
   add, concat, hostArray, layerNorm, linear, matmul, mul, reshape, sigmoid, slice, softmax, transpose, transposeLast, type Tensor,
 } from '../../graph';
@@ -178,8 +179,7 @@ export function inferEva02Config(t: Map<string, HostTensor>, o: { numClasses: nu
     return v;
   };
   const [embedDim, , patch] = need('patch_embed.proj.weight').shape;
-  let depth = 0;
-  for (const k of t.keys()) depth = Math.max(depth, Number(/^blocks\.(\d+)\./.exec(k)?.[1] ?? -1) + 1);
+  const depth = blockDepth(t.keys());
   const clsTokens = t.has('cls_token') ? 1 : 0, regTokens = t.get('reg_token')?.shape[1] ?? 0;
   const pos = t.get('pos_embed');
   const isSquare = (v: number) => v > 0 && Number.isInteger(Math.sqrt(v));

@@ -7,6 +7,7 @@
  * timm's `get_rel_pos` does, so the parameters keep the checkpoint's shapes). The `neck.*` is
  * ignored: features are the last block's tokens (SAM has no final `norm`).
  */
+import { blockDepth } from '../blocks';
 import { add, hostArray, type Graph, layerNorm, linear, matmul, mul, pad, reshape, slice, softmax, transpose, transposeLast, type Tensor } from '../../graph';
 import { bilinearMatrix, resamplePosEmbed } from '../resample';
 import type { HostTensor } from '../safetensors';
@@ -196,8 +197,7 @@ export function inferSamConfig(t: Map<string, HostTensor>, o: { numClasses: numb
     return v;
   };
   const [embedDim, , patch] = need('patch_embed.proj.weight').shape;
-  let depth = 0;
-  for (const k of t.keys()) depth = Math.max(depth, Number(/^blocks\.(\d+)\./.exec(k)?.[1] ?? -1) + 1);
+  const depth = blockDepth(t.keys());
   const lengths = Array.from({ length: depth }, (_, i) => t.get(`blocks.${i}.attn.rel_pos_h`)?.shape[0] ?? 0);
   const window = Math.min(...lengths), global = Math.max(...lengths);
   const relPos = window > 0;
