@@ -21,6 +21,8 @@ export interface Engine {
   accumulate(inputs: Float32Array, labels: Int32Array): Promise<number>;
   /** One AdamW step with the mean of the accumulated gradients, then clears them. */
   update(lr: LearningRates): Promise<void>;
+  /** L2 norm of the mean accumulated gradient, for the loop's divergence check (engines that can read it cheaply). */
+  gradientNorm?(): Promise<number>;
   /** Eval-graph logits [B, C, S, S] for a full eval batch of crops [B, 3, S, S]. */
   logits(images: Float32Array): Promise<Float32Array>;
   /** Every parameter (trainable or not) in timm names. */
@@ -75,6 +77,12 @@ export class HostEngine implements Engine {
     this.optimizer.step(this.grads, lr);
     for (const acc of this.grads.values()) acc.fill(0);
     this.micro = 0;
+  }
+
+  async gradientNorm(): Promise<number> {
+    let sum = 0;
+    for (const acc of this.grads.values()) for (let i = 0; i < acc.length; i++) sum += acc[i] * acc[i];
+    return Math.sqrt(sum) / Math.max(1, this.micro);
   }
 
   async logits(images: Float32Array): Promise<Float32Array> {
