@@ -1,10 +1,10 @@
 /** @file `vfm-lab make-demo`: the synthetic demo dataset and a tiny timm-style checkpoint, offline. */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { makeDemoFiles } from '../data/synthetic';
 import { DEMO_MODEL, makeTinyVit } from '../model/demo';
 import { writeSafetensors } from '../model/safetensors';
 import { parse, requireString, number } from './args';
+import { writeAtomicIn } from './files';
 
 export const MAKE_DEMO_HELP = `vfm-lab make-demo --out DIR [--seed K]
 
@@ -17,11 +17,7 @@ export async function makeDemo(argv: string[]): Promise<void> {
   const out = requireString(v, 'out', 'make-demo');
   const seed = number(v, 'seed', 0, { integer: true });
   const files = makeDemoFiles(seed);
-  for (const f of files) {
-    const path = join(out, f.path);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, f.bytes);
-  }
-  await writeFile(join(out, 'model.safetensors'), writeSafetensors(makeTinyVit({ ...DEMO_MODEL, seed }), { format: 'pt', producer: 'vfm-lab make-demo' }));
+  for (const f of files) await writeAtomicIn(join(out, f.path), f.bytes);
+  await writeAtomicIn(join(out, 'model.safetensors'), writeSafetensors(makeTinyVit({ ...DEMO_MODEL, seed }), { format: 'pt', producer: 'vfm-lab make-demo' }));
   process.stderr.write(`wrote ${files.length} dataset files and model.safetensors to ${out}\n`);
 }

@@ -6,18 +6,18 @@
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { DatasetError } from '../data/errors';
-import { zipSource, zipSourceFromReader, type FileSource } from '../data/source';
+import { zipSource, zipSourceFromReader, type FileSource, type ZipLimits } from '../data/source';
 
 const ZIP_IN_MEMORY_BYTES = 512 * 2 ** 20;
 
-export async function openSource(pathOrZip: string, opts: { zipInMemoryBytes?: number } = {}): Promise<FileSource> {
+export async function openSource(pathOrZip: string, opts: { zipInMemoryBytes?: number; zipLimits?: ZipLimits } = {}): Promise<FileSource> {
   const info = await stat(pathOrZip).catch(() => undefined);
   if (!info) throw new DatasetError(`${pathOrZip}: no such file or folder.`);
   if (info.isFile()) {
     if (!pathOrZip.toLowerCase().endsWith('.zip')) throw new DatasetError(`${pathOrZip}: expected a dataset folder or a .zip file.`);
     const name = basename(pathOrZip);
-    if (info.size <= (opts.zipInMemoryBytes ?? ZIP_IN_MEMORY_BYTES)) return zipSource(name, new Uint8Array(await readFile(pathOrZip)));
-    return zipSourceFromReader(name, { size: info.size, read: (offset, length) => readRange(pathOrZip, offset, length) });
+    if (info.size <= (opts.zipInMemoryBytes ?? ZIP_IN_MEMORY_BYTES)) return zipSource(name, new Uint8Array(await readFile(pathOrZip)), opts.zipLimits);
+    return zipSourceFromReader(name, { size: info.size, read: (offset, length) => readRange(pathOrZip, offset, length) }, opts.zipLimits);
   }
   if (!info.isDirectory()) throw new DatasetError(`${pathOrZip}: expected a dataset folder or a .zip file.`);
   const files = (await readdir(pathOrZip, { recursive: true, withFileTypes: true }))

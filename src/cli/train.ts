@@ -1,139 +1,196 @@
-/** @file `vfm-lab train`: the benchmark recipe, headless, on onnxruntime-node. */
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+/**
+ * @file `vfm-lab train`: the benchmark recipe, headless, on onnxruntime-node. Order matters: the
+ * options, the output folder and the model file are checked, and the memory a batch needs, before
+ * the dataset is decoded; the full memory estimate before the first step. Checkpoints every
+ * `--save-every` steps make a killed run resumable (`--resume`) to the same weights and losses.
+ */
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatchStream } from '../data/batches';
 import { openDataset, validateDataset } from '../data/dataset';
-import { FAMILY_NAMES, detectFamily } from '../model/families';
-import type { FamilyName } from '../model/presets';
-import { readSafetensorsWithMetadata, writeSafetensors } from '../model/safetensors';
+import { detectFamily, loadFamilyModel } from '../model/families';
+import { readSafetensorsWithMetadata, writeSafetensors, CheckpointError, type HostTensor } from '../model/safetensors';
+import type { FamilyName, Preset } from '../model/presets';
+import { parseFreeze } from '../train/graphs';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from '../train/engine';
-import { trainLoop } from '../train/loop';
-import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type RGB } from '../train/session';
-import { CliError, number, parse, requireString, triple } from './args';
+import { DivergedError, trainLoop } from '../train/loop';
+import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type ModelMetadata, type RGB } from '../train/session';
+import { CliError } from './args';
+import { ensureWritableDir, writeAtomic } from './files';
 import { readModel } from './model-source';
 import { openSource } from './nodeSource';
+import { preflightBatch, preflightRun } from './preflight';
+import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type MetricsRow, type RunCheckpoint } from './run-checkpoint';
+import { parseTrainArgs, recordedSettings, type TrainSettings } from './train-options';
 
-export const TRAIN_HELP = `vfm-lab train --model FILE.safetensors|PRESET --data DIR|FILE.zip --out OUTDIR [options]
+export { TRAIN_HELP } from './train-options';
 
-  --steps N            optimizer steps (default 200)
-  --batch B            images per micro-batch (default 8)
-  --accum K            micro-batches per optimizer step (gradient accumulation, default 1)
-  --crop S             training crop and sliding-window size in pixels (default 64)
-  --lr-head X          decoder learning rate (default 1e-4)
-  --lr-encoder Y       encoder learning rate (default 1e-5)
-  --weight-decay W     AdamW weight decay on ≥2-D weights (default 0.05)
-  --schedule poly|constant   poly: lr·(1 − t/T)^0.9 (default poly)
-  --freeze none|encoder|last:K   what trains (default none: full fine-tuning)
-  --no-augment         no scale/crop/flip/colour jitter (images equal to the crop are used as they are)
-  --no-shuffle         batch t holds training images (t·B + i) mod n in file-name order
-  --seed K             seed for shuffling, augmentation and a new decoder (default 0)
-  --eval-every N       evaluate mIoU on the val split every N steps (default: at the end only)
-  --heads H            attention heads (default: embed dim / 64)
-  --family NAME        vit | dinov2 | clip | clip-quickgelu | siglip | eva02 | sam (default: the preset's, or detected from the keys)
-  --mean R,G,B --std R,G,B   pixel normalisation (default: the preset's / family's, else ImageNet)
-  --cache-dir DIR      where --model PRESET looks for PRESET.safetensors (default ~/.cache/vfm-lab)
-  --class-balanced     weight the loss by 1/√(class frequency)
+interface ModelSource {
+  tensors: Map<string, HostTensor>;
+  metadata: Record<string, string>;
+  path: string;
+  preset?: Preset;
+}
 
-Writes OUTDIR/metrics.jsonl, OUTDIR/eval.json, OUTDIR/model.safetensors and OUTDIR/config.json.`;
-
-const SPEC = {
-  model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' },
-  accum: { type: 'string' }, crop: { type: 'string' }, 'lr-head': { type: 'string' }, 'lr-encoder': { type: 'string' },
-  'weight-decay': { type: 'string' }, schedule: { type: 'string' }, freeze: { type: 'string' }, 'no-augment': { type: 'boolean' },
-  'no-shuffle': { type: 'boolean' }, seed: { type: 'string' }, 'eval-every': { type: 'string' }, heads: { type: 'string' },
-  family: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' }, 'class-balanced': { type: 'boolean' },
-  'cache-dir': { type: 'string' },
-} as const;
+const log = (s: string) => process.stderr.write(`${s}\n`);
 
 export async function train(argv: string[]): Promise<void> {
-  const v = parse(argv, SPEC, 'train');
-  const modelPath = requireString(v, 'model', 'train');
-  const dataPath = requireString(v, 'data', 'train');
-  const out = requireString(v, 'out', 'train');
-  const schedule = (v.schedule ?? 'poly') as string;
-  if (schedule !== 'poly' && schedule !== 'constant') throw new CliError(`--schedule must be poly or constant; got "${schedule}"`);
-  const family = v.family as FamilyName | undefined;
-  if (family !== undefined && !FAMILY_NAMES.includes(family)) {
-    throw new CliError(`--family ${family} is not a family; one of: ${FAMILY_NAMES.join(', ')}`);
+  const request = parseTrainArgs(argv);
+  const { out } = request;
+  if (request.kind === 'resume') {
+    const settings = await readConfig(out);
+    const checkpoint = await loadCheckpoint(out);
+    if (!checkpoint) throw new CliError(`${out}: no ${CHECKPOINT_FILE} to resume from (the run stopped before its first checkpoint); start it again with --overwrite`);
+    await ensureWritableDir(out);
+    const path = join(out, CHECKPOINT_FILE);
+    log(`resuming ${out} from step ${checkpoint.step}/${settings.steps}`);
+    return run(out, settings, { tensors: checkpoint.weights, metadata: checkpoint.metadata, path }, checkpoint);
   }
-  const cfg = {
-    steps: number(v, 'steps', 200, { integer: true, min: 1 }),
-    batch: number(v, 'batch', 8, { integer: true, min: 1 }),
-    accum: number(v, 'accum', 1, { integer: true, min: 1 }),
-    crop: number(v, 'crop', 64, { integer: true, min: 1 }),
-    lrHead: number(v, 'lr-head', 1e-4, { min: 0 }),
-    lrEncoder: number(v, 'lr-encoder', 1e-5, { min: 0 }),
-    weightDecay: number(v, 'weight-decay', 0.05, { min: 0 }),
-    schedule: schedule as 'poly' | 'constant',
-    freeze: (v.freeze ?? 'none') as string,
-    augment: !v['no-augment'],
-    shuffle: !v['no-shuffle'],
-    seed: number(v, 'seed', 0, { integer: true }),
-    evalEvery: number(v, 'eval-every', 0, { integer: true, min: 0 }),
-    heads: v.heads === undefined ? undefined : number(v, 'heads', 0, { integer: true, min: 1 }),
-    classBalanced: !!v['class-balanced'],
-  };
-  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const { settings } = request;
+  await checkOutFolder(out, request.overwrite);
+  await ensureWritableDir(out);
+  const source = await readModel(settings.model, settings.cacheDir);
+  const file = readSafetensorsWithMetadata(source.bytes, source.path);
+  await rm(join(out, CHECKPOINT_FILE), { force: true }); // a replaced run's checkpoint must never be resumed with these settings
+  return run(out, settings, { ...file, path: source.path, preset: source.preset });
+}
 
-  const ds = await openDataset(await openSource(dataPath), { seed: cfg.seed });
+/** A finished run (its model) or an unfinished one (config or checkpoint) in `out` is kept unless --overwrite says otherwise. */
+async function checkOutFolder(out: string, overwrite: boolean): Promise<void> {
+  if (overwrite) return;
+  const has = async (f: string) => (await readFile(join(out, f)).then(() => true, () => false));
+  if (await has('model.safetensors')) throw new CliError(`${out} already holds a finished run (model.safetensors); pass --overwrite to replace it, or choose another --out`);
+  if ((await has(CHECKPOINT_FILE)) || (await has('config.json'))) {
+    throw new CliError(`${out} holds an unfinished run; continue it with "vfm-lab train --resume --out ${out}", or pass --overwrite to start over`);
+  }
+}
+
+async function readConfig(out: string): Promise<TrainSettings> {
+  const path = join(out, 'config.json');
+  if (await readFile(join(out, 'model.safetensors')).then(() => true, () => false)) {
+    throw new CliError(`${out}: the run is finished (model.safetensors is there); nothing to resume`);
+  }
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new CliError(`${path}: cannot read it; --resume needs the folder of an unfinished vfm-lab run`);
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CliError(`${path}: not valid JSON; cannot resume from it`);
+  }
+  return recordedSettings(json, path);
+}
+
+async function run(out: string, s: TrainSettings, source: ModelSource, resume?: RunCheckpoint): Promise<void> {
+  // everything about the model is settled before the dataset is decoded
+  const recorded = parseMetadata(source.metadata, source.path);
+  const saved = recorded && (!s.family || s.family === recorded.family) ? recorded : undefined; // an explicit --family overrides
+  const family = s.family ?? source.preset?.family ?? saved?.family ?? detectFamily(source.tensors.keys());
+  const norm = saved ?? normalisationFor(family, source.preset); // a vfm-lab model keeps the normalisation it was trained with
+  const mean = (s.mean ?? norm.mean) as RGB, std = (s.std ?? norm.std) as RGB;
+  const limits = { maxPixels: s.maxPixels };
+  const ds = await openDataset(await openSource(s.data, { zipLimits: { maxEntryBytes: s.maxZipEntryBytes } }), { seed: s.seed, limits }); // lists files only
+  preflightBatch(s, ds.classes.length || (source.tensors.get('seg_head.weight')?.shape[0] ?? 1));
+  checkModel(source, s, family, saved);
   const summary = await validateDataset(ds, (d, n) => progress(`validating dataset ${d}/${n}`));
   log(`\rdataset ${ds.name}: ${ds.format}, ${summary.train} train / ${summary.val} val images, ${ds.classes.length} classes${summary.absentFromTrain.length ? ` (absent from train: ${summary.absentFromTrain.join(', ')})` : ''}`);
-
-  const source = await readModel(modelPath, v['cache-dir'] as string | undefined);
-  const { tensors, metadata } = readSafetensorsWithMetadata(source.bytes, source.path);
-  // a model exported by vfm-lab records its family, heads, norms and SAM window (an explicit --family overrides them)
-  const recorded = parseMetadata(metadata, source.path);
-  const saved = recorded && (!family || family === recorded.family) ? recorded : undefined;
-  const resolvedFamily = family ?? source.preset?.family ?? saved?.family ?? detectFamily(tensors.keys());
-  const norm = saved ?? normalisationFor(resolvedFamily, source.preset); // a vfm-lab model keeps the normalisation it was trained with
-  const mean = (triple(v, 'mean') ?? norm.mean) as RGB, std = (triple(v, 'std') ?? norm.std) as RGB;
-  const run = prepareRun(tensors, source.path, ds.classes.length, {
-    ...cfg, heads: cfg.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
-    family: resolvedFamily, classWeights: cfg.classBalanced ? summary.classWeights : undefined, trainImages: ds.train.length,
+  const prepared = prepareRun(source.tensors, source.path, ds.classes.length, {
+    ...s, heads: s.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
+    family, classWeights: s.classBalanced ? summary.classWeights : undefined, trainImages: ds.train.length,
   });
-  for (const n of run.model.notices) log(`note: ${n}`);
-  const c = run.model.config;
-  log(`model: ViT depth ${c.depth}, dim ${c.embedDim}, ${c.heads} heads, patch ${c.patchSize}; ${run.trainable.length} trainable tensors (freeze ${cfg.freeze})`);
+  preflightRun(prepared.trainGraph.manifest, s);
+  for (const n of prepared.model.notices) if (!resume) log(`note: ${n}`);
+  const c = prepared.model.config;
+  log(`model: ViT depth ${c.depth}, dim ${c.embedDim}, ${c.heads} heads, patch ${c.patchSize}; ${prepared.trainable.length} trainable tensors (freeze ${s.freeze})`);
+  const modelMeta = metadataOf(prepared.model, ds.classes, s.crop, mean, std, family);
+  if (!resume) {
+    const config = { ...s, family, mean, std, modelFile: source.path, preset: source.preset?.name, classes: ds.classes.map((k) => k.name), architecture: c };
+    await writeAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2));
+  }
 
-  await mkdir(out, { recursive: true });
-  const resolved = { ...cfg, family: resolvedFamily, mean, std, model: source.path, preset: source.preset?.name, data: dataPath, classes: ds.classes.map((k) => k.name), architecture: c };
-  await writeFile(join(out, 'config.json'), JSON.stringify(resolved, null, 2));
-  const metricsPath = join(out, 'metrics.jsonl');
-  await writeFile(metricsPath, '');
+  const engine = new HostEngine(await createNodeRunner(prepared.trainGraph), await createNodeRunner(prepared.evalGraph), prepared.model.weights, prepared.trainable, s,
+    prepared.extractor ? 'features' : 'image');
+  if (resume) await engine.restoreOptimizerState(checkedMoments(resume, prepared.trainable, prepared.model.weights, source.path));
+  const rows: MetricsRow[] = resume ? [...resume.rows] : [];
+  const save = async (step: number) => saveCheckpoint(out, { step, weights: await engine.weights(), metadata: modelMeta, optimizer: await engine.optimizerState(), rows });
+  const writeMetrics = () => writeAtomic(join(out, 'metrics.jsonl'), rows.map((r) => JSON.stringify(r) + '\n').join(''));
+  if (!resume) await save(0);
 
-  const engine = new HostEngine(await createNodeRunner(run.trainGraph), await createNodeRunner(run.evalGraph), run.model.weights, run.trainable, cfg,
-    run.extractor ? 'features' : 'image');
-  const batchOptions = { batch: cfg.batch, crop: cfg.crop, augment: cfg.augment, shuffle: cfg.shuffle, seed: cfg.seed, mean, std };
-  const batches = run.extractor
-    ? await FeatureCache.build(await createNodeRunner(run.extractor), run.model.weights, ds, batchOptions, (d, n) => progress(`caching encoder features ${d}/${n}`))
+  const batchOptions = { batch: s.batch, crop: s.crop, augment: s.augment, shuffle: s.shuffle, seed: s.seed, mean, std };
+  const batches = prepared.extractor
+    ? await FeatureCache.build(await createNodeRunner(prepared.extractor), prepared.model.weights, ds, batchOptions, (d, n) => progress(`caching encoder features ${d}/${n}`))
     : new BatchStream(ds, batchOptions);
-  if (run.extractor) log('\rlinear probe: the frozen encoder ran once per training image; steps train the decoder on cached features');
-  const evalOpts = { crop: cfg.crop, batch: cfg.batch, mean, std, onImage: (d: number, n: number) => progress(`evaluating ${d}/${n}`) };
+  if (prepared.extractor) log('\rlinear probe: the frozen encoder ran once per training image; steps train the decoder on cached features');
+  const evalOpts = { crop: s.crop, batch: s.batch, mean, std, onImage: (d: number, n: number) => progress(`evaluating ${d}/${n}`) };
   const started = performance.now();
+  const first = resume?.step ?? 0;
+  let lastSaved = first;
   let last = { step: 0, mIoU: NaN, perClassIoU: [] as (number | null)[], confusion: [] as number[][] };
-  await trainLoop(engine, cfg, {
-    batch: (i) => batches.batch(i),
-    evaluate: async (step) => {
-      const r = await evaluateDataset(engine, ds, evalOpts);
-      last = { step, ...r };
-      return { step, mIoU: r.mIoU, perClassIoU: r.perClassIoU };
-    },
-    onStep: async (m) => {
-      await appendFile(metricsPath, JSON.stringify(m) + '\n');
-      const elapsed = (performance.now() - started) / 1000;
-      const imgs = (m.step * cfg.batch * cfg.accum) / elapsed;
-      const eta = (elapsed / m.step) * (cfg.steps - m.step);
-      progress(`step ${m.step}/${cfg.steps}  loss ${m.loss.toFixed(4)}  ${imgs.toFixed(1)} img/s  ETA ${formatDuration(eta)}`);
-    },
-    onEval: async (m) => {
-      await appendFile(metricsPath, JSON.stringify({ step: m.step, mIoU: m.mIoU }) + '\n');
-      log(`\rstep ${m.step}: val mIoU ${(100 * m.mIoU).toFixed(1)}%`.padEnd(70));
-    },
-  });
-  await writeFile(join(out, 'eval.json'), JSON.stringify({ mIoU: last.mIoU, perClassIoU: last.perClassIoU, confusion: last.confusion, classes: ds.classes.map((k) => k.name) }, null, 1));
-  await writeFile(join(out, 'model.safetensors'), writeSafetensors(await engine.weights(), metadataOf(run.model, ds.classes, cfg.crop, mean, std, resolvedFamily)));
+  try {
+    await trainLoop(engine, s, {
+      batch: (i) => batches.batch(i),
+      evaluate: async (step) => {
+        const r = await evaluateDataset(engine, ds, evalOpts);
+        last = { step, ...r };
+        return { step, mIoU: r.mIoU, perClassIoU: r.perClassIoU };
+      },
+      onStep: (m) => {
+        rows.push({ ...m });
+        const elapsed = (performance.now() - started) / 1000;
+        const imgs = ((m.step - first) * s.batch * s.accum) / elapsed;
+        const eta = (elapsed / (m.step - first)) * (s.steps - m.step);
+        progress(`step ${m.step}/${s.steps}  loss ${m.loss.toFixed(4)}  ${imgs.toFixed(1)} img/s  ETA ${formatDuration(eta)}`);
+      },
+      onEval: (m) => {
+        rows.push({ step: m.step, mIoU: m.mIoU });
+        log(`\rstep ${m.step}: val mIoU ${(100 * m.mIoU).toFixed(1)}%`.padEnd(70));
+      },
+      // called before step t + 1, i.e. after step t and its evaluation: a consistent point to save
+      checkpoint: async (t) => {
+        if (t > first && t % s.saveEvery === 0) {
+          await save(t);
+          await writeMetrics();
+          lastSaved = t;
+        }
+        return 'continue';
+      },
+    }, first);
+  } catch (e) {
+    if (!(e instanceof DivergedError)) throw e;
+    await writeMetrics();
+    throw new CliError(`${e.message}\nNo model.safetensors was written; the last good state (step ${lastSaved}) is kept in ${join(out, CHECKPOINT_FILE)}.`);
+  }
+  await writeMetrics();
+  await writeAtomic(join(out, 'eval.json'), JSON.stringify({ mIoU: last.mIoU, perClassIoU: last.perClassIoU, confusion: last.confusion, classes: ds.classes.map((k) => k.name) }, null, 1));
+  await writeAtomic(join(out, 'model.safetensors'), writeSafetensors(await engine.weights(), modelMeta));
+  await rm(join(out, CHECKPOINT_FILE), { force: true }); // the finished model supersedes it
   log(`done: mIoU ${(100 * last.mIoU).toFixed(1)}% — wrote ${out}/model.safetensors, eval.json, metrics.jsonl, config.json`);
+}
+
+/** Loads the model once with a placeholder decoder: a wrong key, shape, crop or --freeze is refused before the dataset is decoded. */
+function checkModel(source: ModelSource, s: TrainSettings, family: FamilyName, saved?: ModelMetadata): void {
+  const patch = source.tensors.get('patch_embed.proj.weight')?.shape[2];
+  const model = loadFamilyModel(source.tensors, source.path, {
+    numClasses: 1, crop: s.crop, family, patchSize: patch === 14 ? 16 : undefined, heads: s.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
+  });
+  try {
+    parseFreeze(s.freeze, model.config.depth);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+/** The checkpoint must hold both moments, of the right size, for every trainable tensor. */
+function checkedMoments(c: RunCheckpoint, trainable: string[], weights: Map<string, HostTensor>, file: string): RunCheckpoint['optimizer'] {
+  for (const name of trainable) {
+    const n = weights.get(name)!.data.length;
+    if (c.optimizer.m.get(name)?.length !== n || c.optimizer.v.get(name)?.length !== n) {
+      throw new CheckpointError(`${file}: the optimizer moments of "${name}" are missing or of the wrong size`);
+    }
+  }
+  return c.optimizer;
 }
 
 function progress(s: string): void {

@@ -65,7 +65,7 @@ function checkPixels(size: [number, number] | undefined, file: string, limits: D
     throw new DatasetError(`${file}: ${w}×${h} pixels (${mp(w * h)} MP) is over the limit of ${mp(max)} MP per image; refused before decoding (raise it with --max-pixels).`);
   }
 }
-const mp = (n: number) => String(Math.round(n / 1e4) / 100);
+const mp = (n: number) => String(Number((n / 1e6).toPrecision(3)));
 
 function png(bytes: Uint8Array, file: string, limits: DecodeLimits) {
   checkPixels(pngSize(bytes), file, limits);

@@ -1,0 +1,69 @@
+/**
+ * @file How the CLI writes files: every output goes to a temporary file beside its target and is
+ * renamed over it, so a failed or killed run never leaves a truncated file and never destroys a
+ * good one; a failed write names the path and says why in words (disk full, read-only, no access).
+ */
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { CliError } from './args';
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'over the disk quota',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a parent of it is a file, not a folder',
+  EISDIR: 'it is a folder',
+  ENOENT: 'its folder does not exist',
+};
+
+/** A CliError naming `path` and the reason for a failed file-system call. */
+export function fileError(path: string, action: string, e: unknown): CliError {
+  const code = (e as NodeJS.ErrnoException)?.code ?? '';
+  const why = REASONS[code] ?? (e as Error)?.message ?? String(e);
+  return new CliError(`${path}: cannot ${action} — ${why}${code ? ` (${code})` : ''}`);
+}
+
+/** Writes `data` to `path` through `path.tmp-PID` + fsync + rename: readers see the old file or the whole new one. */
+export async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const temp = `${path}.tmp-${process.pid}`;
+  try {
+    const fh = await open(temp, 'w');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(temp, path);
+  } catch (e) {
+    await rm(temp, { force: true }).catch(() => {});
+    throw fileError(path, 'write', e);
+  }
+}
+
+/** Creates `dir` (and parents) and proves it writable with a probe file, before any work starts. */
+export async function ensureWritableDir(dir: string, flag = '--out'): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw fileError(dir, `create the ${flag} folder`, e);
+  }
+  const probe = `${dir}/.vfm-lab-probe-${process.pid}`;
+  try {
+    await (await open(probe, 'w')).close();
+  } catch (e) {
+    throw fileError(dir, `write into the ${flag} folder`, e);
+  } finally {
+    await rm(probe, { force: true }).catch(() => {});
+  }
+}
+
+/** `writeAtomic` after creating the file's folder. */
+export async function writeAtomicIn(path: string, data: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true }).catch((e: unknown) => {
+    throw fileError(dirname(path), 'create the folder', e);
+  });
+  await writeAtomic(path, data);
+}
