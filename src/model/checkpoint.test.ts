@@ -1,6 +1,7 @@
 /** Loading timm-style checkpoints: inferred architecture, both pos-embed layouts, resampling, refusals. */
 import { describe, expect, it } from 'vitest';
 import { inferConfig, loadModel } from './checkpoint';
+import { loadFamilyModel } from './families';
 import { makeTinyVit } from './demo';
 import { resamplePosEmbed } from './resample';
 import { CheckpointError } from './safetensors';
@@ -63,5 +64,17 @@ describe('checkpoint hardening', () => {
     for (const k of [...gap.keys()]) if (k.startsWith('blocks.0.')) gap.delete(k);
     expect(() => inferConfig(gap, 'g.safetensors', opts)).toThrow(/the blocks are 1, 2 \(no block 0\)/);
     expect(inferConfig(makeTinyVit({ grid: 4, depth: 3 }), 'ok', opts).depth).toBe(3);
+  });
+});
+
+describe('non-finite weights', () => {
+  it('a checkpoint holding NaN or Infinity is refused at load, naming the tensor', () => {
+    const bad = makeTinyVit({ grid: 4 });
+    bad.get('blocks.1.attn.proj.weight')!.data[5] = NaN;
+    expect(() => loadFamilyModel(bad, 'nan.safetensors', { ...opts, family: 'vit' })).toThrow(/^nan\.safetensors: tensor "blocks\.1\.attn\.proj\.weight" holds a non-finite value \(NaN at index 5\)/);
+    const inf = makeTinyVit({ grid: 4 });
+    inf.get('cls_token')!.data[0] = -Infinity;
+    expect(() => loadFamilyModel(inf, 'inf.safetensors', { ...opts, family: 'vit' })).toThrow(/"cls_token" holds a non-finite value \(-Infinity at index 0\)/);
+    expect(loadFamilyModel(makeTinyVit({ grid: 4 }), 'ok', { ...opts, family: 'vit' }).config.depth).toBe(2);
   });
 });

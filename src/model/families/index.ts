@@ -102,6 +102,16 @@ export function familySegmentationLoss(name: FamilyName, image: Tensor, labels: 
   return crossEntropy(familySegmenter(name, image, params, config), labels, classWeights);
 }
 
+/** NaN or ±Infinity in a weight makes every loss NaN: refuse the file at load, naming the tensor. */
+function checkFinite(tensors: Map<string, HostTensor>, file: string): void {
+  for (const [name, t] of tensors) {
+    for (let i = 0; i < t.data.length; i++) {
+      if (t.data[i] - t.data[i] === 0) continue; // x − x is NaN exactly for NaN and ±Infinity
+      throw new CheckpointError(`${file}: tensor "${name}" holds a non-finite value (${t.data[i]} at index ${i}); the checkpoint is damaged or was saved from a diverged run`);
+    }
+  }
+}
+
 /**
  * `checkpoint.loadModel` for every family: the vit-like families go through it unchanged; eva02
  * and sam infer their own config, resample the patch kernel (FlexiViT) and `pos_embed` (bicubic,
@@ -109,6 +119,7 @@ export function familySegmentationLoss(name: FamilyName, image: Tensor, labels: 
  * keys naming the file, and reuse or initialise the `seg_head`.
  */
 export function loadFamilyModel(tensors: Map<string, HostTensor>, file: string, opts: LoadOptions & { family: FamilyName }): LoadedModel {
+  checkFinite(tensors, file);
   if (opts.family !== 'eva02' && opts.family !== 'sam') return loadModel(tensors, file, opts);
   const f = family(opts.family);
   let config: VitConfig;
