@@ -8,14 +8,13 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatchStream } from '../data/batches';
 import { openDataset, validateDataset } from '../data/dataset';
-import { detectFamily, loadFamilyModel } from '../model/families';
+import { detectFamily } from '../model/families';
 import { readSafetensorsWithMetadata, writeSafetensors, CheckpointError, type HostTensor } from '../model/safetensors';
-import type { FamilyName, Preset } from '../model/presets';
-import { parseFreeze } from '../train/graphs';
+import type { Preset } from '../model/presets';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from '../train/engine';
 import { DivergedError, trainLoop } from '../train/loop';
-import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type ModelMetadata, type RGB } from '../train/session';
+import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type RGB } from '../train/session';
 import { CliError } from './args';
 import { ensureWritableDir, writeAtomic } from './files';
 import { readModel } from './model-source';
@@ -92,15 +91,19 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   const mean = (s.mean ?? norm.mean) as RGB, std = (s.std ?? norm.std) as RGB;
   const limits = { maxPixels: s.maxPixels };
   const ds = await openDataset(await openSource(s.data, { zipLimits: { maxEntryBytes: s.maxZipEntryBytes } }), { seed: s.seed, limits }); // lists files only
-  preflightBatch(s, ds.classes.length || (source.tensors.get('seg_head.weight')?.shape[0] ?? 1));
-  checkModel(source, s, family, saved);
+  const knownClasses = ds.classes.length || (source.tensors.get('seg_head.weight')?.shape[0] ?? 1);
+  preflightBatch(s, knownClasses);
+  const prepare = (classes: number, classWeights?: Float32Array) => prepareRun(source.tensors, source.path, classes, {
+    ...s, heads: s.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
+    family, classWeights, trainImages: ds.train.length,
+  });
+  // compiling checks the model against --crop and --freeze, and gives the full memory estimate, before any decoding
+  const early = prepare(knownClasses);
+  preflightRun(early.trainGraph.manifest, s);
   const summary = await validateDataset(ds, (d, n) => progress(`validating dataset ${d}/${n}`));
   log(`\rdataset ${ds.name}: ${ds.format}, ${summary.train} train / ${summary.val} val images, ${ds.classes.length} classes${summary.absentFromTrain.length ? ` (absent from train: ${summary.absentFromTrain.join(', ')})` : ''}`);
-  const prepared = prepareRun(source.tensors, source.path, ds.classes.length, {
-    ...s, heads: s.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
-    family, classWeights: s.classBalanced ? summary.classWeights : undefined, trainImages: ds.train.length,
-  });
-  preflightRun(prepared.trainGraph.manifest, s);
+  // the class count was only known from the masks, or the loss weights by class: compile again
+  const prepared = ds.classes.length === knownClasses && !s.classBalanced ? early : prepare(ds.classes.length, s.classBalanced ? summary.classWeights : undefined);
   for (const n of prepared.model.notices) if (!resume) log(`note: ${n}`);
   const c = prepared.model.config;
   log(`model: ViT depth ${c.depth}, dim ${c.embedDim}, ${c.heads} heads, patch ${c.patchSize}; ${prepared.trainable.length} trainable tensors (freeze ${s.freeze})`);
@@ -167,19 +170,6 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   await writeAtomic(join(out, 'model.safetensors'), writeSafetensors(await engine.weights(), modelMeta));
   await rm(join(out, CHECKPOINT_FILE), { force: true }); // the finished model supersedes it
   log(`done: mIoU ${(100 * last.mIoU).toFixed(1)}% — wrote ${out}/model.safetensors, eval.json, metrics.jsonl, config.json`);
-}
-
-/** Loads the model once with a placeholder decoder: a wrong key, shape, crop or --freeze is refused before the dataset is decoded. */
-function checkModel(source: ModelSource, s: TrainSettings, family: FamilyName, saved?: ModelMetadata): void {
-  const patch = source.tensors.get('patch_embed.proj.weight')?.shape[2];
-  const model = loadFamilyModel(source.tensors, source.path, {
-    numClasses: 1, crop: s.crop, family, patchSize: patch === 14 ? 16 : undefined, heads: s.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
-  });
-  try {
-    parseFreeze(s.freeze, model.config.depth);
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
 }
 
 /** The checkpoint must hold both moments, of the right size, for every trainable tensor. */

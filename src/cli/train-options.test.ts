@@ -1,0 +1,47 @@
+/** `vfm-lab train` options: checked in full up front; --resume takes nothing but --out; config.json is schema-checked on resume. */
+import { describe, expect, it } from 'vitest';
+import { CliError } from './args';
+import { parseTrainArgs, recordedSettings } from './train-options';
+
+const base = ['--model', 'm.safetensors', '--data', 'd', '--out', 'o'];
+const fresh = (...more: string[]) => {
+  const r = parseTrainArgs([...base, ...more]);
+  if (r.kind !== 'fresh') throw new Error('expected a fresh run');
+  return r;
+};
+
+describe('train options', () => {
+  it('--save-every defaults to the evaluation interval, else every 100 steps (or the run length when shorter)', () => {
+    expect(fresh('--eval-every', '25').settings.saveEvery).toBe(25);
+    expect(fresh().settings.saveEvery).toBe(100);
+    expect(fresh('--steps', '30').settings.saveEvery).toBe(30);
+    expect(fresh('--save-every', '7', '--eval-every', '25').settings.saveEvery).toBe(7);
+    expect(fresh('--overwrite').overwrite).toBe(true);
+    expect(fresh('--max-pixels', '2').settings.maxPixels).toBe(2e6);
+  });
+
+  it.each([
+    [['--std', '0,0,0'], /--std must be three positive numbers/],
+    [['--std', '1,-1,1'], /--std must be three positive numbers/],
+    [['--save-every', '0'], /--save-every must be an integer ≥ 1/],
+    [['--freeze', 'half'], /--freeze must be none, encoder or last:K/],
+    [['--max-pixels', '0'], /--max-pixels must be a number ≥ /],
+  ])('refuses %j', (more, message) => {
+    expect(() => fresh(...more)).toThrow(message);
+    expect(() => fresh(...more)).toThrow(CliError);
+  });
+
+  it('--resume needs --out and nothing else (the run keeps its recorded settings)', () => {
+    expect(parseTrainArgs(['--resume', '--out', 'o'])).toEqual({ kind: 'resume', out: 'o' });
+    expect(() => parseTrainArgs(['--resume', '--out', 'o', '--steps', '10', '--overwrite'])).toThrow(/train --resume continues with the settings recorded in o\/config\.json; drop --steps, --overwrite/);
+    expect(() => parseTrainArgs(['--resume'])).toThrow(/--out is required/);
+  });
+
+  it('a recorded config.json round-trips, and a damaged one is named with the field', () => {
+    const { settings } = fresh('--mean', '0.5,0.5,0.5');
+    const json = JSON.parse(JSON.stringify({ ...settings, family: 'vit', classes: ['a'], architecture: {} }));
+    expect(recordedSettings(json, 'o/config.json')).toEqual({ ...settings, family: 'vit' });
+    expect(() => recordedSettings({ ...json, steps: 'many' }, 'o/config.json')).toThrow(/^o\/config\.json: cannot resume from it — steps: Invalid input: expected number/);
+    expect(() => recordedSettings({ ...json, schedule: 'cosine' }, 'o/config.json')).toThrow(/schedule/);
+  });
+});
