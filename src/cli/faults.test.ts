@@ -34,14 +34,13 @@ describe('vfm-lab under faults', () => {
   const model = join(demo, 'model.safetensors');
   // augmentation and shuffling on (the defaults): resume must restore their state too
   const recipe = ['--model', model, '--data', demo, '--steps', '60', '--batch', '2', '--save-every', '4', '--eval-every', '30', '--lr-head', '1e-3'];
+  const whole = join(dir, 'whole'); // the uninterrupted run: the reference for resume, and predict's model
   beforeAll(() => {
     expect(cli('make-demo', '--out', demo).code).toBe(0);
-  }, 60_000);
+    expect(cli('train', ...recipe, '--out', whole).code).toBe(0);
+  }, 120_000);
 
   it('a run killed with SIGKILL after a checkpoint and resumed ends with the weights and losses of an uninterrupted run, bit for bit', async () => {
-    const whole = join(dir, 'whole');
-    expect(cli('train', ...recipe, '--out', whole).code).toBe(0);
-
     const cut = join(dir, 'cut');
     const child = spawn(process.execPath, [bin, 'train', ...recipe, '--out', cut], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_, signal) => r(signal)));
@@ -125,12 +124,11 @@ describe('vfm-lab under faults', () => {
   });
 
   it('predict refuses to write into its input folder, keeps colliding stems apart, and replaces masks only with --overwrite', () => {
-    const run = join(dir, 'whole'); // trained by the first test
     const images = join(dir, 'images');
     mkdirSync(images);
     cpSync(join(demo, 'val', 'images', '0000.png'), join(images, 'x.png'));
     writeFileSync(join(images, 'x.jpg'), readFileSync(join(demo, 'val', 'images', '0001.png'))); // a PNG named .jpg decodes by content
-    const predict = (out: string, ...more: string[]) => cli('predict', '--model', join(run, 'model.safetensors'), '--input', images, '--out', out, ...more);
+    const predict = (out: string, ...more: string[]) => cli('predict', '--model', join(whole, 'model.safetensors'), '--input', images, '--out', out, ...more);
     expect(predict(images).stderr).toMatch(/--out .*images is the input folder/);
     expect(predict(join(images, 'masks')).stderr).toMatch(/is inside the input folder/);
     expect(readdirSync(images).sort()).toEqual(['x.jpg', 'x.png']); // nothing written there

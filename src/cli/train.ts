@@ -4,7 +4,7 @@
  * the dataset is decoded; the full memory estimate before the first step. Checkpoints every
  * `--save-every` steps make a killed run resumable (`--resume`) to the same weights and losses.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatchStream } from '../data/batches';
 import { openDataset, validateDataset } from '../data/dataset';
@@ -58,16 +58,17 @@ export async function train(argv: string[]): Promise<void> {
 /** A finished run (its model) or an unfinished one (config or checkpoint) in `out` is kept unless --overwrite says otherwise. */
 async function checkOutFolder(out: string, overwrite: boolean): Promise<void> {
   if (overwrite) return;
-  const has = async (f: string) => (await readFile(join(out, f)).then(() => true, () => false));
-  if (await has('model.safetensors')) throw new CliError(`${out} already holds a finished run (model.safetensors); pass --overwrite to replace it, or choose another --out`);
-  if ((await has(CHECKPOINT_FILE)) || (await has('config.json'))) {
+  if (await exists(join(out, 'model.safetensors'))) throw new CliError(`${out} already holds a finished run (model.safetensors); pass --overwrite to replace it, or choose another --out`);
+  if ((await exists(join(out, CHECKPOINT_FILE))) || (await exists(join(out, 'config.json')))) {
     throw new CliError(`${out} holds an unfinished run; continue it with "vfm-lab train --resume --out ${out}", or pass --overwrite to start over`);
   }
 }
 
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
 async function readConfig(out: string): Promise<TrainSettings> {
   const path = join(out, 'config.json');
-  if (await readFile(join(out, 'model.safetensors')).then(() => true, () => false)) {
+  if (await exists(join(out, 'model.safetensors'))) {
     throw new CliError(`${out}: the run is finished (model.safetensors is there); nothing to resume`);
   }
   const text = await readFile(path, 'utf8').catch(() => {
