@@ -52,6 +52,7 @@ describe('vfm-lab under faults', () => {
     expect(killedAt).toBeGreaterThanOrEqual(4);
     expect(killedAt).toBeLessThan(60);
 
+    writeFileSync(join(cut, `${CHECKPOINT_FILE}.tmp-999999`), 'a write cut short by the kill');
     const r = cli('train', '--resume', '--out', cut);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`resuming ${cut} from step ${killedAt}/60`);
@@ -61,6 +62,7 @@ describe('vfm-lab under faults', () => {
     expect(losses(cut)).toHaveLength(62);
     expect(readFileSync(join(cut, 'eval.json'), 'utf8')).toBe(readFileSync(join(whole, 'eval.json'), 'utf8'));
     expect(existsSync(join(cut, CHECKPOINT_FILE))).toBe(false); // the finished model supersedes it
+    expect(readdirSync(cut).filter((f) => f.includes('.tmp-'))).toEqual([]);
   }, 120_000);
 
   it('a finished run is never replaced without --overwrite; with it, a --model inside --out is read before it is replaced', () => {

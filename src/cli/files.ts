@@ -3,8 +3,8 @@
  * renamed over it, so a failed or killed run never leaves a truncated file and never destroys a
  * good one; a failed write names the path and says why in words (disk full, read-only, no access).
  */
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { CliError } from './args';
 
 const REASONS: Record<string, string> = {
@@ -66,4 +66,9 @@ export async function writeAtomicIn(path: string, data: Uint8Array | string): Pr
     throw fileError(dirname(path), 'create the folder', e);
   });
   await writeAtomic(path, data);
+}
+
+/** Removes the temporary files of writers killed mid-write (`NAME.tmp-PID`); their targets are intact. */
+export async function removeStaleTemps(dir: string): Promise<void> {
+  for (const f of await readdir(dir)) if (/\.tmp-\d+$/.test(f)) await rm(join(dir, f), { force: true });
 }

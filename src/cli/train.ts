@@ -16,7 +16,7 @@ import { HostEngine } from '../train/engine';
 import { DivergedError, trainLoop } from '../train/loop';
 import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type RGB } from '../train/session';
 import { CliError } from './args';
-import { ensureWritableDir, writeAtomic } from './files';
+import { ensureWritableDir, removeStaleTemps, writeAtomic } from './files';
 import { readModel } from './model-source';
 import { openSource } from './nodeSource';
 import { preflightBatch, preflightRun } from './preflight';
@@ -42,6 +42,7 @@ export async function train(argv: string[]): Promise<void> {
     const checkpoint = await loadCheckpoint(out);
     if (!checkpoint) throw new CliError(`${out}: no ${CHECKPOINT_FILE} to resume from (the run stopped before its first checkpoint); start it again with --overwrite`);
     await ensureWritableDir(out);
+    await removeStaleTemps(out);
     const path = join(out, CHECKPOINT_FILE);
     log(`resuming ${out} from step ${checkpoint.step}/${settings.steps}`);
     return run(out, settings, { tensors: checkpoint.weights, metadata: checkpoint.metadata, path }, checkpoint);
@@ -49,6 +50,7 @@ export async function train(argv: string[]): Promise<void> {
   const { settings } = request;
   await checkOutFolder(out, request.overwrite);
   await ensureWritableDir(out);
+  await removeStaleTemps(out);
   const source = await readModel(settings.model, settings.cacheDir);
   const file = readSafetensorsWithMetadata(source.bytes, source.path);
   await rm(join(out, CHECKPOINT_FILE), { force: true }); // a replaced run's checkpoint must never be resumed with these settings
