@@ -32,8 +32,8 @@ const TAIL_BYTES = 22 + 65535 + 20 + 56;
 
 /** Default limit on one entry's uncompressed size. */
 export const DEFAULT_MAX_ENTRY_BYTES = 512 * 2 ** 20;
-/** Compressed bytes per inflate piece: deflate expands at most ~1032×, so one piece yields ≤ ~17 MB. */
-const PIECE = 16 * 1024;
+/** Compressed bytes per inflate piece: deflate expands at most ~1032×, so one piece yields ≤ ~4 MB. */
+const PIECE = 4 * 1024;
 
 export interface ZipLimits {
   /** Largest uncompressed entry accepted, in bytes; default `DEFAULT_MAX_ENTRY_BYTES`. */
