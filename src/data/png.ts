@@ -62,7 +62,7 @@ function checkPixels(size: [number, number] | undefined, file: string, limits: D
   if (!size) return; // no readable header: the decoder reports the damage
   const [w, h] = size;
   if (w * h > max) {
-    throw new DatasetError(`${file}: ${w}×${h} pixels (${mp(w * h)} MP) is over the limit of ${mp(max)} MP per image; refused before decoding (raise it with --max-pixels).`);
+    throw new DatasetError(`${file}: ${w}×${h} pixels (${mp(w * h)} MP) is over the limit of ${mp(max)} MP per image; refused before decoding (the CLI raises the limit with --max-pixels).`);
   }
 }
 const mp = (n: number) => String(Number((n / 1e6).toPrecision(3)));
