@@ -4,6 +4,9 @@ import { trainer } from './worker-client';
 
 export const useLab = createLabStore(trainer, { storage: localStorage });
 
+// the page is going away: the worker gives back its sessions and GPU buffers (a run is stopped, its last save kept)
+addEventListener('pagehide', () => void trainer().releaseAll());
+
 // Automation hook for end-to-end tests and tooling (read-only use): the store's state and actions.
 (globalThis as { vfmLab?: typeof useLab }).vfmLab = useLab;
 import './testing-hooks';
