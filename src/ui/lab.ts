@@ -4,6 +4,9 @@ import { trainer } from './worker-client';
 
 export const useLab = createLabStore(trainer, { storage: localStorage });
 
+// saved runs should not be evicted under storage pressure (the browser may say no; runs are still saved)
+void navigator.storage?.persist?.();
+
 // the page is going away: the worker gives back its sessions and GPU buffers (a run is stopped, its last save kept)
 addEventListener('pagehide', () => void trainer().releaseAll());
 

@@ -143,30 +143,40 @@ export const createViewerSlice = (worker: WorkerRef): Slice<ViewerSlice> => (set
   };
 };
 
-export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, get) => ({
-  runs: [],
-  refreshRuns: guarded(get, async () => set({ runs: await worker().listRuns() })),
-  openRun: guarded(get, async (id) => {
+export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, get) => {
+  const showMetrics = async (id: string) => {
     const run = get().runs.find((r) => r.id === id);
     const m = await worker().runMetrics(id);
     set({ runId: id, steps: m.steps, evals: m.evals, ...(run ? { config: run.config } : {}) });
-    // a reopened run is whole: its weights are the viewer's "this run" and can be exported
-    if (!isActive(get().runState)) {
-      await worker().openRun(id);
-      await get().refreshPrediction();
-    }
-  }),
-  importRun: guarded(get, async (name, bytes) => {
-    const run = await worker().importRun(name, transfer(bytes, [bytes.buffer]), get().config);
-    await get().refreshRuns();
-    await get().compareWith(run.id);
-  }),
-  deleteRun: guarded(get, async (id) => {
-    await worker().deleteRun(id);
-    if (get().compareRunId === id) set({ compareRunId: undefined, comparison: undefined });
-    await get().refreshRuns();
-  }),
-});
+  };
+  return {
+    runs: [],
+    refreshRuns: guarded(get, async () => set({ runs: await worker().listRuns() })),
+    openRun: guarded(get, async (id) => {
+      await showMetrics(id);
+      // a reopened run is whole: its weights are the viewer's "this run" and can be exported
+      if (!isActive(get().runState)) {
+        await worker().openRun(id);
+        await get().refreshPrediction();
+      }
+    }),
+    // the worker brings back the run's own model and dataset; the charts continue from its save
+    resumeRun: guarded(get, async (id) => {
+      await showMetrics(id);
+      await get().start(id);
+    }),
+    importRun: guarded(get, async (name, bytes) => {
+      const run = await worker().importRun(name, transfer(bytes, [bytes.buffer]), get().config);
+      await get().refreshRuns();
+      await get().compareWith(run.id);
+    }),
+    deleteRun: guarded(get, async (id) => {
+      await worker().deleteRun(id);
+      if (get().compareRunId === id) set({ compareRunId: undefined, comparison: undefined });
+      await get().refreshRuns();
+    }),
+  };
+};
 
 export const createUiSlice = (): Slice<UiSlice> => (set) => {
   let nextError = 1;

@@ -57,7 +57,10 @@ export interface ViewerSlice {
 export interface RunsSlice {
   runs: RunSummary[];
   refreshRuns(): Promise<void>;
+  /** Its charts, and its weights as the viewer's "this run" and the export source. */
   openRun(id: string): Promise<void>;
+  /** Its charts, then Start from its save (on its own model and dataset). */
+  resumeRun(id: string): Promise<void>;
   deleteRun(id: string): Promise<void>;
   /** Saves a trained `.safetensors` as a run and shows its predictions as the second model. */
   importRun(name: string, bytes: Uint8Array): Promise<void>;

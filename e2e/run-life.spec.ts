@@ -1,0 +1,106 @@
+/**
+ * A run over a whole browser session (both projects): a dropped model and dataset survive a
+ * reload and Resume continues on them; Pause acts within two steps; a failed Start changes no
+ * saved run; repeated runs and comparisons give back their onnxruntime sessions and GPU buffers.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { genericFiles, zipOf } from '../src/data/testing';
+import { makeTinyVit } from '../src/model/demo';
+import { writeSafetensors } from '../src/model/safetensors';
+import { currentStep, openLab, setRecipe, shot, waitForStep } from './helpers';
+
+const datasetText = (page: Page) => page.locator('fieldset', { hasText: 'Dataset' }).locator('.current');
+
+function live(page: Page): Promise<{ sessions: number; gpuBytes: number }> {
+  return page.evaluate(() => (globalThis as unknown as { vfmLabTesting: { liveResources(): Promise<{ sessions: number; gpuBytes: number }> } }).vfmLabTesting.liveResources());
+}
+
+async function dropModelAndZip(page: Page): Promise<void> {
+  const ckpt = makeTinyVit({ embedDim: 64, depth: 2, patchSize: 8, grid: 4, seed: 3 });
+  await page.getByTestId('model-file').setInputFiles({ name: 'mine.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(ckpt)) });
+  await expect(page.getByTestId('model-current')).toContainText('mine.safetensors');
+  const zip = zipOf(genericFiles({ path: 'classes.txt', content: 'sky\nroad\ncar\n' }));
+  await page.getByTestId('dataset-zip').setInputFiles({ name: 'shapes.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+  await expect(datasetText(page)).toContainText('shapes.zip (generic) — 3 train / 2 val, 3 classes');
+}
+
+test('a dropped checkpoint and zip: train, pause (within two steps), reload, Resume continues on the run\'s own model and classes', async ({ page }, info) => {
+  test.setTimeout(420_000);
+  await openLab(page);
+  await dropModelAndZip(page);
+  // steps long enough (batch 32 at 64 px) that the page's view of the step counter (updated at
+  // most every 100 ms) lags the worker by less than a step; 'eval every 0' saves only at the pause
+  await setRecipe(page, { steps: 400, batch: 32, evalEvery: 0, augment: false });
+  await page.getByTestId('recipe-crop').fill('64');
+  await page.getByTestId('start-training').click();
+  await waitForStep(page, 3);
+  const asked = await currentStep(page);
+  await page.getByTestId('pause-training').click();
+  await expect(page.getByTestId('run-state')).toHaveText('paused');
+  const paused = await currentStep(page);
+  const ms = await page.evaluate(() => (globalThis as unknown as { vfmLab: { getState(): { steps: { ms: number }[] } } }).vfmLab.getState().steps.at(-1)!.ms);
+  console.log(`pause asked at step ${asked}, paused at step ${paused} (${ms.toFixed(0)} ms per step)`);
+  expect(paused - asked).toBeLessThanOrEqual(2);
+  // pickers are locked while the run is paused
+  await expect(page.getByRole('button', { name: 'Embedded demo model' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Embedded synthetic demo' })).toBeDisabled();
+  await shot(page, info, '1-paused');
+
+  await page.reload();
+  await openLab(page); // the embedded demo model and dataset are loaded again
+  const saved = page.getByTestId('saved-run').first();
+  await expect(saved).toContainText(`mine.safetensors · shapes.zip · step ${paused}/400`);
+  await saved.getByTestId('resume-run').click();
+  await expect(page.getByTestId('run-state')).toHaveText(/running|paused/);
+  await expect(page.getByTestId('model-current')).toContainText('mine.safetensors');
+  await expect(datasetText(page)).toContainText('shapes.zip (generic) — 3 train / 2 val, 3 classes');
+  await waitForStep(page, paused + 2);
+  expect(await currentStep(page)).toBeGreaterThan(paused);
+  await shot(page, info, '2-resumed');
+  await page.getByTestId('stop-training').click();
+  await expect(page.getByTestId('run-state')).toHaveText('stopped');
+
+  // a failed Start (a crop that is not a multiple of the patch) leaves the saved run as it was
+  await expect(saved).toContainText('· stopped');
+  const before = await saved.textContent();
+  await page.getByTestId('recipe-crop').fill('12');
+  await page.getByTestId('start-training').click();
+  await expect(page.getByTestId('run-state')).toHaveText('error');
+  await expect(page.getByTestId('error-message').filter({ hasText: 'crop 12 is not a multiple of the patch size 8' })).toBeVisible();
+  await page.reload();
+  await openLab(page);
+  await expect(page.getByTestId('saved-run').first()).toHaveText(before!);
+});
+
+test('Start→finish five times and Compare ten times give back every session and GPU buffer', async ({ page }) => {
+  test.setTimeout(420_000);
+  await openLab(page);
+  await setRecipe(page, { steps: 2, batch: 2, evalEvery: 0, augment: false });
+  await page.getByTestId('recipe-crop').fill('32');
+  const finishOnce = async () => {
+    await page.getByTestId('start-training').click();
+    await expect(page.getByTestId('run-state')).toHaveText('finished');
+    await expect(page.getByTestId('start-training')).toBeEnabled();
+  };
+  await finishOnce();
+  await expect(page.getByTestId('saved-run')).toHaveCount(1);
+  // after one run: at most the eval runner that shows its predictions
+  await expect.poll(async () => (await live(page)).gpuBytes).toBe(0);
+  const baseline = await live(page);
+  expect(baseline.sessions).toBeLessThanOrEqual(1);
+  for (let i = 0; i < 4; i++) await finishOnce();
+  await expect(page.getByTestId('saved-run')).toHaveCount(5);
+  await expect.poll(() => live(page)).toEqual(baseline);
+
+  const compare = page.getByTestId('saved-run').nth(1).getByRole('button', { name: 'Compare' });
+  for (let i = 0; i < 10; i++) {
+    await compare.click();
+    await expect(compare).toHaveAttribute('aria-pressed', i % 2 === 0 ? 'true' : 'false');
+  }
+  // one cached runner for the compared run, however many clicks
+  await expect.poll(() => live(page)).toEqual({ ...baseline, sessions: baseline.sessions + 1 });
+  // deleting the compared run gives its runner back
+  await page.getByTestId('saved-run').nth(1).getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('saved-run')).toHaveCount(4);
+  await expect.poll(() => live(page)).toEqual(baseline);
+});
