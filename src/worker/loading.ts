@@ -11,6 +11,7 @@ import { detectFamily, loadFamilyModel } from '../model/families';
 import { SUPPORTED_FAMILIES, presetUrl, resolvePreset, type FamilyName, type Preset } from '../model/presets';
 import { readSafetensorsWithMetadata, writeSafetensors, type HostTensor } from '../model/safetensors';
 import { parseMetadata, type ModelMetadata } from '../train/session';
+import { sha256 } from './digest';
 import type { DatasetIdentity, DatasetInfo, DatasetSource, ModelIdentity, ModelInfo, ModelSource, Progress } from './api';
 
 export interface LoadedCheckpoint {
@@ -34,11 +35,6 @@ export interface LoadedData {
 
 /** Zips up to this size are copied into each run that trains on them, so Resume needs nothing else. */
 export const KEEP_DATASET_BYTES = 64 * 2 ** 20;
-
-export async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export type FetchBytes = (url: string, label: string, onProgress: (done: number, total: number) => void, signal: AbortSignal, sha256?: string) => Promise<Uint8Array>;
 
