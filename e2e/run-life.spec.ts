@@ -104,4 +104,14 @@ test('Start→finish five times and Compare ten times give back every session an
   await page.getByTestId('saved-run').nth(1).getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByTestId('saved-run')).toHaveCount(4);
   await expect.poll(() => live(page)).toEqual(baseline);
+
+  // the storage panel lists the runs with their sizes; deleting asks first
+  await page.getByTestId('storage-panel').locator('summary').click();
+  await expect(page.getByTestId('storage-run')).toHaveCount(4);
+  await expect(page.getByTestId('storage-run').first()).toContainText(/demo ViT.* · demo · step 2 — [\d.]+ (KB|MB)/);
+  await page.getByTestId('storage-run').first().getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('storage-run')).toHaveCount(4); // nothing goes before the confirmation
+  await page.getByTestId('confirm-delete').click();
+  await expect(page.getByTestId('storage-run')).toHaveCount(3);
+  await expect(page.getByTestId('saved-run')).toHaveCount(3);
 });

@@ -157,6 +157,15 @@ export interface RunSummary {
   status: 'running' | 'paused' | 'stopped' | 'finished' | 'interrupted' | 'imported';
 }
 
+/** What this site keeps in the browser: saved runs and cached models, with sizes. */
+export interface StorageReport {
+  runs: { id: string; label: string; bytes: number }[];
+  models: { url: string; label: string; bytes: number }[];
+  /** navigator.storage.estimate(), when the browser tells. */
+  usage?: number;
+  quota?: number;
+}
+
 /** Open onnxruntime sessions and bytes of GPU buffers our engines hold (for tests and the storage panel). */
 export interface LiveResources {
   sessions: number;
@@ -190,8 +199,13 @@ export interface TrainerApi {
    * `config` supplies the crop when the file does not record one.
    */
   importRun(name: string, bytes: Uint8Array, config: TrainConfig): Promise<RunSummary>;
-  /** Makes a saved run the viewer's "this run" (its predictions, its exports); refused while a run is active. */
-  openRun(runId: string): Promise<void>;
+  /**
+   * Makes a saved run the viewer's "this run" (its predictions, its exports); refused while a run
+   * is active. Returns why its predictions cannot be shown when it was trained on other classes.
+   */
+  openRun(runId: string): Promise<string | undefined>;
+  storage(): Promise<StorageReport>;
+  deleteCachedModel(url: string): Promise<void>;
   /** What the worker holds now: sessions and GPU bytes (they return to the idle count after a run is released). */
   liveResources(): Promise<LiveResources>;
   /** Gives back every engine and runner (the page is being hidden or closed); an active run is stopped first. */

@@ -68,3 +68,19 @@ export async function fetchCached(url: string, label: string, onProgress: (done:
   await cache?.put(url, new Response(bytes, { headers })).catch(() => undefined); // a full disk only costs the offline copy
   return bytes;
 }
+
+/** Cached model files and their sizes (for the storage panel). */
+export async function listCached(): Promise<{ url: string; bytes: number }[]> {
+  if (!('caches' in globalThis)) return [];
+  const cache = await caches.open(CACHE);
+  const out: { url: string; bytes: number }[] = [];
+  for (const request of await cache.keys()) {
+    const hit = await cache.match(request);
+    out.push({ url: request.url, bytes: Number(hit?.headers.get(LENGTH)) || (await hit?.blob())?.size || 0 });
+  }
+  return out;
+}
+
+export async function deleteCached(url: string): Promise<void> {
+  if ('caches' in globalThis) await (await caches.open(CACHE)).delete(url);
+}

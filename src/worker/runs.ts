@@ -176,6 +176,10 @@ export class RunStore {
     return out;
   }
 
+  estimate(): Promise<{ usage: number; quota: number } | undefined> {
+    return this.root.estimate();
+  }
+
   async deleteRun(id: string): Promise<void> {
     await this.root.removeFolder(id);
   }

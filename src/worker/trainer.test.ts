@@ -58,7 +58,7 @@ const fakeCompute = async (): Promise<Compute> => ({
 });
 
 function makeTrainer(root = new MemoryRoot()) {
-  const t = new Trainer({ compute: fakeCompute, store: new RunStore(root), fetchBytes: async () => { throw new Error('offline'); } });
+  const t = new Trainer({ compute: fakeCompute, store: new RunStore(root), fetchBytes: async () => { throw new Error('offline'); }, cache: { list: async () => [], remove: async () => {} } });
   return { t, root };
 }
 

@@ -11,7 +11,7 @@ import { explainOutOfMemory } from '../runtime/memory';
 import { liveResources } from '../runtime/resources';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, LiveResources, ModelInfo, ModelSource, Prediction, Progress,
-  RunSummary, TrainConfig, TrainerApi, TrainerCallbacks,
+  RunSummary, StorageReport, TrainConfig, TrainerApi, TrainerCallbacks,
 } from './api';
 import { Exclusive, yieldToMessages, type Compute, type ComputeFactory } from './compute';
 import { Lifecycle } from './lifecycle';
@@ -26,6 +26,8 @@ export interface TrainerDeps {
   compute: ComputeFactory;
   store: RunStore;
   fetchBytes: FetchBytes;
+  /** The downloaded-model cache, for the storage panel. */
+  cache: { list(): Promise<{ url: string; bytes: number }[]>; remove(url: string): Promise<void> };
 }
 
 export class Trainer implements TrainerApi {
@@ -202,9 +204,16 @@ export class Trainer implements TrainerApi {
   }
 
   /** Makes a saved run the viewer's "this run" (predictions, exports); refused while a run is active. */
-  async openRun(runId: string): Promise<void> {
+  async openRun(runId: string): Promise<string | undefined> {
     this.life.refuseWhileActive('opening another run');
+    const trained = (await this.deps.store.record(runId))?.dataset;
+    const now = this.data?.identity;
+    if (trained && now && trained.classes.join('\n') !== now.classes.join('\n')) {
+      await this.showRun(undefined);
+      return `run ${runId} was trained on ${trained.name} (${trained.classes.length} classes); load it to see the run's predictions`;
+    }
     await this.showRun(runId);
+    return undefined;
   }
 
   async predict(valIndex: number): Promise<Prediction> {
@@ -262,6 +271,20 @@ export class Trainer implements TrainerApi {
     await this.saved.release(runId);
     if (this.shown === runId) this.shown = undefined;
     await this.deps.store.deleteRun(runId);
+  }
+
+  async storage(): Promise<StorageReport> {
+    const records = new Map((await this.deps.store.listRuns()).map((r) => [r.id, r]));
+    const runs = (await this.deps.store.sizes()).map(({ id, bytes }) => {
+      const r = records.get(id);
+      return { id, bytes, label: r ? `${r.modelName} · ${r.datasetName} · step ${r.savedStep}` : `${id} (unreadable)` };
+    });
+    const models = (await this.deps.cache.list()).map(({ url, bytes }) => ({ url, bytes, label: decodeURIComponent(url.split('/').slice(3, 5).join('/')) }));
+    return { runs, models, ...(await this.deps.store.estimate()) };
+  }
+
+  async deleteCachedModel(url: string): Promise<void> {
+    await this.deps.cache.remove(url);
   }
 
   async liveResources(): Promise<LiveResources> {

@@ -156,7 +156,8 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
       await showMetrics(id);
       // a reopened run is whole: its weights are the viewer's "this run" and can be exported
       if (!isActive(get().runState)) {
-        await worker().openRun(id);
+        const why = await worker().openRun(id);
+        set({ notices: why ? [why] : [] });
         await get().refreshPrediction();
       }
     }),
@@ -174,6 +175,12 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
       await worker().deleteRun(id);
       if (get().compareRunId === id) set({ compareRunId: undefined, comparison: undefined });
       await get().refreshRuns();
+      if (get().storage) await get().refreshStorage();
+    }),
+    refreshStorage: guarded(get, async () => set({ storage: await worker().storage() })),
+    deleteCachedModel: guarded(get, async (url) => {
+      await worker().deleteCachedModel(url);
+      await get().refreshStorage();
     }),
   };
 };

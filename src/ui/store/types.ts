@@ -3,7 +3,7 @@ import type { Remote } from 'comlink';
 import type { StateCreator } from 'zustand';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress, RunState,
-  RunSummary, StepMetric, Thumbnail, TrainConfig, TrainerApi,
+  RunSummary, StepMetric, StorageReport, Thumbnail, TrainConfig, TrainerApi,
 } from '../../worker/api';
 
 /** The worker, injected so the store can be unit-tested with a scripted stand-in. */
@@ -64,6 +64,10 @@ export interface RunsSlice {
   deleteRun(id: string): Promise<void>;
   /** Saves a trained `.safetensors` as a run and shows its predictions as the second model. */
   importRun(name: string, bytes: Uint8Array): Promise<void>;
+  /** What the browser keeps for this site (runs, cached models), for the storage panel. */
+  storage?: StorageReport;
+  refreshStorage(): Promise<void>;
+  deleteCachedModel(url: string): Promise<void>;
 }
 export interface UiSlice {
   errors: { id: number; message: string }[];
