@@ -3,6 +3,9 @@
  * reload and Resume continues on them; Pause acts within two steps; a failed Start changes no
  * saved run; repeated runs and comparisons give back their onnxruntime sessions and GPU buffers.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { genericFiles, zipOf } from '../src/data/testing';
 import { makeTinyVit } from '../src/model/demo';
@@ -71,6 +74,35 @@ test('a dropped checkpoint and zip: train, pause (within two steps), reload, Res
   await page.reload();
   await openLab(page);
   await expect(page.getByTestId('saved-run').first()).toHaveText(before!);
+});
+
+test('Resume of a run whose dataset folder was not kept asks for it by name and does not train', async ({ page }) => {
+  test.setTimeout(300_000);
+  const root = join(mkdtempSync(join(tmpdir(), 'vfm-life-')), 'my-shapes');
+  for (const f of genericFiles({ path: 'classes.txt', content: 'sky\nroad\ncar\n' })) {
+    mkdirSync(dirname(join(root, f.path)), { recursive: true });
+    writeFileSync(join(root, f.path), f.bytes);
+  }
+  await openLab(page);
+  await page.getByTestId('dataset-folder').setInputFiles(root);
+  await expect(datasetText(page)).toContainText('my-shapes (generic) — 3 train / 2 val, 3 classes');
+  await setRecipe(page, { steps: 400, batch: 2, evalEvery: 0, augment: false });
+  await page.getByTestId('recipe-crop').fill('32');
+  await page.getByTestId('start-training').click();
+  await waitForStep(page, 2);
+  await page.getByTestId('pause-training').click();
+  await expect(page.getByTestId('run-state')).toHaveText('paused');
+
+  await page.reload();
+  await openLab(page); // the demo dataset again: not the run's
+  const saved = page.getByTestId('saved-run').first();
+  await expect(saved).toContainText('my-shapes · step');
+  const before = await saved.textContent();
+  await saved.getByTestId('resume-run').click();
+  await expect(page.getByTestId('run-state')).toHaveText('error');
+  await expect(page.getByTestId('error-message').filter({ hasText: 'was trained on the dataset "my-shapes" (3 classes: sky, road, car' })).toContainText('Load "my-shapes"');
+  await expect(datasetText(page)).toContainText('demo');
+  await expect(saved).toHaveText(before!);
 });
 
 test('Start→finish five times and Compare ten times give back every session and GPU buffer', async ({ page }) => {
