@@ -45,6 +45,10 @@ test('a dropped checkpoint and zip: train, pause (within two steps), reload, Res
   const ms = await page.evaluate(() => (globalThis as unknown as { vfmLab: { getState(): { steps: { ms: number }[] } } }).vfmLab.getState().steps.at(-1)!.ms);
   console.log(`pause asked at step ${asked}, paused at step ${paused} (${ms.toFixed(0)} ms per step)`);
   expect(paused - asked).toBeLessThanOrEqual(2);
+  // the paused run holds its engine: train and eval sessions (and, on WebGPU, its buffers)
+  const held = await live(page);
+  expect(held.sessions).toBeGreaterThanOrEqual(2);
+  if (info.project.name === 'webgpu') expect(held.gpuBytes).toBeGreaterThan(0);
   // pickers are locked while the run is paused
   await expect(page.getByRole('button', { name: 'Embedded demo model' })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Embedded synthetic demo' })).toBeDisabled();
