@@ -217,4 +217,28 @@ describe('Trainer lifecycle (fake engine)', () => {
     await a.start({ ...CONFIG, steps: 3 }, again.cb, { runId: run.id });
     expect(again.cb.messages[0]).toMatch(/saved m of seg_head.weight has 96 values, the model's parameter \[3,64\] has 192/);
   });
+
+  it('after a lost device the run stops with its last save, a new device is made, and Resume continues', async () => {
+    let lose: (message: string) => void = () => {};
+    let devices = 0;
+    const compute = async (): Promise<Compute> => {
+      devices++;
+      return { ...(await fakeCompute()), info: { backend: 'webgpu', reason: 'test' }, lost: new Promise<string>((resolve) => (lose = resolve)) };
+    };
+    const t = new Trainer({ compute, store: new RunStore(new MemoryRoot()), fetchBytes: async () => { throw new Error('offline'); }, cache: { list: async () => [], remove: async () => {} } });
+    await t.init('webgpu');
+    await t.loadModel({ kind: 'demo' });
+    await t.loadDataset(ownZip());
+    const first = recorder((m) => m.step === 4 && lose('The GPU device was lost (test).'));
+    await t.start(CONFIG, first.cb);
+    expect(first.cb.states).toEqual(['preparing', 'running', 'error']);
+    expect(first.cb.messages[0]).toBe('The GPU device was lost (test). The run is saved at step 3: resume it from Saved runs. A new GPU device is ready.');
+    expect(devices).toBe(2);
+    const [run] = await t.listRuns();
+    expect(run).toMatchObject({ status: 'interrupted', savedStep: 3 });
+    const again = recorder();
+    await t.start(CONFIG, again.cb, { runId: run.id });
+    expect(again.cb.states).toEqual(['preparing', 'running', 'finished']);
+    expect(again.cb.steps.map((m) => m.step)).toEqual([4, 5, 6]);
+  });
 });

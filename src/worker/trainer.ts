@@ -59,6 +59,11 @@ export class Trainer implements TrainerApi {
 
   async init(choice: BackendChoice): Promise<BackendInfo> {
     this.life.refuseWhileActive('changing the backend');
+    return this.connect(choice);
+  }
+
+  /** A fresh backend (at init, and after a lost device); subscribes to its loss. */
+  private async connect(choice: BackendChoice): Promise<BackendInfo> {
     await this.saved.releaseAll(); // runners live on the old backend
     this.choice = choice;
     const compute = (this.compute = await this.deps.compute(choice));
@@ -99,7 +104,7 @@ export class Trainer implements TrainerApi {
 
   async start(config: TrainConfig, cb: TrainerCallbacks, resumeFrom?: { runId: string }): Promise<void> {
     this.life.refuseWhileActive('starting another run');
-    if (this.deviceLost) await this.init(this.choice); // a fresh device after a loss
+    if (this.deviceLost) await this.connect(this.choice); // a fresh device after a loss
     const compute = this.backend();
     this.cb = cb;
     this.pauseRequested = this.stopRequested = false;
@@ -117,8 +122,13 @@ export class Trainer implements TrainerApi {
       if (this.deviceLost && message !== this.deviceLost) message = `${this.deviceLost} ${message}`;
       if (run) {
         // the engine may be unusable (e.g. a lost device): the last save stays, the run is resumable
+        await run.release().catch((r) => console.warn(`releasing the failed run's engine: ${(r as Error).message}`));
         await run.setStatus('interrupted').catch(() => undefined);
         message += ` The run is saved at step ${(await this.deps.store.record(run.record.id))?.savedStep ?? 0}: resume it from Saved runs.`;
+      }
+      if (this.deviceLost) {
+        // a new device at once, so that Resume is the one click left to continue
+        message += await this.connect(this.choice).then((info) => ` A new ${info.backend === 'webgpu' ? 'GPU device' : 'wasm backend'} is ready.`, (r) => ` Re-creating the device failed too (${(r as Error).message}): reload the page.`);
       }
       this.life.to('error', message);
     } finally {
