@@ -28,6 +28,8 @@ export class Run {
   ) {}
 
   private status: RunSummary['status'] = 'running';
+  /** The step of this session's last save (undefined: nothing saved yet by this session). */
+  savedAt?: number;
   private released = false;
 
   /** The weights as a file that loads back exactly (every parameter plus what predicting needs). */
@@ -41,6 +43,7 @@ export class Run {
     const model = await this.modelFile();
     const optimizer = encodeOptimizerState(await this.engine.optimizerState());
     await this.store.save(this.record.id, { step, model, optimizer, rows: this.rows });
+    this.savedAt = step;
     await this.setStatus(status);
   }
 

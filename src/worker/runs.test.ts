@@ -54,4 +54,20 @@ describe('RunStore', () => {
       .rejects.toThrow(/save run run-a at step 20: it needs [0-9.]+ KB, 2\.0 KB is free/);
     expect((await store.loadCheckpoint(record.id))?.step).toBe(10);
   });
+
+  it('a run saved before manifests existed is read as it was, and its next save moves it to the new layout', async () => {
+    const root = new MemoryRoot();
+    const store = new RunStore(root);
+    const folder = (await root.folder('run-a', true))!;
+    const enc = new TextEncoder();
+    await folder.write('run.json', enc.encode(JSON.stringify({ ...record, savedStep: 10, status: 'paused' })));
+    await folder.write('model.safetensors', bytes(10));
+    await folder.write('optimizer.safetensors', bytes(110));
+    await folder.write('metrics.jsonl', enc.encode(rowsTo(10).map((r) => JSON.stringify(r) + '\n').join('')));
+    expect((await store.listRuns())[0]).toMatchObject({ savedStep: 10, status: 'paused' });
+    expect(await store.loadCheckpoint('run-a')).toEqual({ step: 10, model: bytes(10), optimizer: bytes(110) });
+    await store.save('run-a', { step: 20, model: bytes(20), optimizer: bytes(120), rows: rowsTo(20) });
+    expect((await store.loadRows('run-a')).length).toBe(20);
+    expect([...root.files.get('run-a')!.keys()].filter((k) => k.endsWith('.safetensors')).sort()).toEqual(['model-1.safetensors', 'optimizer-1.safetensors']);
+  });
 });

@@ -51,6 +51,20 @@ export function formatSize(bytes: number): string {
   return bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }
 
+/**
+ * A run saved before manifests existed (model.safetensors, optimizer.safetensors, metrics.jsonl
+ * rewritten whole, the step in run.json): read as it is; its next save writes a manifest.
+ */
+async function legacyManifest(f: Folder): Promise<Manifest | undefined> {
+  const [record, model] = [await f.read('run.json'), (await f.list()).find((e) => e.name === 'model.safetensors')];
+  if (!record || !model) return undefined;
+  const step = (JSON.parse(decoder.decode(record)) as { savedStep?: number }).savedStep ?? 0;
+  const metrics = await f.read('metrics.jsonl');
+  const optimizer = (await f.read('optimizer.safetensors')) ? 'optimizer.safetensors' : undefined;
+  const rows = metrics ? decoder.decode(metrics).split('\n').filter((l) => l.trim()).length : 0;
+  return { seq: 0, step, model: 'model.safetensors', optimizer, metricsBytes: metrics?.length ?? 0, metricsRows: rows };
+}
+
 export class RunStore {
   constructor(private readonly root: FolderRoot) {}
 
@@ -73,12 +87,12 @@ export class RunStore {
         // a slot cut off mid-write: the other slot holds the previous save
       }
     }
-    return best;
+    return best ?? (await legacyManifest(f));
   }
 
   async saveRecord(r: RunRecord): Promise<void> {
     const f = (await this.root.folder(r.id, true))!;
-    await f.write('run.json', json({ ...r, savedStep: undefined }));
+    await f.write('run.json', json(r)); // its savedStep is only a hint: the manifest's step wins
   }
 
   async record(id: string): Promise<RunRecord | undefined> {
@@ -116,7 +130,7 @@ export class RunStore {
     await f.write(SLOTS[seq % 2], json(m)); // the swap: from here on this step is the run's save
     // files of earlier saves (or of a save that never reached its manifest) are garbage now
     for (const { name } of await f.list()) {
-      if (/^(model|optimizer)-\d+\.safetensors$/.test(name) && name !== m.model && name !== m.optimizer) await f.remove(name);
+      if (/^(model|optimizer)(-\d+)?\.safetensors$/.test(name) && name !== m.model && name !== m.optimizer) await f.remove(name);
     }
   }
 

@@ -133,7 +133,8 @@ export class Trainer implements TrainerApi {
       this.life.to('error', message);
     } finally {
       await run?.release();
-      if (run) this.shown = run.record.id;
+      // the ended run stays the viewer's "this run" when there is a save (a resumed run always has one)
+      if (run && (run.savedAt !== undefined || run.startStep > 0)) this.shown = run.record.id;
     }
   }
 
