@@ -11,6 +11,7 @@ import type { HostTensor } from '../model/safetensors';
 import type { Engine, LearningRates } from '../train/engine';
 import { dataInput } from '../train/graphs';
 import { ADAMW_DEFAULTS, appliesWeightDecay, paramGroup, type AdamWState } from '../train/optimizer';
+import { countGpuBytes, countSession } from './resources';
 import { ACCUMULATE_WGSL, ADAMW_UNIFORM_BYTES, ADAMW_WGSL, adamwUniform, dispatchSize } from './adamw-wgsl';
 
 const STORAGE = 0x80 | 0x04 | 0x08; // GPUBufferUsage.STORAGE | COPY_SRC | COPY_DST
@@ -53,6 +54,7 @@ export class GpuEngine implements Engine {
     private readonly opts: GpuEngineOptions,
     private readonly updatePipeline: GPUComputePipeline,
     private readonly accumulatePipeline: GPUComputePipeline,
+    private readonly owned: GPUBuffer[],
   ) {}
 
   static async create(
@@ -63,7 +65,14 @@ export class GpuEngine implements Engine {
     opts: GpuEngineOptions,
   ): Promise<GpuEngine> {
     const trainable = new Set(trainGraph.manifest.inputs.filter((i) => i.kind === 'param' && i.trainable).map((i) => i.name));
-    const buffer = (bytes: number, label: string) => device.createBuffer({ size: Math.max(4, bytes), usage: STORAGE, label });
+    // every buffer this engine owns is listed in `owned`, counted, and destroyed by release()
+    const owned: GPUBuffer[] = [];
+    const own = (b: GPUBuffer) => {
+      owned.push(b);
+      countGpuBytes(b.size);
+      return b;
+    };
+    const buffer = (bytes: number, label: string) => own(device.createBuffer({ size: Math.max(4, bytes), usage: STORAGE, label }));
     const params: GpuParam[] = [];
     for (const [name, t] of weights) {
       const count = t.data.length;
@@ -79,7 +88,7 @@ export class GpuEngine implements Engine {
         p.m = buffer(count * 4, `m.${name}`);
         p.v = buffer(count * 4, `v.${name}`);
         if (opts.accum > 1) p.acc = buffer(count * 4, `acc.${name}`);
-        p.uniform = device.createBuffer({ size: ADAMW_UNIFORM_BYTES, usage: 0x40 | 0x08, label: `hyper.${name}` }); // UNIFORM | COPY_DST
+        p.uniform = own(device.createBuffer({ size: ADAMW_UNIFORM_BYTES, usage: 0x40 | 0x08, label: `hyper.${name}` })); // UNIFORM | COPY_DST
       }
       params.push(p);
     }
@@ -93,7 +102,7 @@ export class GpuEngine implements Engine {
         entries: [p.param, source, p.m!, p.v!, p.uniform!].map((b, i) => ({ binding: i, resource: { buffer: b } })),
       });
       if (p.acc) {
-        const size = device.createBuffer({ size: 16, usage: 0x40 | 0x08 });
+        const size = own(device.createBuffer({ size: 16, usage: 0x40 | 0x08 }));
         device.queue.writeBuffer(size, 0, new Uint32Array([p.count, dispatchSize(p.count).rowLength, 0, 0]));
         p.accumulateGroup = device.createBindGroup({
           layout: accumulatePipeline.getBindGroupLayout(0),
@@ -108,9 +117,18 @@ export class GpuEngine implements Engine {
       logSeverityLevel: 3, // errors only: ORT's "shape ops assigned to CPU" warning is expected and by design
       preferredOutputLocation: Object.fromEntries(graph.manifest.outputs.map((o) => [o.name, o.name.startsWith('grad.') ? 'gpu-buffer' : 'cpu'])),
     });
-    const train = await ort.InferenceSession.create(trainGraph.onnx, sessionOptions(trainGraph));
-    const evaluate = await ort.InferenceSession.create(evalGraph.onnx, sessionOptions(evalGraph));
-    return new GpuEngine(device, train, evaluate, trainGraph, evalGraph, params, opts, updatePipeline, accumulatePipeline);
+    const sessions: ort.InferenceSession[] = [];
+    try {
+      for (const graph of [trainGraph, evalGraph]) {
+        sessions.push(await ort.InferenceSession.create(graph.onnx, sessionOptions(graph)));
+        countSession(1);
+      }
+    } catch (e) {
+      // nothing half-built outlives a failed create
+      await releaseAll(sessions, owned);
+      throw e;
+    }
+    return new GpuEngine(device, sessions[0], sessions[1], trainGraph, evalGraph, params, opts, updatePipeline, accumulatePipeline, owned);
   }
 
   /** The parameters a graph takes (the probe step takes only the decoder's). */
@@ -221,10 +239,24 @@ export class GpuEngine implements Engine {
     }
   }
 
+  private released = false;
+
+  /** Gives back both sessions and every buffer; a second call does nothing. */
   async release(): Promise<void> {
-    await this.train.release();
-    await this.evaluate.release();
-    for (const p of this.params) for (const b of [p.param, p.grad, p.acc, p.m, p.v, p.uniform]) b?.destroy();
+    if (this.released) return;
+    this.released = true;
+    await releaseAll([this.train, this.evaluate], this.owned);
+  }
+}
+
+async function releaseAll(sessions: ort.InferenceSession[], buffers: GPUBuffer[]): Promise<void> {
+  for (const s of sessions) {
+    await s.release();
+    countSession(-1);
+  }
+  for (const b of buffers.splice(0)) {
+    countGpuBytes(-b.size);
+    b.destroy();
   }
 }
 

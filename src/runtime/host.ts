@@ -5,6 +5,7 @@
  */
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import type { DType, HostArray, Manifest } from '../graph';
+import { countSession } from './resources';
 
 export interface HostTensor {
   data: HostArray;
@@ -26,6 +27,7 @@ export class GraphRunner {
 
   static async create(ort: OrtModule, onnx: Uint8Array, manifest: Manifest, options: InferenceSession.SessionOptions = {}) {
     const session = await ort.InferenceSession.create(onnx, options);
+    countSession(1);
     return new GraphRunner(session, manifest, ort);
   }
 
@@ -49,7 +51,13 @@ export class GraphRunner {
     return out;
   }
 
+  private released = false;
+
+  /** Gives back the session; a second call does nothing. */
   async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
     await this.session.release();
+    countSession(-1);
   }
 }

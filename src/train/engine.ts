@@ -35,6 +35,8 @@ export interface Engine {
 /** What the host engine needs from a session: onnxruntime-node and -web both provide it. */
 export interface Runner {
   run(feeds: Record<string, HostArray>, outputs?: string[]): Promise<Record<string, { data: HostArray; dims: readonly number[] }>>;
+  /** Gives back the session; whoever created the runner (or the engine it was handed to) calls it once. */
+  release?(): Promise<void>;
 }
 
 export class HostEngine implements Engine {
@@ -102,5 +104,12 @@ export class HostEngine implements Engine {
     this.optimizer.restore(state);
   }
 
-  async release(): Promise<void> {}
+  /** The engine owns its two runners: releasing it releases them (once). */
+  async release(): Promise<void> {
+    const runners = [this.trainStep, this.evalStep];
+    this.released ??= Promise.all(runners.map((r) => r.release?.())).then(() => undefined);
+    return this.released;
+  }
+
+  private released?: Promise<void>;
 }

@@ -8,6 +8,7 @@ import { DatasetPicker, ModelPicker } from './components/Pickers';
 import { ProgressBars } from './components/ProgressBars';
 import { RecipeForm } from './components/RecipeForm';
 import { RunsList } from './components/RunsList';
+import { StoragePanel } from './components/StoragePanel';
 import { Viewer } from './components/Viewer';
 import { useLab } from './lab';
 
@@ -52,6 +53,7 @@ export function App() {
             <DatasetPicker />
             <RecipeForm />
             <RunsList />
+            <StoragePanel />
           </aside>
         )}
         <section className="work">

@@ -78,7 +78,8 @@ export interface Progress {
   detail?: string;
 }
 
-export type RunState = 'idle' | 'preparing' | 'running' | 'paused' | 'stopped' | 'finished' | 'error';
+/** idle → preparing → running ⇄ paused → stopping → finished / stopped / error (see worker/lifecycle.ts). */
+export type RunState = 'idle' | 'preparing' | 'running' | 'paused' | 'stopping' | 'stopped' | 'finished' | 'error';
 
 export interface TrainerCallbacks {
   onStep(m: StepMetric): void;
@@ -87,6 +88,9 @@ export interface TrainerCallbacks {
   onState(state: RunState, message?: string): void;
   /** What loading adapted for this run (resampled embeddings, a new decoder, SAM windows…), once per start. */
   onNotices(notices: string[]): void;
+  /** A resumed run brings back its own model and (when it kept a copy) its own dataset. */
+  onModel?(info: ModelInfo): void;
+  onDataset?(info: DatasetInfo): void;
 }
 
 /** Image, ground truth and prediction for one validation sample (RGB HWC, class ids HW). */
@@ -116,16 +120,56 @@ export type DatasetSource =
   | { kind: 'zip'; name: string; bytes: Uint8Array }
   | { kind: 'files'; name: string; files: { path: string; bytes: Uint8Array }[] };
 
+/** The model a run was started from. */
+export interface ModelIdentity {
+  name: string;
+  family: string;
+  config: { embedDim: number; depth: number; heads: number; patchSize: number };
+  /** SHA-256 (hex) of the source weights as loaded (the file's bytes; the demo's serialised tensors). */
+  sha256: string;
+}
+
+/** The dataset a run was started on. */
+export interface DatasetIdentity {
+  name: string;
+  format: string;
+  classes: string[];
+  trainCount: number;
+  valCount: number;
+  /** SHA-256 (hex) over the dataset's files (paths and bytes). */
+  fingerprint: string;
+  /** A copy is kept with the run (small zips): resuming reloads it instead of asking for it. */
+  kept: boolean;
+}
+
 /** A run saved in the browser (OPFS), as listed after a reload. */
 export interface RunSummary {
   id: string;
   createdAt: number;
   modelName: string;
   datasetName: string;
+  /** What the run was trained on (absent on imported models and on runs saved by older versions). */
+  model?: ModelIdentity;
+  dataset?: DatasetIdentity;
   config: TrainConfig;
   savedStep: number;
   /** 'imported': a trained model brought in to compare (no metrics, nothing to resume). */
   status: 'running' | 'paused' | 'stopped' | 'finished' | 'interrupted' | 'imported';
+}
+
+/** What this site keeps in the browser: saved runs and cached models, with sizes. */
+export interface StorageReport {
+  runs: { id: string; label: string; bytes: number }[];
+  models: { url: string; label: string; bytes: number }[];
+  /** navigator.storage.estimate(), when the browser tells. */
+  usage?: number;
+  quota?: number;
+}
+
+/** Open onnxruntime sessions and bytes of GPU buffers our engines hold (for tests and the storage panel). */
+export interface LiveResources {
+  sessions: number;
+  gpuBytes: number;
 }
 
 export interface TrainerApi {
@@ -155,4 +199,15 @@ export interface TrainerApi {
    * `config` supplies the crop when the file does not record one.
    */
   importRun(name: string, bytes: Uint8Array, config: TrainConfig): Promise<RunSummary>;
+  /**
+   * Makes a saved run the viewer's "this run" (its predictions, its exports); refused while a run
+   * is active. Returns why its predictions cannot be shown when it was trained on other classes.
+   */
+  openRun(runId: string): Promise<string | undefined>;
+  storage(): Promise<StorageReport>;
+  deleteCachedModel(url: string): Promise<void>;
+  /** What the worker holds now: sessions and GPU bytes (they return to the idle count after a run is released). */
+  liveResources(): Promise<LiveResources>;
+  /** Gives back every engine and runner (the page is being hidden or closed); an active run is stopped first. */
+  releaseAll(): Promise<void>;
 }

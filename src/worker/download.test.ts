@@ -24,14 +24,19 @@ function streamed(chunks: Uint8Array[], hang = false, length = chunks.reduce((s,
   };
 }
 
-/** An in-memory Cache Storage. */
+/** An in-memory Cache Storage (bytes and headers per URL). */
 function fakeCaches() {
   const store = new Map<string, Uint8Array<ArrayBuffer>>();
+  const headers = new Map<string, Headers>();
   return {
     store,
     open: async () => ({
-      match: async (url: string) => (store.has(url) ? new Response(store.get(url)!) : undefined),
-      put: async (url: string, r: Response) => { store.set(url, new Uint8Array(await r.arrayBuffer())); },
+      match: async (url: string) => (store.has(url) ? new Response(store.get(url)!, { headers: headers.get(url) }) : undefined),
+      put: async (url: string, r: Response) => {
+        store.set(url, new Uint8Array(await r.arrayBuffer()));
+        headers.set(url, r.headers);
+      },
+      delete: async (url: string) => store.delete(url),
     }),
   };
 }
@@ -73,5 +78,35 @@ describe('fetchCached', () => {
     await expect(fetchCached(URL, 'x', () => {}, new AbortController().signal)).rejects.toThrow(`download of x failed: HTTP 404 from ${URL}`);
     vi.stubGlobal('fetch', async () => { throw new TypeError('Failed to fetch'); });
     await expect(fetchCached(URL, 'x', () => {}, new AbortController().signal)).rejects.toThrow(/download of x failed \(Failed to fetch\); are you online\?/);
+  });
+
+  it('a download shorter than its Content-Length fails and is not cached', async () => {
+    const caches = fakeCaches();
+    vi.stubGlobal('caches', caches);
+    vi.stubGlobal('fetch', streamed([new Uint8Array(10)], false, 100));
+    await expect(fetchCached(URL, 'x', () => {}, new AbortController().signal)).rejects.toThrow('download of x is incomplete: 10 of 100 bytes arrived');
+    expect(caches.store.size).toBe(0);
+  });
+
+  it('a download whose SHA-256 differs from the expected one fails and is not cached', async () => {
+    const caches = fakeCaches();
+    vi.stubGlobal('caches', caches);
+    vi.stubGlobal('fetch', streamed([new Uint8Array([1, 2, 3])]));
+    await expect(fetchCached(URL, 'x', () => {}, new AbortController().signal, '00'.repeat(32))).rejects.toThrow(/download of x is damaged: its SHA-256 is [0-9a-f]{64}, expected 0000/);
+    expect(caches.store.size).toBe(0);
+  });
+
+  it('a cached copy that was cut short is detected and fetched again', async () => {
+    const caches = fakeCaches();
+    vi.stubGlobal('caches', caches);
+    const fetch = vi.fn(streamed([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5, 6])]));
+    vi.stubGlobal('fetch', fetch);
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await fetchCached(URL, 'x', () => {}, new AbortController().signal);
+    caches.store.set(URL, caches.store.get(URL)!.slice(0, 4)); // the stored copy loses its tail
+    const again = await fetchCached(URL, 'x', () => {}, new AbortController().signal);
+    expect([...again]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect([...caches.store.get(URL)!]).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });

@@ -5,7 +5,8 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import type { CompiledGraph } from '../graph';
-import type { Runner } from '../train/engine';
+import type { OwnedRunner } from './compute';
+import { countSession } from '../runtime/resources';
 import type { HostArray } from '../graph';
 
 export function configureOrt(forWebGpu = false): number {
@@ -17,18 +18,20 @@ export function configureOrt(forWebGpu = false): number {
 }
 
 /** A host-memory runner on the wasm EP (the path used without WebGPU). */
-export function createWasmRunner(graph: CompiledGraph): Promise<Runner> {
+export function createWasmRunner(graph: CompiledGraph): Promise<OwnedRunner> {
   return hostRunner(graph, ['wasm']);
 }
 
 /** A host-memory runner on our WebGPU device (inputs uploaded, outputs read back: for one-off passes). */
-export function createWebGpuRunner(graph: CompiledGraph, device: GPUDevice): Promise<Runner> {
+export function createWebGpuRunner(graph: CompiledGraph, device: GPUDevice): Promise<OwnedRunner> {
   return hostRunner(graph, [{ name: 'webgpu', device } as ort.InferenceSession.WebGpuExecutionProviderOption]);
 }
 
-async function hostRunner(graph: CompiledGraph, executionProviders: ort.InferenceSession.SessionOptions['executionProviders']): Promise<Runner> {
+async function hostRunner(graph: CompiledGraph, executionProviders: ort.InferenceSession.SessionOptions['executionProviders']): Promise<OwnedRunner> {
   // errors only: ORT's "shape ops assigned to CPU" warning is expected and by design
   const session = await ort.InferenceSession.create(graph.onnx, { executionProviders, graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+  countSession(1);
+  let released = false;
   const dims = new Map(graph.manifest.inputs.map((i) => [i.name, i.shape]));
   const types = new Map(graph.manifest.inputs.map((i) => [i.name, i.dtype]));
   return {
@@ -40,6 +43,12 @@ async function hostRunner(graph: CompiledGraph, executionProviders: ort.Inferenc
       }
       const res = await session.run(tensors, outputs ?? graph.manifest.outputs.map((o) => o.name));
       return Object.fromEntries(Object.entries(res).map(([k, t]) => [k, { data: t.data as HostArray, dims: t.dims }]));
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      await session.release();
+      countSession(-1);
     },
   };
 }

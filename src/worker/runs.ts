@@ -1,105 +1,200 @@
 /**
- * @file Runs that survive a reload, in the Origin Private File System: one folder per run with
- * `config.json`, `metrics.jsonl`, and the latest checkpoint (`model.safetensors` with every
- * parameter, `optimizer.safetensors` with the AdamW moments and step). Writes go to a temporary
- * file that replaces the old one only when complete, so a crash mid-save loses nothing.
+ * @file Runs that survive a reload: one folder per run (OPFS in the browser). A save never
+ * touches what the previous save wrote: the weights and optimizer state go to new files, the new
+ * metric rows are appended, and only then a small manifest naming that one consistent step
+ * (model, optimizer, metrics length) is written — into the other of two manifest slots, so a
+ * crash at any point leaves the previous manifest, and everything it names, intact.
+ *
+ *   run.json                  what the run is (identity, recipe, status)
+ *   manifest-0/1.json         the latest consistent save: {seq, step, model, optimizer, metricsBytes}
+ *   model-<seq>.safetensors   every parameter, with the metadata predicting needs
+ *   optimizer-<seq>.safetensors  AdamW moments and step
+ *   metrics.jsonl             append-only; rows past the manifest's metricsBytes are ignored
+ *   dataset.zip               a small dataset kept with the run (optional)
  */
 import type { EvalMetric, RunSummary, StepMetric } from './api';
+import type { Folder, FolderRoot } from './folders';
 
-/** What run.json holds: the summary the UI lists. */
+/** What run.json holds: the summary the UI lists (`savedStep` comes from the manifest). */
 export type RunRecord = RunSummary;
+export type MetricRow = StepMetric | EvalMetric;
 
 export interface RunMetrics {
   steps: StepMetric[];
   evals: EvalMetric[];
 }
 
-async function runsRoot(): Promise<FileSystemDirectoryHandle> {
-  const root = await navigator.storage.getDirectory();
-  return root.getDirectoryHandle('runs', { create: true });
+interface Manifest {
+  seq: number;
+  step: number;
+  model: string;
+  optimizer?: string;
+  metricsBytes: number;
+  metricsRows: number;
 }
 
-async function writeFile(dir: FileSystemDirectoryHandle, name: string, data: BlobPart): Promise<void> {
-  const tmp = `${name}.tmp`;
-  const handle = await dir.getFileHandle(tmp, { create: true });
-  const w = await handle.createWritable();
-  await w.write(data);
-  await w.close();
-  // FileSystemHandle.move is the atomic rename; fall back to a plain write where it is missing.
-  const movable = handle as FileSystemFileHandle & { move?: (name: string) => Promise<void> };
-  if (movable.move) {
-    await dir.removeEntry(name).catch(() => undefined);
-    await movable.move(name);
-  } else {
-    const final = await (await dir.getFileHandle(name, { create: true })).createWritable();
-    await final.write(data);
-    await final.close();
-    await dir.removeEntry(tmp);
+export interface SavedCheckpoint {
+  step: number;
+  model: Uint8Array;
+  optimizer?: Uint8Array;
+}
+
+/** Thrown when the browser's storage cannot hold the next save; the previous save stays. */
+export class StorageFullError extends Error {}
+
+const SLOTS = ['manifest-0.json', 'manifest-1.json'];
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const json = (v: unknown) => encoder.encode(JSON.stringify(v));
+
+export function formatSize(bytes: number): string {
+  return bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
+}
+
+/**
+ * A run saved before manifests existed (model.safetensors, optimizer.safetensors, metrics.jsonl
+ * rewritten whole, the step in run.json): read as it is; its next save writes a manifest.
+ */
+async function legacyManifest(f: Folder): Promise<Manifest | undefined> {
+  const [record, model] = [await f.read('run.json'), (await f.list()).find((e) => e.name === 'model.safetensors')];
+  if (!record || !model) return undefined;
+  const step = (JSON.parse(decoder.decode(record)) as { savedStep?: number }).savedStep ?? 0;
+  const metrics = await f.read('metrics.jsonl');
+  const optimizer = (await f.read('optimizer.safetensors')) ? 'optimizer.safetensors' : undefined;
+  const rows = metrics ? decoder.decode(metrics).split('\n').filter((l) => l.trim()).length : 0;
+  return { seq: 0, step, model: 'model.safetensors', optimizer, metricsBytes: metrics?.length ?? 0, metricsRows: rows };
+}
+
+export class RunStore {
+  constructor(private readonly root: FolderRoot) {}
+
+  private async folder(id: string): Promise<Folder> {
+    const f = await this.root.folder(id);
+    if (!f) throw new Error(`run ${id} is not saved in this browser (it may have been deleted)`);
+    return f;
   }
-}
 
-async function readFile(dir: FileSystemDirectoryHandle, name: string): Promise<File | undefined> {
-  try {
-    return await (await dir.getFileHandle(name)).getFile();
-  } catch {
-    return undefined;
+  /** The newest readable manifest slot (a torn or missing slot is skipped). */
+  private async manifest(f: Folder): Promise<Manifest | undefined> {
+    let best: Manifest | undefined;
+    for (const slot of SLOTS) {
+      const bytes = await f.read(slot);
+      if (!bytes) continue;
+      try {
+        const m = JSON.parse(decoder.decode(bytes)) as Manifest;
+        if (!best || m.seq > best.seq) best = m;
+      } catch {
+        // a slot cut off mid-write: the other slot holds the previous save
+      }
+    }
+    return best ?? (await legacyManifest(f));
   }
-}
 
-export async function saveRecord(r: RunRecord): Promise<void> {
-  const dir = await (await runsRoot()).getDirectoryHandle(r.id, { create: true });
-  await writeFile(dir, 'run.json', JSON.stringify(r));
-}
+  async saveRecord(r: RunRecord): Promise<void> {
+    const f = (await this.root.folder(r.id, true))!;
+    await f.write('run.json', json(r)); // its savedStep is only a hint: the manifest's step wins
+  }
 
-export async function saveMetrics(id: string, m: RunMetrics): Promise<void> {
-  const dir = await (await runsRoot()).getDirectoryHandle(id, { create: true });
-  const lines = [...m.steps.map((s) => JSON.stringify(s)), ...m.evals.map((e) => JSON.stringify(e))];
-  await writeFile(dir, 'metrics.jsonl', lines.join('\n') + '\n');
-}
+  async record(id: string): Promise<RunRecord | undefined> {
+    const f = await this.root.folder(id);
+    const bytes = await f?.read('run.json');
+    if (!f || !bytes) return undefined;
+    const r = JSON.parse(decoder.decode(bytes)) as RunRecord;
+    return { ...r, savedStep: (await this.manifest(f))?.step ?? 0 };
+  }
 
-/** The weights, and the optimizer state where there is one (an imported model has none). */
-export async function saveCheckpoint(id: string, model: Uint8Array, optimizer?: Uint8Array): Promise<void> {
-  const dir = await (await runsRoot()).getDirectoryHandle(id, { create: true });
-  await writeFile(dir, 'model.safetensors', model as BlobPart);
-  if (optimizer) await writeFile(dir, 'optimizer.safetensors', optimizer as BlobPart);
-}
-
-export async function listRuns(): Promise<RunRecord[]> {
-  const out: RunRecord[] = [];
-  const root = await runsRoot();
-  for await (const [name, handle] of (root as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
-    if (handle.kind !== 'directory') continue;
-    const f = await readFile(handle as FileSystemDirectoryHandle, 'run.json');
-    if (!f) continue;
-    try {
-      out.push(JSON.parse(await f.text()) as RunRecord);
-    } catch {
-      console.warn(`run ${name}: run.json is unreadable and was skipped`);
+  /**
+   * Saves one consistent step. `rows` are all of the run's metric rows so far, in order; only
+   * those past the previous save are written. Checks the storage quota first.
+   */
+  async save(id: string, s: { step: number; model: Uint8Array; optimizer?: Uint8Array; rows: MetricRow[] }): Promise<void> {
+    const f = (await this.root.folder(id, true))!;
+    const old = await this.manifest(f);
+    const fresh = s.rows.slice(old?.metricsRows ?? 0);
+    const appended = encoder.encode(fresh.map((r) => JSON.stringify(r) + '\n').join(''));
+    const need = s.model.length + (s.optimizer?.length ?? 0) + appended.length + 1024;
+    const space = await this.root.estimate();
+    if (space && space.quota - space.usage < need) {
+      throw new StorageFullError(
+        `Not enough browser storage to save run ${id} at step ${s.step}: it needs ${formatSize(need)}, ${formatSize(Math.max(0, space.quota - space.usage))} is free. ` +
+        'Delete saved runs or cached models (Storage panel); the previous save is kept.');
+    }
+    const seq = (old?.seq ?? 0) + 1;
+    const m: Manifest = {
+      seq, step: s.step, model: `model-${seq}.safetensors`, optimizer: s.optimizer ? `optimizer-${seq}.safetensors` : undefined,
+      metricsBytes: (old?.metricsBytes ?? 0) + appended.length, metricsRows: (old?.metricsRows ?? 0) + fresh.length,
+    };
+    await f.write(m.model, s.model);
+    if (m.optimizer) await f.write(m.optimizer, s.optimizer!);
+    await f.writeAt('metrics.jsonl', old?.metricsBytes ?? 0, appended);
+    await f.write(SLOTS[seq % 2], json(m)); // the swap: from here on this step is the run's save
+    // files of earlier saves (or of a save that never reached its manifest) are garbage now
+    for (const { name } of await f.list()) {
+      if (/^(model|optimizer)(-\d+)?\.safetensors$/.test(name) && name !== m.model && name !== m.optimizer) await f.remove(name);
     }
   }
-  return out.sort((a, b) => b.createdAt - a.createdAt);
-}
 
-export async function loadMetrics(id: string): Promise<RunMetrics> {
-  const dir = await (await runsRoot()).getDirectoryHandle(id);
-  const f = await readFile(dir, 'metrics.jsonl');
-  const m: RunMetrics = { steps: [], evals: [] };
-  for (const line of (f ? await f.text() : '').split('\n')) {
-    if (!line.trim()) continue;
-    const row = JSON.parse(line);
-    if ('mIoU' in row) m.evals.push(row);
-    else m.steps.push(row);
+  async loadCheckpoint(id: string): Promise<SavedCheckpoint | undefined> {
+    const f = await this.folder(id);
+    const m = await this.manifest(f);
+    if (!m) return undefined;
+    const model = await f.read(m.model);
+    if (!model) throw new Error(`run ${id}: its saved model (${m.model}) is missing`);
+    const optimizer = m.optimizer ? await f.read(m.optimizer) : undefined;
+    if (m.optimizer && !optimizer) throw new Error(`run ${id}: its saved optimizer state (${m.optimizer}) is missing`);
+    return { step: m.step, model, optimizer };
   }
-  return m;
-}
 
-export async function loadCheckpoint(id: string): Promise<{ model: Uint8Array; optimizer?: Uint8Array } | undefined> {
-  const dir = await (await runsRoot()).getDirectoryHandle(id);
-  const [m, o] = await Promise.all([readFile(dir, 'model.safetensors'), readFile(dir, 'optimizer.safetensors')]);
-  if (!m) return undefined;
-  return { model: new Uint8Array(await m.arrayBuffer()), optimizer: o ? new Uint8Array(await o.arrayBuffer()) : undefined };
-}
+  /** The metric rows of the latest save, in order (rows a half-done save appended are left out). */
+  async loadRows(id: string): Promise<MetricRow[]> {
+    const f = await this.folder(id);
+    const m = await this.manifest(f);
+    const bytes = await f.read('metrics.jsonl');
+    if (!m || !bytes) return [];
+    return decoder.decode(bytes.subarray(0, m.metricsBytes)).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as MetricRow);
+  }
 
-export async function deleteRun(id: string): Promise<void> {
-  await (await runsRoot()).removeEntry(id, { recursive: true });
+  async loadMetrics(id: string): Promise<RunMetrics> {
+    const rows = await this.loadRows(id);
+    return { steps: rows.filter((r): r is StepMetric => !('mIoU' in r)), evals: rows.filter((r): r is EvalMetric => 'mIoU' in r) };
+  }
+
+  async keepDataset(id: string, zip: Uint8Array): Promise<void> {
+    await (await this.folder(id)).write('dataset.zip', zip);
+  }
+
+  async keptDataset(id: string): Promise<Uint8Array | undefined> {
+    return (await this.folder(id)).read('dataset.zip');
+  }
+
+  async listRuns(): Promise<RunRecord[]> {
+    const out: RunRecord[] = [];
+    for (const id of await this.root.folders()) {
+      try {
+        const r = await this.record(id);
+        if (r) out.push(r);
+      } catch {
+        console.warn(`run ${id}: run.json is unreadable and was skipped`);
+      }
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** Bytes each run takes, for the storage panel. */
+  async sizes(): Promise<{ id: string; bytes: number }[]> {
+    const out: { id: string; bytes: number }[] = [];
+    for (const id of await this.root.folders()) {
+      const f = await this.root.folder(id);
+      out.push({ id, bytes: (await f?.list() ?? []).reduce((s, e) => s + e.size, 0) });
+    }
+    return out;
+  }
+
+  estimate(): Promise<{ usage: number; quota: number } | undefined> {
+    return this.root.estimate();
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    await this.root.removeFolder(id);
+  }
 }

@@ -1,4 +1,5 @@
 import { useLab } from '../lab';
+import { isActive } from '../store/slices';
 
 /** Start / Pause / Resume / Stop, the step counter and export buttons. */
 export function Controls() {
@@ -7,23 +8,24 @@ export function Controls() {
   const total = useLab((s) => s.config.steps);
   const ready = useLab((s) => !!s.model && !!s.dataset && !!s.backend);
   const { start, pause, resume, stop } = useLab.getState();
-  const active = state === 'running' || state === 'preparing';
+  const active = isActive(state);
   return (
     <div className="controls">
-      <button type="button" data-testid="start-training" disabled={!ready || active || state === 'paused'} onClick={() => start()}>Start</button>
+      <button type="button" data-testid="start-training" disabled={!ready || active} onClick={() => start()}>Start</button>
       {state === 'paused'
         ? <button type="button" data-testid="pause-training" onClick={() => resume()}>Resume</button>
         : <button type="button" data-testid="pause-training" disabled={state !== 'running'} onClick={() => pause()}>Pause</button>}
-      <button type="button" disabled={!active && state !== 'paused'} onClick={() => stop()}>Stop</button>
+      <button type="button" data-testid="stop-training" disabled={!active || state === 'stopping'} onClick={() => stop()}>Stop</button>
       <span data-testid="step-counter" aria-live="polite" className="step-counter">step {step} / {total}</span>
-      <span className="state" data-testid="run-state">{state}</span>
+      <span className="state" data-testid="run-state">{state === 'stopping' ? 'stopping…' : state}</span>
       <ExportButtons />
     </div>
   );
 }
 
 function ExportButtons() {
-  const hasRun = useLab((s) => s.runState !== 'idle');
+  // a run in this session, or a saved run reopened from the list
+  const hasRun = useLab((s) => s.runState !== 'idle' || !!s.runId);
   const exportFile = useLab((s) => s.exportFile);
   const download = async (kind: 'model' | 'onnx') => {
     const file = await exportFile(kind);

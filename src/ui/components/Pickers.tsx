@@ -2,6 +2,7 @@
 import { PRESETS, SUPPORTED_FAMILIES, presetPage } from '../../model/presets';
 import type { PickedFile } from '../drop';
 import { useLab } from '../lab';
+import { isActive } from '../store/slices';
 import { DropZone, bytesOf } from './DropZone';
 
 export function ModelPicker() {
@@ -10,7 +11,7 @@ export function ModelPicker() {
   const cancelDownload = useLab((s) => s.cancelDownload);
   const download = useLab((s) => s.progress.download);
   const fetching = useLab((s) => s.fetchingPreset);
-  const busy = useLab((s) => s.runState === 'running' || s.runState === 'preparing');
+  const busy = useLab((s) => isActive(s.runState));
   // from the click on: the response may take a while to start, and Cancel must work meanwhile
   const bytes = download && download.detail === fetching && download.total > 0 ? download : undefined;
   const downloading = !!fetching && !(bytes && bytes.done >= bytes.total);
@@ -59,7 +60,7 @@ export function ModelPicker() {
 export function DatasetPicker() {
   const dataset = useLab((s) => s.dataset);
   const loadDataset = useLab((s) => s.loadDataset);
-  const busy = useLab((s) => s.runState === 'running' || s.runState === 'preparing');
+  const busy = useLab((s) => isActive(s.runState));
   const fromFiles = async (files: PickedFile[]) => {
     if (files.length === 1 && files[0].path.toLowerCase().endsWith('.zip')) {
       return loadDataset({ kind: 'zip', name: files[0].file.name, bytes: await bytesOf(files[0].file) });

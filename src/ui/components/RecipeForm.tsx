@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { TrainConfig } from '../../worker/api';
 import { useLab } from '../lab';
+import { isActive } from '../store/slices';
 import { BENCHMARK_SETTINGS, DEMO_RECIPE } from '../store';
 
 type NumberKey = { [K in keyof TrainConfig]: TrainConfig[K] extends number ? K : never }[keyof TrainConfig];
@@ -31,7 +32,7 @@ function Field({ id, label, help, children }: { id: string; label: string; help:
 export function RecipeForm() {
   const config = useLab((s) => s.config);
   const setConfig = useLab((s) => s.setConfig);
-  const locked = useLab((s) => s.runState === 'running' || s.runState === 'preparing' || s.runState === 'paused');
+  const locked = useLab((s) => isActive(s.runState));
   const freezeOk = /^(none|encoder|last:\d+)$/.test(config.freeze);
   return (
     <fieldset disabled={locked} className="recipe">

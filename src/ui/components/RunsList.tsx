@@ -1,13 +1,14 @@
 /** @file Runs saved in this browser: reopen their charts, resume, compare, delete; import a trained model to compare. */
 import { useLab } from '../lab';
+import { isActive } from '../store/slices';
 import { DropZone, bytesOf } from './DropZone';
 
 export function RunsList() {
   const runs = useLab((s) => s.runs);
   const state = useLab((s) => s.runState);
   const compareRunId = useLab((s) => s.compareRunId);
-  const { openRun, start, deleteRun, compareWith, importRun } = useLab.getState();
-  const busy = state === 'running' || state === 'preparing' || state === 'paused';
+  const { openRun, resumeRun, deleteRun, compareWith, importRun } = useLab.getState();
+  const busy = isActive(state);
   return (
     <fieldset className="runs">
       <legend>Saved runs</legend>
@@ -17,9 +18,9 @@ export function RunsList() {
           const imported = r.status === 'imported'; // no metrics and nothing to resume: compare or delete
           return (
             <li key={r.id} data-testid="saved-run">
-              <span>{new Date(r.createdAt).toLocaleString()} · {r.modelName} · {imported ? 'imported model' : `step ${r.savedStep}/${r.config.steps} · ${r.status}`}</span>
-              {!imported && <button type="button" onClick={() => openRun(r.id)}>Charts</button>}
-              {!imported && r.savedStep < r.config.steps && <button type="button" data-testid="resume-run" disabled={busy} onClick={async () => { await openRun(r.id); await start(r.id); }}>Resume</button>}
+              <span>{new Date(r.createdAt).toLocaleString()} · {r.modelName} · {r.datasetName} · {imported ? 'imported model' : `step ${r.savedStep}/${r.config.steps} · ${r.status}`}</span>
+              {!imported && <button type="button" data-testid="open-run" onClick={() => openRun(r.id)}>Open</button>}
+              {!imported && r.savedStep < r.config.steps && <button type="button" data-testid="resume-run" disabled={busy} onClick={() => resumeRun(r.id)}>Resume</button>}
               <button type="button" aria-pressed={compareRunId === r.id} onClick={() => compareWith(compareRunId === r.id ? undefined : r.id)}>Compare</button>
               <button type="button" disabled={busy} onClick={() => deleteRun(r.id)}>Delete</button>
             </li>

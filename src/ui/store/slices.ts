@@ -4,7 +4,7 @@
  * metrics arrive at worker speed and are appended in batches (≤ 10 Hz) so charts stay smooth.
  */
 import { proxy, transfer } from 'comlink';
-import type { EvalMetric, Progress, RunState, StepMetric } from '../../worker/api';
+import type { DatasetInfo, EvalMetric, ModelInfo, Prediction, Progress, RunState, StepMetric } from '../../worker/api';
 import { Throttle } from './metrics';
 import { DEMO_RECIPE } from './recipe';
 import type {
@@ -12,6 +12,9 @@ import type {
 } from './types';
 
 type Set = Parameters<Slice<unknown>>[0];
+
+/** The worker refuses model, dataset and run changes in these states; the UI mirrors it. */
+export const isActive = (s: RunState) => s === 'preparing' || s === 'running' || s === 'paused' || s === 'stopping';
 
 /** An action that reports its error in the alert region instead of rejecting. */
 const guarded = <A extends unknown[]>(get: () => LabState, fn: (...a: A) => Promise<void>) => async (...a: A): Promise<void> => {
@@ -78,6 +81,12 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
         },
         onProgress: (p: Progress) => set((s) => ({ progress: { ...s.progress, [p.task]: p } })),
         onNotices: (notices: string[]) => set({ notices }),
+        // a resumed run brings back its own model and dataset
+        onModel: (model: ModelInfo) => set({ model }),
+        onDataset: (dataset: DatasetInfo) => {
+          set({ dataset, viewIndex: 0, prediction: undefined, comparison: undefined, thumbnails: [] });
+          void worker().thumbnails(48).then((thumbnails) => set({ thumbnails }));
+        },
         onState: (runState: RunState, message?: string) => {
           steps.drain();
           set({ runState });
@@ -104,40 +113,77 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
   };
 };
 
-export const createViewerSlice = (worker: WorkerRef): Slice<ViewerSlice> => (set, get) => ({
-  viewIndex: 0,
-  selectImage: guarded(get, async (i) => {
-    set({ viewIndex: i });
-    await Promise.all([get().refreshPrediction(), get().compareWith(get().compareRunId)]);
-  }),
-  compareWith: guarded(get, async (runId) => {
-    set({ compareRunId: runId, comparison: runId ? await worker().predictWithRun(runId, get().viewIndex) : undefined });
-  }),
-  refreshPrediction: guarded(get, async () => {
-    if (!get().dataset) return;
-    set({ prediction: await worker().predict(get().viewIndex) });
-  }),
-});
+/**
+ * Viewer replies can arrive out of order (a slow prediction for an image the user has already
+ * left): each request is numbered, and only the latest one's reply is painted.
+ */
+export const createViewerSlice = (worker: WorkerRef): Slice<ViewerSlice> => (set, get) => {
+  const latest = { prediction: 0, comparison: 0 };
+  const ask = async (which: keyof typeof latest, request: () => Promise<Prediction | undefined>) => {
+    const tag = ++latest[which];
+    const reply = await request();
+    if (tag === latest[which]) set({ [which]: reply });
+  };
+  return {
+    viewIndex: 0,
+    selectImage: guarded(get, async (i) => {
+      set({ viewIndex: i });
+      await Promise.all([get().refreshPrediction(), get().compareWith(get().compareRunId)]);
+    }),
+    compareWith: guarded(get, async (runId) => {
+      set({ compareRunId: runId });
+      const index = get().viewIndex;
+      await ask('comparison', async () => (runId ? worker().predictWithRun(runId, index) : undefined));
+    }),
+    refreshPrediction: guarded(get, async () => {
+      if (!get().dataset) return;
+      const index = get().viewIndex;
+      await ask('prediction', () => worker().predict(index));
+    }),
+  };
+};
 
-export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, get) => ({
-  runs: [],
-  refreshRuns: guarded(get, async () => set({ runs: await worker().listRuns() })),
-  openRun: guarded(get, async (id) => {
+export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, get) => {
+  const showMetrics = async (id: string) => {
     const run = get().runs.find((r) => r.id === id);
     const m = await worker().runMetrics(id);
     set({ runId: id, steps: m.steps, evals: m.evals, ...(run ? { config: run.config } : {}) });
-  }),
-  importRun: guarded(get, async (name, bytes) => {
-    const run = await worker().importRun(name, transfer(bytes, [bytes.buffer]), get().config);
-    await get().refreshRuns();
-    await get().compareWith(run.id);
-  }),
-  deleteRun: guarded(get, async (id) => {
-    await worker().deleteRun(id);
-    if (get().compareRunId === id) set({ compareRunId: undefined, comparison: undefined });
-    await get().refreshRuns();
-  }),
-});
+  };
+  return {
+    runs: [],
+    refreshRuns: guarded(get, async () => set({ runs: await worker().listRuns() })),
+    openRun: guarded(get, async (id) => {
+      await showMetrics(id);
+      // a reopened run is whole: its weights are the viewer's "this run" and can be exported
+      if (!isActive(get().runState)) {
+        const why = await worker().openRun(id);
+        set({ notices: why ? [why] : [] });
+        await get().refreshPrediction();
+      }
+    }),
+    // the worker brings back the run's own model and dataset; the charts continue from its save
+    resumeRun: guarded(get, async (id) => {
+      await showMetrics(id);
+      await get().start(id);
+    }),
+    importRun: guarded(get, async (name, bytes) => {
+      const run = await worker().importRun(name, transfer(bytes, [bytes.buffer]), get().config);
+      await get().refreshRuns();
+      await get().compareWith(run.id);
+    }),
+    deleteRun: guarded(get, async (id) => {
+      await worker().deleteRun(id);
+      if (get().compareRunId === id) set({ compareRunId: undefined, comparison: undefined });
+      await get().refreshRuns();
+      if (get().storage) await get().refreshStorage();
+    }),
+    refreshStorage: guarded(get, async () => set({ storage: await worker().storage() })),
+    deleteCachedModel: guarded(get, async (url) => {
+      await worker().deleteCachedModel(url);
+      await get().refreshStorage();
+    }),
+  };
+};
 
 export const createUiSlice = (): Slice<UiSlice> => (set) => {
   let nextError = 1;

@@ -252,4 +252,20 @@ describe('lab store', () => {
     expect(await store.getState().exportFile('model')).toBeUndefined();
     expect(store.getState().errors.map((e) => e.message)).toEqual(['no model trained yet']);
   });
+
+  it('a slow prediction for an image the user has left is not painted over the current one', async () => {
+    const replies: (() => void)[] = [];
+    const store = createLabStore(() => fakeWorker({
+      predict: (i) => new Promise((resolve) => replies.push(() => resolve({ index: i, width: 1, height: 1, image: new Uint8Array(3), label: new Uint8Array(1), prediction: new Uint8Array(1) }))),
+    }));
+    store.setState({ dataset: demoInfo });
+    const first = store.getState().selectImage(0);
+    const second = store.getState().selectImage(1);
+    replies[1](); // the reply for image 1 arrives first…
+    await second;
+    replies[0](); // …then the stale one for image 0
+    await first;
+    expect(store.getState().viewIndex).toBe(1);
+    expect(store.getState().prediction?.index).toBe(1);
+  });
 });

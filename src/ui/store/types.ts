@@ -3,7 +3,7 @@ import type { Remote } from 'comlink';
 import type { StateCreator } from 'zustand';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress, RunState,
-  RunSummary, StepMetric, Thumbnail, TrainConfig, TrainerApi,
+  RunSummary, StepMetric, StorageReport, Thumbnail, TrainConfig, TrainerApi,
 } from '../../worker/api';
 
 /** The worker, injected so the store can be unit-tested with a scripted stand-in. */
@@ -57,10 +57,17 @@ export interface ViewerSlice {
 export interface RunsSlice {
   runs: RunSummary[];
   refreshRuns(): Promise<void>;
+  /** Its charts, and its weights as the viewer's "this run" and the export source. */
   openRun(id: string): Promise<void>;
+  /** Its charts, then Start from its save (on its own model and dataset). */
+  resumeRun(id: string): Promise<void>;
   deleteRun(id: string): Promise<void>;
   /** Saves a trained `.safetensors` as a run and shows its predictions as the second model. */
   importRun(name: string, bytes: Uint8Array): Promise<void>;
+  /** What the browser keeps for this site (runs, cached models), for the storage panel. */
+  storage?: StorageReport;
+  refreshStorage(): Promise<void>;
+  deleteCachedModel(url: string): Promise<void>;
 }
 export interface UiSlice {
   errors: { id: number; message: string }[];

@@ -1,0 +1,156 @@
+/**
+ * A run over a whole browser session (both projects): a dropped model and dataset survive a
+ * reload and Resume continues on them; Pause acts within two steps; a failed Start changes no
+ * saved run; repeated runs and comparisons give back their onnxruntime sessions and GPU buffers.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { genericFiles, zipOf } from '../src/data/testing';
+import { makeTinyVit } from '../src/model/demo';
+import { writeSafetensors } from '../src/model/safetensors';
+import { currentStep, openLab, setRecipe, shot, waitForStep } from './helpers';
+
+const datasetText = (page: Page) => page.locator('fieldset', { hasText: 'Dataset' }).locator('.current');
+
+function live(page: Page): Promise<{ sessions: number; gpuBytes: number }> {
+  return page.evaluate(() => (globalThis as unknown as { vfmLabTesting: { liveResources(): Promise<{ sessions: number; gpuBytes: number }> } }).vfmLabTesting.liveResources());
+}
+
+async function dropModelAndZip(page: Page): Promise<void> {
+  const ckpt = makeTinyVit({ embedDim: 64, depth: 2, patchSize: 8, grid: 4, seed: 3 });
+  await page.getByTestId('model-file').setInputFiles({ name: 'mine.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(ckpt)) });
+  await expect(page.getByTestId('model-current')).toContainText('mine.safetensors');
+  const zip = zipOf(genericFiles({ path: 'classes.txt', content: 'sky\nroad\ncar\n' }));
+  await page.getByTestId('dataset-zip').setInputFiles({ name: 'shapes.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+  await expect(datasetText(page)).toContainText('shapes.zip (generic) — 3 train / 2 val, 3 classes');
+}
+
+test('a dropped checkpoint and zip: train, pause (within two steps), reload, Resume continues on the run\'s own model and classes', async ({ page }, info) => {
+  test.setTimeout(420_000);
+  await openLab(page);
+  await dropModelAndZip(page);
+  // steps long enough (wasm: batch 32 at 64 px; SwiftShader WebGPU is far slower) that the page's
+  // view of the step counter (updated at most every 100 ms) lags the worker by less than a step;
+  // 'eval every 0' saves only at the pause
+  await setRecipe(page, { steps: 400, batch: info.project.name === 'wasm' ? 32 : 2, evalEvery: 0, augment: false });
+  await page.getByTestId('recipe-crop').fill('64');
+  await page.getByTestId('start-training').click();
+  await waitForStep(page, 3);
+  const asked = await currentStep(page);
+  await page.getByTestId('pause-training').click();
+  await expect(page.getByTestId('run-state')).toHaveText('paused');
+  const paused = await currentStep(page);
+  const ms = await page.evaluate(() => (globalThis as unknown as { vfmLab: { getState(): { steps: { ms: number }[] } } }).vfmLab.getState().steps.at(-1)!.ms);
+  console.log(`pause asked at step ${asked}, paused at step ${paused} (${ms.toFixed(0)} ms per step)`);
+  expect(paused - asked).toBeLessThanOrEqual(2);
+  // the paused run holds its engine: train and eval sessions (and, on WebGPU, its buffers)
+  const held = await live(page);
+  expect(held.sessions).toBeGreaterThanOrEqual(2);
+  if (info.project.name === 'webgpu') expect(held.gpuBytes).toBeGreaterThan(0);
+  // pickers are locked while the run is paused
+  await expect(page.getByRole('button', { name: 'Embedded demo model' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Embedded synthetic demo' })).toBeDisabled();
+  await shot(page, info, '1-paused');
+
+  await page.reload();
+  await openLab(page); // the embedded demo model and dataset are loaded again
+  const saved = page.getByTestId('saved-run').first();
+  await expect(saved).toContainText(`mine.safetensors · shapes.zip · step ${paused}/400`);
+  await saved.getByTestId('resume-run').click();
+  await expect(page.getByTestId('run-state')).toHaveText(/running|paused/);
+  await expect(page.getByTestId('model-current')).toContainText('mine.safetensors');
+  await expect(datasetText(page)).toContainText('shapes.zip (generic) — 3 train / 2 val, 3 classes');
+  await waitForStep(page, paused + 2);
+  expect(await currentStep(page)).toBeGreaterThan(paused);
+  await shot(page, info, '2-resumed');
+  await page.getByTestId('stop-training').click();
+  await expect(page.getByTestId('run-state')).toHaveText('stopped');
+
+  // a failed Start (a crop that is not a multiple of the patch) leaves the saved run as it was
+  await expect(saved).toContainText('· stopped');
+  const before = await saved.textContent();
+  await page.getByTestId('recipe-crop').fill('12');
+  await page.getByTestId('start-training').click();
+  await expect(page.getByTestId('run-state')).toHaveText('error');
+  await expect(page.getByTestId('error-message').filter({ hasText: 'crop 12 is not a multiple of the patch size 8' })).toBeVisible();
+  await page.reload();
+  await openLab(page);
+  await expect(page.getByTestId('saved-run').first()).toHaveText(before!);
+});
+
+test('Resume of a run whose dataset folder was not kept asks for it by name and does not train', async ({ page }) => {
+  test.setTimeout(300_000);
+  const root = join(mkdtempSync(join(tmpdir(), 'vfm-life-')), 'my-shapes');
+  for (const f of genericFiles({ path: 'classes.txt', content: 'sky\nroad\ncar\n' })) {
+    mkdirSync(dirname(join(root, f.path)), { recursive: true });
+    writeFileSync(join(root, f.path), f.bytes);
+  }
+  await openLab(page);
+  await page.getByTestId('dataset-folder').setInputFiles(root);
+  await expect(datasetText(page)).toContainText('my-shapes (generic) — 3 train / 2 val, 3 classes');
+  await setRecipe(page, { steps: 400, batch: 2, evalEvery: 0, augment: false });
+  await page.getByTestId('recipe-crop').fill('32');
+  await page.getByTestId('start-training').click();
+  await waitForStep(page, 2);
+  await page.getByTestId('pause-training').click();
+  await expect(page.getByTestId('run-state')).toHaveText('paused');
+
+  await page.reload();
+  await openLab(page); // the demo dataset again: not the run's
+  const saved = page.getByTestId('saved-run').first();
+  await expect(saved).toContainText('my-shapes · step');
+  const before = await saved.textContent();
+  await saved.getByTestId('resume-run').click();
+  await expect(page.getByTestId('run-state')).toHaveText('error');
+  await expect(page.getByTestId('error-message').filter({ hasText: 'was trained on the dataset "my-shapes" (3 classes: sky, road, car' })).toContainText('Load "my-shapes"');
+  await expect(datasetText(page)).toContainText('demo');
+  await expect(saved).toHaveText(before!);
+});
+
+test('Start→finish five times and Compare ten times give back every session and GPU buffer', async ({ page }) => {
+  test.setTimeout(420_000);
+  await openLab(page);
+  await setRecipe(page, { steps: 2, batch: 2, evalEvery: 0, augment: false });
+  await page.getByTestId('recipe-crop').fill('32');
+  const images = page.getByRole('listbox', { name: 'Validation images' }).getByRole('option');
+  const finishOnce = async () => {
+    await page.getByTestId('start-training').click();
+    await expect(page.getByTestId('run-state')).toHaveText('finished');
+    await expect(page.getByTestId('start-training')).toBeEnabled();
+    // the viewer asks for "this run" after it ended: predicted from its save by one cached runner
+    await images.nth(1).click();
+    await images.nth(0).click();
+  };
+  await finishOnce();
+  await expect(page.getByTestId('saved-run')).toHaveCount(1);
+  // after a run: nothing but the eval runner that shows its predictions
+  const baseline = { sessions: 1, gpuBytes: 0 };
+  await expect.poll(() => live(page)).toEqual(baseline);
+  for (let i = 0; i < 4; i++) await finishOnce();
+  await expect(page.getByTestId('saved-run')).toHaveCount(5);
+  await expect.poll(() => live(page)).toEqual(baseline);
+
+  const compare = page.getByTestId('saved-run').nth(1).getByRole('button', { name: 'Compare' });
+  for (let i = 0; i < 10; i++) {
+    await compare.click();
+    await expect(compare).toHaveAttribute('aria-pressed', i % 2 === 0 ? 'true' : 'false');
+  }
+  // one cached runner for the compared run, however many clicks
+  await expect.poll(() => live(page)).toEqual({ ...baseline, sessions: baseline.sessions + 1 });
+  // deleting the compared run gives its runner back
+  await page.getByTestId('saved-run').nth(1).getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('saved-run')).toHaveCount(4);
+  await expect.poll(() => live(page)).toEqual(baseline);
+
+  // the storage panel lists the runs with their sizes; deleting asks first
+  await page.getByTestId('storage-panel').locator('summary').click();
+  await expect(page.getByTestId('storage-run')).toHaveCount(4);
+  await expect(page.getByTestId('storage-run').first()).toContainText(/demo ViT.* · demo · step 2 — [\d.]+ (KB|MB)/);
+  await page.getByTestId('storage-run').first().getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('storage-run')).toHaveCount(4); // nothing goes before the confirmation
+  await page.getByTestId('confirm-delete').click();
+  await expect(page.getByTestId('storage-run')).toHaveCount(3);
+  await expect(page.getByTestId('saved-run')).toHaveCount(3);
+});

@@ -1,0 +1,103 @@
+/**
+ * @file The viewer's pictures: a validation image with its ground truth and a model's
+ * prediction, thumbnails, and the eval runners of saved runs (one cached runner per run, behind
+ * the worker's exclusive queue, released when evicted, deleted, or on page hide).
+ */
+import { readSample, type Dataset } from '../data/dataset';
+import { normalizeInto, resizeRgb } from '../data/augment';
+import { argmaxClasses, slidingLogits } from '../train/evaluate';
+import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareRun, type PreparedRun, type RGB } from '../train/session';
+import { readSafetensorsWithMetadata } from '../model/safetensors';
+import type { Prediction, Thumbnail, TrainConfig } from './api';
+import type { Compute, Exclusive, OwnedRunner } from './compute';
+import type { RunStore } from './runs';
+
+export type Logits = (chw: Float32Array) => Promise<Float32Array>;
+
+/** Image and ground truth, no prediction yet (255 = nothing drawn). */
+export async function groundTruth(ds: Dataset, valIndex: number): Promise<Prediction> {
+  const s = await readSample(ds, ds.val[Math.min(Math.max(0, valIndex), ds.val.length - 1)]);
+  return { index: valIndex, width: s.width, height: s.height, image: s.image, label: s.mask, prediction: new Uint8Array(s.mask.length).fill(255) };
+}
+
+export async function predictImage(ds: Dataset, valIndex: number, logits: Logits, config: Pick<TrainConfig, 'crop' | 'batch'>, norm: { mean: RGB; std: RGB }): Promise<Prediction> {
+  if (valIndex < 0 || valIndex >= ds.val.length) throw new Error(`validation image ${valIndex} does not exist (0…${ds.val.length - 1})`);
+  const sample = await readSample(ds, ds.val[valIndex]);
+  const pixels = sample.width * sample.height;
+  const chw = new Float32Array(3 * pixels);
+  normalizeInto(chw, 0, sample.image, pixels, norm.mean, norm.std);
+  const scores = await slidingLogits({ chw, height: sample.height, width: sample.width, label: sample.mask }, config.crop, config.batch, ds.classes.length, logits);
+  return { index: valIndex, width: sample.width, height: sample.height, image: sample.image, label: sample.mask, prediction: argmaxClasses(scores, ds.classes.length, pixels) };
+}
+
+export async function thumbnails(ds: Dataset, size: number): Promise<Thumbnail[]> {
+  const out: Thumbnail[] = [];
+  for (const ref of ds.val.slice(0, 32)) {
+    const s = await readSample(ds, ref);
+    const k = size / Math.max(s.width, s.height);
+    const width = Math.max(1, Math.round(s.width * k)), height = Math.max(1, Math.round(s.height * k));
+    out.push({ width, height, data: resizeRgb(s.image, s.height, s.width, height, width) });
+  }
+  return out;
+}
+
+/** A saved run's model, ready to predict: its eval runner and what feeding it needs. */
+export interface SavedModel {
+  runId: string;
+  numClasses: number;
+  config: TrainConfig;
+  norm: { mean: RGB; std: RGB };
+  prepared: PreparedRun;
+  logits: Logits;
+  release(): Promise<void>;
+}
+
+/** At most this many saved runs keep an eval runner (this run and the compared one, plus one). */
+const CACHED_RUNS = 3;
+
+export class SavedModels {
+  private readonly cache = new Map<string, Promise<SavedModel>>();
+
+  constructor(private readonly store: RunStore, private readonly queue: Exclusive, private readonly compute: () => Compute) {}
+
+  /** The run's eval runner, built once and reused until released. */
+  get(runId: string): Promise<SavedModel> {
+    let hit = this.cache.get(runId);
+    if (hit) {
+      this.cache.delete(runId); // most recently used last
+    } else {
+      hit = this.build(runId);
+      hit.catch(() => this.cache.delete(runId));
+    }
+    this.cache.set(runId, hit);
+    for (const id of [...this.cache.keys()].slice(0, Math.max(0, this.cache.size - CACHED_RUNS))) void this.release(id);
+    return hit;
+  }
+
+  private async build(runId: string): Promise<SavedModel> {
+    const [saved, record] = [await this.store.loadCheckpoint(runId), await this.store.record(runId)];
+    if (!saved || !record) throw new Error(`run ${runId} has no saved checkpoint`);
+    const { tensors, metadata } = readSafetensorsWithMetadata(saved.model, `${runId}/model.safetensors`);
+    const meta = parseMetadata(metadata);
+    const numClasses = tensors.get('seg_head.weight')?.shape[0] ?? 0;
+    const prepared = prepareRun(tensors, runId, numClasses, { ...record.config, freeze: 'encoder', family: meta?.family, act: meta?.act, normEps: meta?.normEps, heads: meta?.heads, windowSize: meta?.windowSize });
+    const runner: OwnedRunner = this.queue.runner(await this.compute().createRunner(prepared.evalGraph, 'wasm'));
+    const feeds = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
+    return {
+      runId, numClasses, config: record.config, prepared,
+      norm: { mean: meta?.mean ?? IMAGENET_MEAN, std: meta?.std ?? IMAGENET_STD },
+      logits: async (x) => (await runner.run({ ...feeds, image: x }, ['logits'])).logits.data as Float32Array,
+      release: () => runner.release(),
+    };
+  }
+
+  async release(runId: string): Promise<void> {
+    const hit = this.cache.get(runId);
+    this.cache.delete(runId);
+    await hit?.then((m) => m.release(), () => undefined);
+  }
+
+  async releaseAll(): Promise<void> {
+    for (const id of [...this.cache.keys()]) await this.release(id);
+  }
+}

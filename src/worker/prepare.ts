@@ -1,0 +1,135 @@
+/**
+ * @file The `preparing` state: a new run from the loaded model and dataset, or a saved run
+ * rebuilt from itself — its full saved weights, its recipe, its classes, and its own dataset
+ * (kept with the run, or the one loaded now only when its fingerprint matches). Nothing is
+ * written until the run is whole, so a failed Start leaves every saved run as it was; an engine
+ * created before a failure is released here.
+ */
+import type { ModelMetadata } from '../train/session';
+import { normalisationFor, parseMetadata, prepareRun } from '../train/session';
+import { readSafetensorsWithMetadata } from '../model/safetensors';
+import { detectFamily } from '../model/families';
+import type { Engine } from '../train/engine';
+import type { RunSummary, TrainConfig, TrainerCallbacks } from './api';
+import type { Compute, Exclusive } from './compute';
+import { loadData, type LoadedCheckpoint, type LoadedData } from './loading';
+import { checkOptimizerState, decodeOptimizerState } from './optimizer-state';
+import { Run } from './run';
+import type { MetricRow, RunStore } from './runs';
+
+export interface BuildRequest {
+  compute: Compute;
+  /** Every engine call of the run goes through this queue (shared with predictions). */
+  queue: Exclusive;
+  store: RunStore;
+  checkpoint?: LoadedCheckpoint;
+  data?: LoadedData;
+  config: TrainConfig;
+  cb: TrainerCallbacks;
+  resumeFrom?: string;
+}
+
+/** The run, and the model and dataset it trains (a resumed run brings back its own). */
+export interface Built {
+  run: Run;
+  checkpoint: LoadedCheckpoint;
+  data: LoadedData;
+}
+
+export async function buildRun(q: BuildRequest): Promise<Built> {
+  return q.resumeFrom ? resume(q, q.resumeFrom) : fresh(q);
+}
+
+async function fresh(q: BuildRequest): Promise<Built> {
+  const { checkpoint, data, config } = q;
+  if (!checkpoint) throw new Error('choose a model first');
+  if (!data) throw new Error('choose a dataset first');
+  const record: RunSummary = {
+    id: `run-${Date.now().toString(36)}`, createdAt: Date.now(), modelName: checkpoint.name, datasetName: data.ds.name,
+    model: checkpoint.identity, dataset: data.identity, config, savedStep: 0, status: 'running',
+  };
+  const norm = checkpoint.recorded ?? normalisationFor(checkpoint.family, checkpoint.preset); // a vfm-lab model keeps its normalisation
+  const run = await withEngine(q, checkpoint, data, record, norm, checkpoint.recorded, [], 0);
+  await q.store.saveRecord(record);
+  if (data.identity.kept && data.zip) await q.store.keepDataset(record.id, data.zip);
+  return { run, checkpoint, data };
+}
+
+async function resume(q: BuildRequest, runId: string): Promise<Built> {
+  const record = await q.store.record(runId);
+  const saved = await q.store.loadCheckpoint(runId);
+  if (!record || !saved?.optimizer) throw new Error(`run ${runId} has no saved checkpoint and optimizer state to resume from`);
+  const data = await datasetOf(q, record);
+  const file = `${runId}/model.safetensors`;
+  const { tensors, metadata } = readSafetensorsWithMetadata(saved.model, file);
+  const meta = parseMetadata(metadata);
+  if (!meta) throw new Error(`${file} does not record how it was trained (saved by an older version?): it cannot be resumed`);
+  const classes = data.ds.classes.map((c) => c.name).join(', ');
+  if (meta.classes.map((c) => c.name).join(', ') !== classes) {
+    throw new Error(`run ${runId} was trained on the classes ${meta.classes.map((c) => c.name).join(', ')}; the dataset ${data.ds.name} has ${classes}`);
+  }
+  // the run's own model: its saved weights (every parameter), under the identity it started from
+  const family = meta.family ?? detectFamily(tensors.keys());
+  const name = record.model?.name ?? record.modelName;
+  const checkpoint: LoadedCheckpoint = {
+    name, tensors, family, recorded: meta,
+    identity: record.model ?? { name, family, config: { embedDim: 0, depth: 0, heads: meta.heads, patchSize: 0 }, sha256: '' },
+    info: { name, family, embedDim: 0, depth: 0, heads: meta.heads, patchSize: 0, numParams: [...tensors.values()].reduce((s, t) => s + t.data.length, 0) },
+  };
+  const rows: MetricRow[] = await q.store.loadRows(runId);
+  const config = record.config; // the run's own recipe (its weights are at its crop)
+  const run = await withEngine({ ...q, config }, checkpoint, data, { ...record, status: 'running' }, meta, meta, rows, saved.step, async (engine, prepared) => {
+    const state = decodeOptimizerState(saved.optimizer!);
+    checkOptimizerState(state, prepared.model.weights, prepared.trainable, `${runId}/optimizer.safetensors`);
+    await engine.restoreOptimizerState(state);
+  });
+  const c = run.prepared.model.config;
+  checkpoint.info = { ...checkpoint.info, embedDim: c.embedDim, depth: c.depth, heads: c.heads, patchSize: c.patchSize };
+  return { run, checkpoint, data };
+}
+
+/** The run's dataset: the one loaded now if it is the same, else the copy kept with the run; never another. */
+async function datasetOf(q: BuildRequest, record: RunSummary): Promise<LoadedData> {
+  const want = record.dataset;
+  if (!want) {
+    // saved by an older version: only the name is known
+    if (q.data?.ds.name !== record.datasetName) throw new Error(`run ${record.id} was trained on the dataset "${record.datasetName}": load it and press Resume again`);
+    return q.data;
+  }
+  if (q.data?.identity.fingerprint === want.fingerprint) return q.data;
+  const kept = want.kept ? await q.store.keptDataset(record.id) : undefined;
+  if (kept) {
+    const data = await loadData({ kind: 'zip', name: want.name, bytes: kept }, q.cb.onProgress);
+    if (data.identity.fingerprint !== want.fingerprint) throw new Error(`run ${record.id}: the copy of "${want.name}" kept with the run does not match its fingerprint`);
+    return data;
+  }
+  const now = q.data ? `the dataset loaded now ("${q.data.ds.name}") is a different one` : 'no dataset is loaded';
+  throw new Error(
+    `Run ${record.id} was trained on the dataset "${want.name}" (${want.classes.length} classes: ${want.classes.join(', ')}; ` +
+    `${want.trainCount} train / ${want.valCount} val images) and ${now}. Load "${want.name}" (drop the same folder or zip) and press Resume again.`);
+}
+
+/** Compiles the run's graphs and creates its engine; the engine is released if anything after it fails. */
+async function withEngine(
+  q: BuildRequest, checkpoint: LoadedCheckpoint, data: LoadedData, record: RunSummary, norm: Pick<ModelMetadata, 'mean' | 'std'>,
+  recorded: Partial<ModelMetadata> | undefined, rows: MetricRow[], startStep: number,
+  restore?: (engine: Engine, prepared: ReturnType<typeof prepareRun>) => Promise<void>,
+): Promise<Run> {
+  const { config, cb, compute } = q;
+  cb.onProgress({ task: 'compile', done: 0, total: 1, detail: 'building the train-step and eval graphs' });
+  const prepared = prepareRun(checkpoint.tensors, checkpoint.name, data.ds.classes.length, {
+    ...config, family: checkpoint.family, trainImages: data.ds.train.length,
+    heads: recorded?.heads, act: recorded?.act, normEps: recorded?.normEps, windowSize: recorded?.windowSize,
+  });
+  cb.onProgress({ task: 'compile', done: 1, total: 1 });
+  cb.onNotices(prepared.model.notices);
+  const engine = q.queue.engine(await compute.createEngine(prepared, config, cb.onProgress));
+  try {
+    await restore?.(engine, prepared);
+  } catch (e) {
+    await engine.release();
+    throw e;
+  }
+  const mean = norm.mean, std = norm.std;
+  return new Run(record, config, prepared, data.ds, { mean, std }, checkpoint.family, engine, rows, startStep, q.store);
+}

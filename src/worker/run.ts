@@ -1,0 +1,62 @@
+/**
+ * @file One run while it exists in the worker: what it trains (prepared graphs, dataset, pixel
+ * normalisation), the engine it owns, its metric rows, and how it saves itself. Built by
+ * `prepareRun` in the trainer's `preparing` state; nothing is written for it before it is whole.
+ */
+import type { Dataset } from '../data/dataset';
+import type { FamilyName } from '../model/presets';
+import { writeSafetensors } from '../model/safetensors';
+import type { Engine } from '../train/engine';
+import { metadataOf, type PreparedRun, type RGB } from '../train/session';
+import type { RunSummary, TrainConfig } from './api';
+import { encodeOptimizerState } from './optimizer-state';
+import type { MetricRow, RunStore } from './runs';
+
+export class Run {
+  constructor(
+    readonly record: RunSummary,
+    readonly config: TrainConfig,
+    readonly prepared: PreparedRun,
+    readonly ds: Dataset,
+    readonly norm: { mean: RGB; std: RGB },
+    readonly family: FamilyName,
+    /** Owned: released by `release()` when the run ends. */
+    readonly engine: Engine,
+    readonly rows: MetricRow[],
+    readonly startStep: number,
+    private readonly store: RunStore,
+  ) {}
+
+  private status: RunSummary['status'] = 'running';
+  /** The step of this session's last save (undefined: nothing saved yet by this session). */
+  savedAt?: number;
+  private released = false;
+
+  /** The weights as a file that loads back exactly (every parameter plus what predicting needs). */
+  async modelFile(): Promise<Uint8Array> {
+    const { mean, std } = this.norm;
+    return writeSafetensors(await this.engine.weights(), metadataOf(this.prepared.model, this.ds.classes, this.config.crop, mean, std, this.family));
+  }
+
+  /** One consistent save of this step (see runs.ts), then the status. */
+  async save(step: number, status: RunSummary['status']): Promise<void> {
+    const model = await this.modelFile();
+    const optimizer = encodeOptimizerState(await this.engine.optimizerState());
+    await this.store.save(this.record.id, { step, model, optimizer, rows: this.rows });
+    this.savedAt = step;
+    await this.setStatus(status);
+  }
+
+  async setStatus(status: RunSummary['status']): Promise<void> {
+    if (status === this.status) return;
+    this.status = status;
+    await this.store.saveRecord({ ...this.record, status });
+  }
+
+  /** Gives back the engine (sessions, GPU buffers); safe to call twice. */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.engine.release();
+  }
+}
