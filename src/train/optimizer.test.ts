@@ -80,8 +80,17 @@ describe('AdamW', () => {
 
 describe('learning-rate schedules', () => {
   it('poly = lr·(1 − t/T)^0.9 for t = 0…T−1; constant = lr', () => {
-    for (let t = 0; t < 10; t++) expect(learningRate('poly', 2e-4, t, 10)).toBeCloseTo(2e-4 * (1 - t / 10) ** 0.9, 15);
-    expect(learningRate('poly', 1, 0, 10)).toBe(1);
+    // 2e-4·(1 − t/10)^0.9 for t = 0…9, computed independently (Python float64)
+    const expected = [
+      2e-4, 1.8190651521659244e-4, 1.6361042921017168e-4, 1.45083569387444e-4, 1.2628917349787107e-4,
+      1.0717734625362932e-4, 8.76766581108174e-5, 6.767669238032997e-5, 4.698475772352075e-5, 2.5178508235883343e-5,
+    ];
+    expected.forEach((lr, t) => expect(learningRate('poly', 2e-4, t, 10)).toBeCloseTo(lr, 18));
+    // the exponent is 0.9, not 1: halfway is 0.5^0.9 = 0.5358867312681466, not 0.5
+    expect(learningRate('poly', 1, 50, 100)).toBeCloseTo(0.5358867312681466, 15);
+    // an explicit power, and past the end the rate stays at 0 (never negative or NaN)
+    expect(learningRate('poly', 1, 1, 4, 2)).toBeCloseTo(0.5625, 15);
+    expect(learningRate('poly', 1e-3, 12, 10)).toBe(0);
     expect(learningRate('constant', 3e-5, 7, 10)).toBe(3e-5);
   });
 });
