@@ -7,7 +7,7 @@ import { makeTinyVit, tinyVitConfig, type TinyVitOptions } from './demo';
 import type { HostTensor } from './safetensors';
 import { float64Activation, roughWeights } from './testing/float64';
 import { referenceSegmenter } from './testing/reference-vit';
-import { segmentationLoss, segmenter, type VitConfig } from './vit';
+import { parameterShapes, posEmbed, segmentationLoss, segmenter, type VitConfig } from './vit';
 
 const CROP = 16;
 
@@ -70,4 +70,15 @@ describe('ViT segmenter', () => {
       { sample: 6, directions: true },
     );
   }, 120_000);
+
+  it('a config without position embeddings or qkv biases declares and uses none', () => {
+    const c: VitConfig = { ...tinyVitConfig({ embedDim: 16, depth: 1, patchSize: 4, numClasses: 3 }), posEmbed: 'none', qkvBias: false };
+    const shapes = parameterShapes(c, [2, 2]);
+    expect(shapes.has('pos_embed')).toBe(false);
+    expect(shapes.has('blocks.0.attn.qkv.bias')).toBe(false);
+    expect(shapes.get('blocks.0.attn.qkv.weight')).toEqual([48, 16]);
+    const g = new Graph();
+    const tokens = posEmbed(g.input('x', [1, 4, 16]), { cls_token: g.param('cls_token', [1, 1, 16]) }, c);
+    expect(tokens.shape).toEqual([1, 5, 16]);
+  });
 });
