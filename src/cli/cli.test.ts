@@ -47,7 +47,7 @@ describe('vfm-lab', () => {
     expect(m.filter((r) => 'mIoU' in r).map((r) => r.step)).toEqual([75, 150]);
     const ev = JSON.parse(readFileSync(join(run, 'eval.json'), 'utf8'));
     expect(ev.classes).toEqual(['background', 'disc', 'square', 'triangle', 'stripes']);
-    expect(ev.mIoU).toBeGreaterThan(0.5); // chance is ~0.2 for 5 classes
+    expect(ev.mIoU).toBeGreaterThan(0.4); // the per-pixel colour baseline is ~0.3 (src/train/learning.test.ts)
     expect(ev.perClassIoU).toHaveLength(5);
     expect(ev.confusion).toHaveLength(5);
     const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));

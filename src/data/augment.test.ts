@@ -92,6 +92,62 @@ describe('augment', () => {
     expect(a).toEqual(b);
   });
 
+  it('photometric jitter follows the mmseg formulas (explicit numbers, draws scripted)', () => {
+    // the draws, in order: brightness on?, its value; contrast on?, value; saturation on?, value; hue on?, value
+    const scripted = (...draws: number[]) => () => {
+      const d = draws.shift();
+      if (d === undefined) throw new Error('photometric drew more than scripted');
+      return d;
+    };
+    // brightness −32 + 64·0.75 = +16, contrast 0.5 + 0.25 = 0.75, saturation 0.5 + 0.9 = 1.4, hue −18 + 36·0.75 = +9°;
+    // expected values from the YIQ formulas evaluated independently (Python float64, then rounded and clamped)
+    const img = Uint8Array.from([200, 100, 50, 10, 240, 128]);
+    photometric(img, scripted(0, 0.75, 0, 0.25, 0, 0.9, 0, 0.75));
+    expect(Array.from(img)).toEqual([191, 72, 50, 0, 222, 56]);
+    // brightness alone: +16 through the YIQ round trip (215.98, 116.05, 65.84)
+    const bright = Uint8Array.from([200, 100, 50]);
+    photometric(bright, scripted(0, 0.75, 0.5, 0.5, 0.5));
+    expect(Array.from(bright)).toEqual([216, 116, 66]);
+    // nothing drawn on: the image is untouched (no YIQ round trip either)
+    const same = Uint8Array.from([200, 100, 50]);
+    photometric(same, scripted(0.5, 0.5, 0.5, 0.5));
+    expect(Array.from(same)).toEqual([200, 100, 50]);
+  });
+
+  it('places the window anywhere inside a larger image, the whole image inside the crop when smaller', () => {
+    // labels encode the column (x) and row (y), so a crop's first label tells where its window starts
+    const grid = (w: number, h: number, f: (x: number, y: number) => number): Sample => ({
+      stem: 'g', width: w, height: h, image: new Uint8Array(w * h * 3), mask: Uint8Array.from({ length: w * h }, (_, i) => f(i % w, Math.floor(i / w))),
+    });
+    const byX = grid(40, 40, (x) => x), byY = grid(40, 40, (_, y) => y);
+    const o = { crop: 24, mean: MEAN, scale: [1, 1] as [number, number], flip: false, photometric: false };
+    const lefts = new Set<number>(), tops = new Set<number>();
+    for (let seed = 0; seed < 12; seed++) {
+      lefts.add(augment(byX, keyedRng(seed), o).mask[0]);
+      tops.add(augment(byY, keyedRng(seed), o).mask[0]);
+    }
+    for (const v of [...lefts, ...tops]) expect(v).toBeLessThanOrEqual(40 - 24);
+    expect(lefts.size).toBeGreaterThan(3);
+    expect(tops.size).toBeGreaterThan(3);
+    // smaller than the crop: every source pixel lands in the crop, at a random offset
+    const small = grid(10, 8, () => 1);
+    for (let seed = 0; seed < 10; seed++) {
+      const c = augment(small, keyedRng(seed), { ...o, crop: 16 });
+      expect(c.mask.filter((v) => v === 1).length).toBe(10 * 8);
+    }
+  });
+
+  it('flips about half the crops by default, none with flip: false; jitters colours by default', () => {
+    const s: Sample = { stem: 'r', width: 24, height: 24, image: new Uint8Array(24 * 24 * 3).fill(100), mask: Uint8Array.from({ length: 24 * 24 }, (_, i) => i % 24) };
+    const o = { crop: 24, mean: MEAN, scale: [1, 1] as [number, number], photometric: false };
+    const flips = (flip?: boolean) => Array.from({ length: 20 }, (_, seed) => augment(s, keyedRng(seed), { ...o, flip }).mask[0] === 23).filter(Boolean).length;
+    expect(flips()).toBeGreaterThan(3);
+    expect(flips()).toBeLessThan(17);
+    expect(flips(false)).toBe(0);
+    const jittered = Array.from({ length: 5 }, (_, seed) => augment(s, keyedRng(seed), { crop: 24, mean: MEAN, scale: [1, 1] }).image.some((v) => v !== 100));
+    expect(jittered).toContain(true);
+  });
+
   it('scales relative to a base short side when given', () => {
     const s = blocks(400, 300); // crop 24 from a 300-px short side would see one class; base 24 sees all four
     const seen = new Set<number>();
@@ -111,6 +167,9 @@ describe('resampling', () => {
     const ramp = Uint8Array.from({ length: 2 * 4 * 3 }, (_, i) => Math.floor(i / 3) % 4 * 60); // x = 0,60,120,180
     const up = resizeRgb(ramp, 2, 4, 2, 8);
     expect(Array.from({ length: 8 }, (_, x) => up[x * 3])).toEqual([0, 15, 45, 75, 105, 135, 165, 180]); // align_corners=False
+    // vertically too, on every channel: rows 0 and 100 → 0, 25, 75, 100
+    const rows = Uint8Array.from([0, 0, 0, 100, 100, 100]);
+    expect(Array.from(resizeRgb(rows, 2, 1, 4, 1))).toEqual([0, 0, 0, 25, 25, 25, 75, 75, 75, 100, 100, 100]);
   });
 
   it('nearest keeps class ids and the window equals a crop of the full resize', () => {
@@ -139,13 +198,26 @@ describe('without augmentation', () => {
     const small = centerCrop(blocks(6, 9), 16);
     expect(small.mask).toHaveLength(256);
     expect(small.mask.includes(255)).toBe(false);
+    // one side already equal to the crop is not enough to use the image as it is
+    expect(centerCrop(blocks(16, 30), 16).mask).toHaveLength(256);
+    expect(centerCrop(blocks(30, 16), 16).mask).toHaveLength(256);
+  });
+
+  it('takes the centre of the long side, unsquashed', () => {
+    // 48 wide, 24 high, crop 24: columns 12…35 of thirds 0|1|2 → 4, 16 and 4 columns per row
+    const s: Sample = { stem: 't', width: 48, height: 24, image: new Uint8Array(48 * 24 * 3), mask: Uint8Array.from({ length: 48 * 24 }, (_, i) => Math.floor((i % 48) / 16)) };
+    const row = Array.from(centerCrop(s, 24).mask.subarray(0, 24));
+    expect([0, 1, 2].map((k) => row.filter((v) => v === k).length)).toEqual([4, 16, 4]);
+    const tall: Sample = { ...s, width: 24, height: 48, mask: Uint8Array.from({ length: 48 * 24 }, (_, i) => Math.floor(Math.floor(i / 24) / 16)) };
+    const col = Array.from({ length: 24 }, (_, y) => centerCrop(tall, 24).mask[y * 24]);
+    expect([0, 1, 2].map((k) => col.filter((v) => v === k).length)).toEqual([4, 16, 4]);
   });
 });
 
 describe('normalizeInto', () => {
   it('writes (x/255 − mean)/std as CHW at the offset', () => {
-    const out = new Float32Array(2 + 2 * 3);
+    const out = new Float32Array(2 + 2 * 3 + 2).fill(9); // and nothing past its 3·pixels values
     normalizeInto(out, 2, new Uint8Array([255, 0, 51, 0, 255, 102]), 2, [0.5, 0.5, 0], [0.5, 0.25, 1]);
-    expect(Array.from(out)).toEqual([0, 0, 1, -1, -2, 2, 0.2, 0.4].map((v) => Math.fround(v)));
+    expect(Array.from(out)).toEqual([9, 9, 1, -1, -2, 2, 0.2, 0.4, 9, 9].map((v) => Math.fround(v)));
   });
 });

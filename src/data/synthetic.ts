@@ -1,13 +1,18 @@
 /**
- * @file The synthetic demo dataset: textured shapes on varied backgrounds, deterministic by seed,
- * in the generic layout (train/ and val/ with images/ and masks/, classes.json with colours).
- * Each class has its own colour family, shape and texture, so the tiny demo ViT learns it to a
- * high mIoU in a few hundred steps — offline, in the browser and in `vfm-lab make-demo`.
+ * @file The synthetic demo dataset, deterministic by seed, in the generic layout (train/ and val/
+ * with images/ and masks/, classes.json with display colours): one object per image — a disc, a
+ * square, a triangle or stripes (three parallel bars), each with its own outline and size — on
+ * a grey background. Every object has the same orange colour and speckle whatever its class, so
+ * colour only tells object from background: a per-pixel colour classifier scores near chance on
+ * the four shapes (synthetic.test.ts). Inside an object every 8×8 patch looks alike; the demo
+ * ViT must gather the object's other patches — its outline and extent — through attention to name
+ * it (src/train/learning.test.ts checks that it does, and that it cannot without attention).
  */
 import { encodePng } from './image';
 import { mulberry32, uniform, type Rng } from './random';
 import { memorySource, type FileSource } from './source';
 
+/** Class names and the colours masks are drawn in (not the colours in the images). */
 export const DEMO_CLASSES: { name: string; color: [number, number, number] }[] = [
   { name: 'background', color: [40, 40, 40] },
   { name: 'disc', color: [220, 60, 60] },
@@ -36,40 +41,43 @@ function shapeFor(cls: number, cx: number, cy: number, r: number, rng: Rng): Sha
         return dy <= r * 0.7 && dy >= -r && Math.abs(x - cx) <= ((dy + r) / 1.7) * 0.95;
       };
     }
-    default: return (x, y) => Math.abs(x - cx) <= r && Math.abs(y - cy) <= r * 0.6;
+    default: {
+      // three parallel bars, horizontal or vertical, with gaps of background between them
+      const vertical = rng() < 0.5;
+      return (x, y) => {
+        const [along, across] = vertical ? [y - cy, x - cx] : [x - cx, y - cy];
+        const band = Math.floor((across + r) / (r * 0.4));
+        return Math.abs(along) <= r && Math.abs(across) <= r && band % 2 === 0;
+      };
+    }
   }
 }
 
 /**
- * One image and its mask (class ids). `first` is the class of the first object, so callers can
- * cycle through the classes and every split holds all of them.
+ * Radius range per shape (fraction of the image side), chosen so the areas do not overlap:
+ * disc ≈ 4–7 %, square ≈ 10–15 %, triangle ≈ 20–26 %, stripes (bars only) ≈ 38–49 % of the image.
  */
-export function demoSample(rng: Rng, size: number, first = 1 + Math.floor(rng() * (DEMO_CLASSES.length - 1))): { image: Uint8Array; mask: Uint8Array } {
-  const image = new Uint8Array(size * size * 3);
+const SIZES: [number, number][] = [[0.11, 0.15], [0.19, 0.23], [0.35, 0.4], [0.4, 0.45]];
+
+/**
+ * One image and its mask (class ids): one object of class `cls` (callers cycle through the
+ * classes so every split holds all of them).
+ */
+export function demoSample(rng: Rng, size: number, cls = 1 + Math.floor(rng() * (DEMO_CLASSES.length - 1))): { image: Uint8Array; mask: Uint8Array } {
   const mask = new Uint8Array(size * size);
-  // background: a low-saturation grey with a gradient, a faint wave texture and noise, different
-  // every image; kept away from the saturated object colours so colour alone is a strong cue
-  const grey = uniform(rng, 70, 150);
-  const tint = [uniform(rng, -15, 15), uniform(rng, -15, 15), uniform(rng, -15, 15)];
-  const gx = uniform(rng, -0.6, 0.6), gy = uniform(rng, -0.6, 0.6), freq = uniform(rng, 0.15, 0.5), phase = rng() * 6.28;
+  const [lo, hi] = SIZES[cls - 1];
+  const r = uniform(rng, size * lo, size * hi);
+  const cx = uniform(rng, r, size - r), cy = uniform(rng, r, size - r);
+  const inside = shapeFor(cls, cx, cy, r, rng);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (inside(x, y)) mask[y * size + x] = cls;
+  // background: a grey with a gradient; objects: one orange for every class; both speckled alike
+  const image = new Uint8Array(size * size * 3);
+  const grey = uniform(rng, 80, 140), gx = uniform(rng, -0.5, 0.5), gy = uniform(rng, -0.5, 0.5);
+  const orange = [215, 125, 50].map((v) => v * uniform(rng, 0.85, 1.1));
   for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
-    const shade = gx * (x - size / 2) + gy * (y - size / 2) + 8 * Math.sin(freq * (x + 0.5 * y) + phase);
-    for (let c = 0; c < 3; c++) image[(y * size + x) * 3 + c] = clamp(grey + tint[c] + shade + uniform(rng, -8, 8));
-  }
-  const objects = 1 + Math.floor(rng() * 3);
-  for (let k = 0; k < objects; k++) {
-    const cls = k === 0 ? first : 1 + Math.floor(rng() * (DEMO_CLASSES.length - 1));
-    const r = uniform(rng, size * 0.12, size * 0.24);
-    const cx = uniform(rng, r, size - r), cy = uniform(rng, r, size - r);
-    const inside = shapeFor(cls, cx, cy, r, rng);
-    const tone = DEMO_CLASSES[cls].color.map((v) => v * uniform(rng, 0.85, 1.1));
-    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
-      if (!inside(x, y)) continue;
-      // class textures: stripes for class 4, a soft speckle for the others
-      const texture = cls === 4 ? (Math.floor((x + y) / 3) % 2 ? 0.6 : 1) : 1 + uniform(rng, -0.08, 0.08);
-      for (let c = 0; c < 3; c++) image[(y * size + x) * 3 + c] = clamp(tone[c] * texture);
-      mask[y * size + x] = cls;
-    }
+    const p = y * size + x;
+    const base = mask[p] ? orange : [0, 1, 2].map(() => grey + gx * (x - size / 2) + gy * (y - size / 2));
+    for (let c = 0; c < 3; c++) image[p * 3 + c] = clamp(base[c] * (1 + uniform(rng, -0.08, 0.08)));
   }
   return { image, mask };
 }

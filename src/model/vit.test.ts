@@ -5,8 +5,9 @@ import { checkGraph, rng } from '../graph/testing/gradcheck';
 import { createNodeRunner } from '../runtime/node';
 import { makeTinyVit, tinyVitConfig, type TinyVitOptions } from './demo';
 import type { HostTensor } from './safetensors';
+import { float64Activation, roughWeights } from './testing/float64';
 import { referenceSegmenter } from './testing/reference-vit';
-import { segmentationLoss, segmenter, type VitConfig } from './vit';
+import { parameterShapes, posEmbed, segmentationLoss, segmenter, type VitConfig } from './vit';
 
 const CROP = 16;
 
@@ -52,9 +53,9 @@ describe('ViT segmenter', () => {
     });
   }
 
-  it('whole train-step gradients (every parameter tensor) match finite differences', async () => {
-    const weights = perturbed({ numClasses: 3, layerScale: true, regTokens: 1 });
-    const config = tinyVitConfig({ embedDim: 16, depth: 2, patchSize: 4, numClasses: 3, layerScale: true, regTokens: 1 });
+  it('whole train-step gradients (every parameter tensor) match finite differences in float64', async () => {
+    const weights = roughWeights(perturbed({ numClasses: 3, layerScale: true, regTokens: 1 }));
+    const config = float64Activation(tinyVitConfig({ embedDim: 16, depth: 2, patchSize: 4, numClasses: 3, layerScale: true, regTokens: 1 }));
     const names = [...weights.keys()];
     const r = rng(5);
     const labels = Array.from({ length: 2 * CROP * CROP }, (_, i) => (i % 13 === 0 ? 255 : Math.floor(r() * 3)));
@@ -66,7 +67,18 @@ describe('ViT segmenter', () => {
         ...names.map((n) => ({ shape: weights.get(n)!.shape, values: Array.from(weights.get(n)!.data) })),
       ],
       ([img, lab, ...ps]) => segmentationLoss(img, lab, Object.fromEntries(names.map((n, i) => [n, ps[i]])), config),
-      { dtype: 'float32', sample: 6 },
+      { sample: 6, directions: true },
     );
   }, 120_000);
+
+  it('a config without position embeddings or qkv biases declares and uses none', () => {
+    const c: VitConfig = { ...tinyVitConfig({ embedDim: 16, depth: 1, patchSize: 4, numClasses: 3 }), posEmbed: 'none', qkvBias: false };
+    const shapes = parameterShapes(c, [2, 2]);
+    expect(shapes.has('pos_embed')).toBe(false);
+    expect(shapes.has('blocks.0.attn.qkv.bias')).toBe(false);
+    expect(shapes.get('blocks.0.attn.qkv.weight')).toEqual([48, 16]);
+    const g = new Graph();
+    const tokens = posEmbed(g.input('x', [1, 4, 16]), { cls_token: g.param('cls_token', [1, 1, 16]) }, c);
+    expect(tokens.shape).toEqual([1, 5, 16]);
+  });
 });

@@ -53,6 +53,8 @@ describe('AdamW', () => {
     expect(appliesWeightDecay('pos_embed', [1, 5, 2])).toBe(false);
     expect(appliesWeightDecay('cls_token', [1, 1, 2])).toBe(false);
     expect(appliesWeightDecay('reg_token', [1, 4, 2])).toBe(false);
+    // 1-D by shape alone (EVA-02's q_bias is not named `.bias`)
+    expect(appliesWeightDecay('blocks.0.attn.q_bias', [6])).toBe(false);
     expect(paramGroup('seg_head.bias')).toBe('head');
     expect(paramGroup('blocks.3.mlp.fc2.weight')).toBe('encoder');
   });
@@ -62,26 +64,53 @@ describe('AdamW', () => {
     adamwUpdate(p, Float32Array.from([2]), m, v, 1, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.5 });
     // first step: m̂ = g, v̂ = g², so p = p(1 − lr·wd) − lr·g/(|g| + ε)
     expect(p[0]).toBeCloseTo(1 * (1 - 0.05) - 0.1, 6);
+    // ε is added to √v̂: a gradient of 1e-8 moves p by lr·g/(|g| + ε) = lr/2
+    const q = Float32Array.from([1]);
+    adamwUpdate(q, Float32Array.from([1e-8]), new Float32Array(1), new Float32Array(1), 1, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+    expect(q[0]).toBeCloseTo(1 - 0.05, 6);
   });
 
-  it('saves and restores its state exactly', () => {
+  it('skips parameters without a gradient (frozen), leaving them and their moments untouched', () => {
+    const params = new Map([['a', { shape: [2], data: Float32Array.from([1, 2]) }], ['b', { shape: [2], data: Float32Array.from([3, 4]) }]]);
+    const opt = new AdamW(params, { weightDecay: 0 });
+    opt.step(new Map([['a', Float32Array.from([1, 1])]]), { head: 0.1, encoder: 0.1 });
+    expect(Array.from(params.get('b')!.data)).toEqual([3, 4]);
+    expect(Array.from(opt.state().m.get('b')!)).toEqual([0, 0]);
+    expect(params.get('a')!.data[0]).toBeCloseTo(0.9, 6);
+  });
+
+  it('saves and restores its state exactly (tensors it does not own are ignored)', () => {
     const mk = () => new Map([['w', { shape: [1, 2], data: Float32Array.from([1, 2]) }]]);
     const a = mk(), b = mk();
     const oa = new AdamW(a, { weightDecay: 0.1 }), ob = new AdamW(b, { weightDecay: 0.1 });
-    const g = new Map([['w', Float32Array.from([0.3, -0.1])]]);
-    oa.step(g, { head: 1e-2, encoder: 1e-2 });
-    ob.restore(structuredClone(oa.state()));
+    // different gradients per step, so the moments and the step count matter
+    const g1 = new Map([['w', Float32Array.from([0.3, -0.1])]]), g2 = new Map([['w', Float32Array.from([-0.5, 0.02])]]);
+    oa.step(g1, { head: 1e-2, encoder: 1e-2 });
+    const saved = structuredClone(oa.state());
+    saved.m.set('gone', new Float32Array(3));
+    saved.v.set('gone', new Float32Array(3));
+    ob.restore(saved);
     b.get('w')!.data.set(a.get('w')!.data);
-    oa.step(g, { head: 1e-2, encoder: 1e-2 });
-    ob.step(g, { head: 1e-2, encoder: 1e-2 });
+    oa.step(g2, { head: 1e-2, encoder: 1e-2 });
+    ob.step(g2, { head: 1e-2, encoder: 1e-2 });
     expect(Array.from(b.get('w')!.data)).toEqual(Array.from(a.get('w')!.data));
+    expect(ob.state().step).toBe(2);
   });
 });
 
 describe('learning-rate schedules', () => {
   it('poly = lr·(1 − t/T)^0.9 for t = 0…T−1; constant = lr', () => {
-    for (let t = 0; t < 10; t++) expect(learningRate('poly', 2e-4, t, 10)).toBeCloseTo(2e-4 * (1 - t / 10) ** 0.9, 15);
-    expect(learningRate('poly', 1, 0, 10)).toBe(1);
+    // 2e-4·(1 − t/10)^0.9 for t = 0…9, computed independently (Python float64)
+    const expected = [
+      2e-4, 1.8190651521659244e-4, 1.6361042921017168e-4, 1.45083569387444e-4, 1.2628917349787107e-4,
+      1.0717734625362932e-4, 8.76766581108174e-5, 6.767669238032997e-5, 4.698475772352075e-5, 2.5178508235883343e-5,
+    ];
+    expected.forEach((lr, t) => expect(learningRate('poly', 2e-4, t, 10)).toBeCloseTo(lr, 18));
+    // the exponent is 0.9, not 1: halfway is 0.5^0.9 = 0.5358867312681466, not 0.5
+    expect(learningRate('poly', 1, 50, 100)).toBeCloseTo(0.5358867312681466, 15);
+    // an explicit power, and past the end the rate stays at 0 (never negative or NaN)
+    expect(learningRate('poly', 1, 1, 4, 2)).toBeCloseTo(0.5625, 15);
+    expect(learningRate('poly', 1e-3, 12, 10)).toBe(0);
     expect(learningRate('constant', 3e-5, 7, 10)).toBe(3e-5);
   });
 });

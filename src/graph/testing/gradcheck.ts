@@ -7,6 +7,12 @@
  * kernel we use float32 with h = 1e-2: truncation O(h²·f‴) ≈ 1e-4 and rounding 6e-8·|L|/h ≈ 1e-5
  * for |L| ≈ 1, so 5e-3 relative (+ 5e-3 absolute) still catches any wrong rule (a wrong VJP is
  * off by O(1)).
+ *
+ * Whole models (`directions: true`) need more than sampled entries: most gradient entries of a
+ * small transformer are tiny, so an absolute tolerance passes them whatever their value. There we
+ * also check, per parameter tensor, the derivative along one unit direction u (every entry at
+ * once, partly random): g·u against central differences along u, relative to its own size, and
+ * require that derivative to be far above the float64 noise so the comparison means something.
  */
 import { expect } from 'vitest';
 import { Graph, exportOnnx, grad, mul, reduceSum, type DType, type Tensor } from '../index';
@@ -36,7 +42,10 @@ export interface CheckOptions {
   seed?: number;
   /** Check at most this many (random) elements per input; all of them when omitted. */
   sample?: number;
+  /** Also check one random direction per parameter tensor with a relative tolerance (float64 only). */
+  directions?: boolean;
 }
+
 
 /** A seeded generator (the project's one PRNG). */
 export const rng = mulberry32;
@@ -105,8 +114,44 @@ export async function checkGraph(
         expect(Math.abs(analytic[j] - numeric), `d/dx${i}[${j}]: analytic ${analytic[j]} vs numeric ${numeric}`)
           .toBeLessThanOrEqual(atol + rtol * Math.abs(numeric));
       }
+      if (opts.directions) await checkDirection(i, analytic, x, lossAt, rand, dtype);
     }
   }
   await runner.release();
   return { value: base.y.data as ArrayLike<number>, grads };
+}
+
+/**
+ * In float64 with h = 1e-4 (|u| = 1) and Richardson extrapolation: truncation O(h⁴), rounding
+ * ε·|L|/h ≈ 1e-12 (measured ≈ 5e-13), so a per-tensor relative tolerance of 1e-6 holds for a
+ * right rule once the derivative is above 1e-5 (then the noise is < 1e-7 of it). A rule that drops a term is
+ * off by far more (the softmax rule without its Σ term: 1.4 relative on the ViT's patch embedding).
+ */
+async function checkDirection(
+  input: number, analytic: ArrayLike<number>, x: Float64Array | Float32Array, lossAt: () => Promise<number>, rand: () => number, dtype: string,
+): Promise<void> {
+  if (dtype !== 'float64') throw new Error('gradcheck: directional checks need float64 (float32 noise is too large for a relative tolerance)');
+  const h = 1e-4;
+  // u = (ρ/|ρ| + g/|g|)/|…| with ρ random: its derivative is ≈ |g|/√2 (never a near-orthogonal
+  // direction with a derivative lost in noise), yet an error in g still shows along ρ.
+  const unit = (v: number[]) => {
+    const n = Math.sqrt(v.reduce((a, e) => a + e * e, 0));
+    return n > 0 ? v.map((e) => e / n) : v;
+  };
+  const rho = unit(Array.from(x, () => rand() * 2 - 1));
+  const gHat = unit(Array.from(analytic));
+  const u = unit(rho.map((r, j) => r + gHat[j]));
+  const orig = Float64Array.from(x);
+  const at = async (s: number) => {
+    u.forEach((uj, j) => (x[j] = orig[j] + s * h * uj));
+    return lossAt();
+  };
+  const central = async (step: number) => ((await at(step)) - (await at(-step))) / (2 * step * h);
+  // Richardson: (4·D(h/2) − D(h))/3 cancels the h² term, leaving O(h⁴) ≈ 1e-16 relative
+  const numeric = (4 * (await central(0.5)) - (await central(1))) / 3;
+  x.set(orig);
+  const dot = u.reduce((acc, uj, j) => acc + uj * analytic[j], 0);
+  const what = `x${input} along a random direction: analytic ${dot} vs numeric ${numeric}`;
+  expect(Math.abs(numeric), `${what} — too small to check; scale the weights`).toBeGreaterThan(1e-5);
+  expect(Math.abs(dot - numeric), what).toBeLessThanOrEqual(1e-6 * Math.abs(numeric));
 }

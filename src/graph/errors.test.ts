@@ -1,0 +1,79 @@
+/**
+ * Every shape and dtype rule refuses bad input with a message that names the op and what it got
+ * (one expectation per `throw` in ops.ts, nn.ts and shape.ts; the common ones are in nn.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import * as G from './index';
+import { hostArray } from './tensor';
+
+describe('shape rules refuse bad input, naming the op and the shapes', () => {
+  const g = new G.Graph();
+  const a = g.input('a', [2, 3]), b = g.input('b', [4, 3]), v = g.input('v', [3]);
+  const x4 = g.input('x4', [1, 2, 4, 4]);
+  const ids = g.input('ids', [2], 'int32');
+  const flag = g.input('flag', [2, 3], 'bool');
+
+  it('MatMul and Gemm', () => {
+    expect(() => G.matmul(v, a)).toThrow('MatMul: needs rank ≥ 2, got [3] and [2,3]');
+    expect(() => G.matmul(a, v)).toThrow('MatMul: needs rank ≥ 2, got [2,3] and [3]');
+    expect(() => G.gemm(v, a)).toThrow('Gemm: needs 2-D inputs, got [3] and [2,3]');
+    expect(() => G.gemm(a, x4)).toThrow('Gemm: needs 2-D inputs, got [2,3] and [1,2,4,4]');
+    expect(() => G.gemm(a, b)).toThrow('Gemm: inner dimensions differ, [2,3] · [4,3] (transA=false, transB=false)');
+    expect(() => G.gemm(a, b, true, true)).toThrow('Gemm: inner dimensions differ, [2,3] · [4,3] (transA=true, transB=true)');
+    expect(G.gemm(a, b, false, true).shape).toEqual([2, 4]);
+    expect(G.gemm(a, a, true, false).shape).toEqual([3, 3]);
+    expect(() => g.node('Gemm', [a], { transA: false, transB: false } as never)).toThrow('Gemm: expects 2 or 3 inputs, got 1');
+    expect(() => g.node('Exp', [a, a], {} as never)).toThrow('Exp: expects 1 inputs, got 2');
+  });
+
+  it('Transpose, Reshape, Expand', () => {
+    expect(() => G.transpose(a, [0, 0])).toThrow('Transpose: perm [0,0] is not a permutation of rank 2 ([2,3])');
+    expect(() => G.transpose(a, [0])).toThrow('Transpose: perm [0] is not a permutation of rank 2 ([2,3])');
+    expect(() => G.transpose(a, [1, 2])).toThrow('Transpose: perm [1,2] is not a permutation of rank 2 ([2,3])');
+    expect(() => G.reshape(a, [4, -1])).toThrow('Reshape: cannot reshape [2,3] to [4,-1]');
+    expect(G.reshape(a, [3, -1]).shape).toEqual([3, 2]);
+    expect(() => G.expand(b, [2, 3])).toThrow('Expand: shapes [4,3] and [2,3] cannot be broadcast');
+    expect(() => G.expand(b, [3])).toThrow('Expand: [4,3] does not expand to [3]');
+    expect(G.expand(v, [2, 3]).shape).toEqual([2, 3]);
+  });
+
+  it('Concat, Slice, Pad', () => {
+    expect(() => g.node('Concat', [], { axis: 0 } as never)).toThrow('Concat: needs at least one input');
+    expect(() => G.concat([a, b], 1)).toThrow('Concat: shapes [2,3] and [4,3] differ off axis 1');
+    expect(G.concat([a, b], 0).shape).toEqual([6, 3]);
+    expect(() => G.slice(a, 1, 2, 5)).toThrow('Slice: range 2:5 is outside axis 1 of [2,3]');
+    expect(() => G.slice(a, 0, -1, 1)).toThrow('Slice: range -1:1 is outside axis 0 of [2,3]');
+    expect(() => G.slice(a, 0, 2, 1)).toThrow('Slice: range 2:1 is outside axis 0 of [2,3]');
+    expect(G.slice(a, 1, 1, 3).shape).toEqual([2, 2]);
+    expect(() => G.pad(a, [1, 1])).toThrow('Pad: pads [1,1] do not fit [2,3]');
+    expect(() => G.pad(a, [0, -1, 0, 0])).toThrow('Pad: pads [0,-1,0,0] do not fit [2,3]');
+    expect(G.pad(a, [0, 1, 2, 0]).shape).toEqual([4, 4]);
+  });
+
+  it('Where, Gather, ScatterND, axes, scalars', () => {
+    expect(() => G.where(a, a, a)).toThrow('Where: condition must be bool, got float32 [2,3]');
+    expect(G.where(flag, a, 0).shape).toEqual([2, 3]);
+    expect(() => G.gather(a, G.cast(a, 'float32'))).toThrow('Gather: indices must be int32, got float32');
+    expect(G.gather(a, ids).shape).toEqual([2, 3]);
+    const idx64 = g.constant(hostArray('int64', [0, 1]), [2, 1], 'int64');
+    expect(() => G.scatterAdd(a, g.constant(hostArray('int32', [0, 1]), [2, 1], 'int32'), a)).toThrow('ScatterND: indices must be int64, got int32');
+    expect(G.scatterAdd(a, idx64, a).shape).toEqual([2, 3]);
+    expect(() => G.softmax(a, 2)).toThrow('Softmax: axis 2 is out of range for rank 2');
+    expect(() => G.softmax(a, -3)).toThrow('Softmax: axis -3 is out of range for rank 2');
+    expect(G.softmax(a, -2).shape).toEqual([2, 3]);
+    expect(() => G.add(1 as never, 2 as never)).toThrow('Add: needs at least one tensor');
+  });
+
+  it('the layers in nn.ts', () => {
+    expect(() => G.linear(a, g.input('w', [5, 4]))).toThrow('linear: input [2,3] does not match weight [5,4]');
+    const logits = g.input('logits', [1, 2, 4, 4]);
+    expect(() => G.crossEntropy(logits, g.input('lf', [1, 4, 4]))).toThrow('crossEntropy: labels must be int32, got float32');
+    expect(() => G.crossEntropy(logits, g.input('l3', [1, 4, 3], 'int32'))).toThrow('crossEntropy: labels [1,4,3] do not match logits [1,2,4,4]');
+    expect(() => G.crossEntropy(logits, g.input('l2', [4, 4], 'int32'))).toThrow('crossEntropy: labels [4,4] do not match logits [1,2,4,4]');
+    const labels = g.input('l', [1, 4, 4], 'int32');
+    expect(() => G.crossEntropy(logits, labels, new Float32Array(3))).toThrow('crossEntropy: 3 class weights for 2 classes');
+    expect(() => G.resize2d(x4, [1, 0, 0, 1], 3, [1], 1)).toThrow('resize2d: matrices 4/1 values do not fit 4×4 → 3×1');
+    expect(() => G.split(a, 2, 1)).toThrow('split: axis 1 of [2,3] does not split into 2');
+    expect(G.split(a, 3, -1).map((t) => t.shape)).toEqual([[2, 1], [2, 1], [2, 1]]);
+  });
+});
