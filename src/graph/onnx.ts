@@ -126,7 +126,12 @@ function lower(t: Tensor, constInput: (d: HostArray, dims: number[], dt: DType) 
     case 'Gemm': attribute.push(int('transA', a.transA), int('transB', a.transB)); break;
     case 'Transpose': attribute.push({ name: 'perm', type: ATTR_TYPE.INTS, ints: a.perm }); break;
     case 'Reshape': case 'Expand': extraInputs.push(i64(a.shape)); break;
-    case 'Concat': case 'Softmax': case 'Gather': attribute.push(int('axis', a.axis)); break;
+    case 'Concat': case 'Softmax': case 'Gather': case 'GatherElements': attribute.push(int('axis', a.axis)); break;
+    case 'Clip': {
+      const bound = (v: number) => constInput(hostArray(t.dtype, [v]), [], t.dtype);
+      extraInputs.push(bound(a.min), bound(a.max));
+      break;
+    }
     case 'Slice': extraInputs.push(i64(a.starts), i64(a.ends), i64(a.axes)); break;
     case 'Pad': extraInputs.push(i64(a.pads)); break;
     case 'ReduceSum': case 'ReduceMean': case 'ReduceMax':
