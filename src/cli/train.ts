@@ -6,6 +6,7 @@ import { openDataset, validateDataset } from '../data/dataset';
 import { FAMILY_NAMES, detectFamily } from '../model/families';
 import type { FamilyName } from '../model/presets';
 import { readSafetensorsWithMetadata, writeSafetensors } from '../model/safetensors';
+import { describeMemory, estimateMemory } from '../runtime/memory';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from '../train/engine';
 import { trainLoop } from '../train/loop';
@@ -95,6 +96,7 @@ export async function train(argv: string[]): Promise<void> {
   for (const n of run.model.notices) log(`note: ${n}`);
   const c = run.model.config;
   log(`model: ViT depth ${c.depth}, dim ${c.embedDim}, ${c.heads} heads, patch ${c.patchSize}; ${run.trainable.length} trainable tensors (freeze ${cfg.freeze})`);
+  log(describeMemory(estimateMemory(run.trainGraph.manifest, cfg.accum), run.trainGraph.manifest)); // issue 13: the compiler's plan
 
   await mkdir(out, { recursive: true });
   const resolved = { ...cfg, family: resolvedFamily, mean, std, model: source.path, preset: source.preset?.name, data: dataPath, classes: ds.classes.map((k) => k.name), architecture: c };

@@ -7,6 +7,7 @@
 import { ancestorsOf } from './autodiff';
 import { ATTR_TYPE, ELEM_TYPE, ModelProto } from './onnx-schema';
 import type { OpType } from './ops';
+import { BYTES, planMemory, type MemoryPlan } from './plan';
 import { GraphError, numel } from './shape';
 import { hostArray, type DType, type Graph, type HostArray, type Tensor } from './tensor';
 
@@ -31,6 +32,8 @@ export interface Manifest {
   intermediateBytes: number;
   /** The largest single value an op produces; it must fit one GPU storage binding. */
   largestIntermediate: { bytes: number; shape: number[]; op: string };
+  /** Peak bytes alive at once, by liveness over the emitted schedule (src/graph/plan.ts). */
+  plan: MemoryPlan;
 }
 export interface CompiledGraph { onnx: Uint8Array; manifest: Manifest }
 
@@ -107,11 +110,12 @@ export function exportOnnx(graph: Graph, name = 'vfm-lab'): CompiledGraph {
   });
   return {
     onnx: ModelProto.encode(model).finish(),
-    manifest: { inputs, outputs: outSpecs, nodeCount: nodes.length, opCounts, intermediateBytes, largestIntermediate },
+    manifest: {
+      inputs, outputs: outSpecs, nodeCount: nodes.length, opCounts, intermediateBytes, largestIntermediate,
+      plan: planMemory(live, outputs.map(([, t]) => t)),
+    },
   };
 }
-
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
 
 type Attr = { name: string; type: number; i?: number; f?: number; ints?: number[] };
 const int = (name: string, v: number | boolean): Attr => ({ name, type: ATTR_TYPE.INT, i: Number(v) });

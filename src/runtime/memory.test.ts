@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { makeTinyVit, tinyVitConfig } from '../model/demo';
 import { compileEval, compileTrainStep } from '../train/graphs';
-import { checkFits, estimateMemory, explainOutOfMemory } from './memory';
+import { checkFits, describeMemory, estimateMemory, explainOutOfMemory } from './memory';
 
 vi.mock('onnxruntime-web/webgpu', () => ({
   Tensor: { fromGpuBuffer: () => ({}) },
@@ -48,6 +48,16 @@ describe('memory preflight', () => {
       expect(e.activationBytes).toBeGreaterThan(0);
     });
   }
+
+  it('counts activations by the liveness plan, far below the sum of every intermediate', () => {
+    const train = compileTrainStep(config, shapes, { batch: 2, crop: 32 }, 'none');
+    const e = estimateMemory(train.manifest, 1);
+    const { plan } = train.manifest;
+    expect(e.paramBytes + e.gradBytes + e.activationBytes).toBe(plan.peakBytes);
+    expect(e.activationBytes).toBeGreaterThanOrEqual(plan.workspaceBytes);
+    expect(e.activationBytes).toBeLessThan(train.manifest.intermediateBytes / 2);
+    expect(describeMemory(e, train.manifest)).toMatch(/^memory plan: ≈ [\d.]+ [KMG]iB — weights .* activations at most [\d.]+ [KMG]iB alive at once/);
+  });
 
   it('refuses a run whose largest buffer cannot be bound, suggesting what to change', () => {
     const train = compileTrainStep(config, shapes, { batch: 2, crop: 32 }, 'none');
