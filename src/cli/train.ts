@@ -1,5 +1,6 @@
 /** @file `vfm-lab train`: the benchmark recipe, headless, on onnxruntime-node. */
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BatchStream } from '../data/batches';
 import { openDataset, validateDataset } from '../data/dataset';
@@ -9,6 +10,7 @@ import { readSafetensorsWithMetadata, writeSafetensors } from '../model/safetens
 import { describeMemory, estimateMemory } from '../runtime/memory';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from '../train/engine';
+import { parseRecompute } from '../train/graphs';
 import { trainLoop } from '../train/loop';
 import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type RGB } from '../train/session';
 import { CliError, number, parse, requireString, triple } from './args';
@@ -35,6 +37,8 @@ export const TRAIN_HELP = `vfm-lab train --model FILE.safetensors|PRESET --data 
   --mean R,G,B --std R,G,B   pixel normalisation (default: the preset's / family's, else ImageNet)
   --cache-dir DIR      where --model PRESET looks for PRESET.safetensors (default ~/.cache/vfm-lab)
   --class-balanced     weight the loss by 1/√(class frequency)
+  --recompute none|blocks|auto   recompute each block's activations in the backward pass (less memory, ~⅓ more compute);
+                       auto (default): only when the step's memory plan exceeds this machine's memory
 
 Writes OUTDIR/metrics.jsonl, OUTDIR/eval.json, OUTDIR/model.safetensors and OUTDIR/config.json.`;
 
@@ -44,7 +48,7 @@ const SPEC = {
   'weight-decay': { type: 'string' }, schedule: { type: 'string' }, freeze: { type: 'string' }, 'no-augment': { type: 'boolean' },
   'no-shuffle': { type: 'boolean' }, seed: { type: 'string' }, 'eval-every': { type: 'string' }, heads: { type: 'string' },
   family: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' }, 'class-balanced': { type: 'boolean' },
-  'cache-dir': { type: 'string' },
+  'cache-dir': { type: 'string' }, recompute: { type: 'string' },
 } as const;
 
 export async function train(argv: string[]): Promise<void> {
@@ -74,6 +78,7 @@ export async function train(argv: string[]): Promise<void> {
     evalEvery: number(v, 'eval-every', 0, { integer: true, min: 0 }),
     heads: v.heads === undefined ? undefined : number(v, 'heads', 0, { integer: true, min: 1 }),
     classBalanced: !!v['class-balanced'],
+    recompute: parseRecompute((v.recompute ?? 'auto') as string),
   };
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -91,7 +96,7 @@ export async function train(argv: string[]): Promise<void> {
   const mean = (triple(v, 'mean') ?? norm.mean) as RGB, std = (triple(v, 'std') ?? norm.std) as RGB;
   const run = prepareRun(tensors, source.path, ds.classes.length, {
     ...cfg, heads: cfg.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
-    family: resolvedFamily, classWeights: cfg.classBalanced ? summary.classWeights : undefined, trainImages: ds.train.length,
+    family: resolvedFamily, classWeights: cfg.classBalanced ? summary.classWeights : undefined, trainImages: ds.train.length, memoryBudget: totalmem(),
   });
   for (const n of run.model.notices) log(`note: ${n}`);
   const c = run.model.config;

@@ -128,7 +128,7 @@ export function block(x: Tensor, p: Params, i: number, c: VitConfig): Tensor {
 export function encoder(image: Tensor, p: Params, c: VitConfig): Tensor {
   let x = posEmbed(patchEmbed(image, p, c.patchSize), p, c);
   if (c.preNorm) x = layerNorm(x, p['norm_pre.weight'], p['norm_pre.bias'], c.normEps);
-  for (let i = 0; i < c.depth; i++) x = block(x, p, i, c);
+  for (let i = 0; i < c.depth; i++) x = x.graph.checkpoint(() => block(x, p, i, c)); // recomputable (--recompute blocks)
   x = layerNorm(x, p['norm.weight'], p['norm.bias'], c.normEps);
   const prefix = numPrefixTokens(c);
   return slice(x, 1, prefix, x.shape[1]);

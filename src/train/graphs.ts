@@ -29,6 +29,36 @@ export function isTrainable(name: string, freeze: FreezeMode, depth: number): bo
   return !!m && Number(m[1]) >= depth - k;
 }
 
+/** Recompute each transformer block's activations in the backward pass (gradient checkpointing) or keep them. */
+export type Recompute = 'none' | 'blocks';
+
+export function parseRecompute(mode: string): Recompute | 'auto' {
+  if (mode === 'none' || mode === 'blocks' || mode === 'auto') return mode;
+  throw new Error(`--recompute must be none, blocks or auto; got "${mode}"`);
+}
+
+/** What a train step needs at its peak: the compiler's plan plus AdamW's two moments per gradient. */
+export function stepPeakBytes(m: CompiledGraph['manifest']): number {
+  const gradBytes = m.outputs.filter((o) => o.name.startsWith('grad.')).reduce((s, o) => s + 4 * o.shape.reduce((a, b) => a * b, 1), 0);
+  return m.plan.peakBytes + 2 * gradBytes;
+}
+
+/**
+ * 'auto': keep activations when the step fits `budgetBytes`, else recompute each block (and say
+ * so). The notice names both plans, so a user sees what recomputation bought.
+ */
+export function compileWithRecompute(compile: (r: Recompute) => CompiledGraph, mode: Recompute | 'auto', budgetBytes = Infinity): { graph: CompiledGraph; notice?: string } {
+  const graph = compile(mode === 'blocks' ? 'blocks' : 'none');
+  if (mode !== 'auto' || stepPeakBytes(graph.manifest) <= budgetBytes) return { graph };
+  const rebuilt = compile('blocks');
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  return {
+    graph: rebuilt,
+    notice: `recomputing block activations in the backward pass: the step needs ${gib(stepPeakBytes(graph.manifest))} keeping them, ` +
+      `${gib(stepPeakBytes(rebuilt.manifest))} recomputing, and ${gib(budgetBytes)} are available`,
+  };
+}
+
 export interface StepShape {
   batch: number;
   crop: number;
@@ -45,6 +75,7 @@ export function compileTrainStep(
   freeze: FreezeMode,
   classWeights?: Float32Array,
   family: FamilyName = 'vit',
+  recompute: Recompute = 'none',
 ): CompiledGraph {
   const g = new Graph();
   const params = declareParams(g, shapes, (n) => isTrainable(n, freeze, config.depth));
@@ -53,7 +84,7 @@ export function compileTrainStep(
   const loss = familySegmentationLoss(family, image, labels, params, config, classWeights);
   g.output('loss', loss);
   const trainable = Object.values(params).filter((p) => p.trainable);
-  grad(loss, trainable).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));
+  grad(loss, trainable, { recompute: recompute === 'blocks' }).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));
   return exportOnnx(g, 'train_step');
 }
 
