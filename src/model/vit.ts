@@ -5,7 +5,7 @@
  * `block`, `segmenter`.
  */
 import {
-  add, argmax, concat, crossEntropy, expand, gelu, geluTanh, layerNorm, linear, matmul, mul, quickGelu, reshape, resize2d,
+  add, concat, crossEntropy, expand, gelu, geluTanh, layerNorm, linear, matmul, mul, quickGelu, reshape, resize2d,
   slice, softmax, transpose, type Tensor,
 } from '../graph';
 import { bilinearMatrix } from './resample';
@@ -150,8 +150,4 @@ export function decode(features: Tensor, p: Params, c: VitConfig, h: number, w: 
 
 export function segmentationLoss(image: Tensor, labels: Tensor, p: Params, c: VitConfig, classWeights?: Float32Array): Tensor {
   return crossEntropy(segmenter(image, p, c), labels, classWeights);
-}
-
-export function predictLabels(logits: Tensor): Tensor {
-  return argmax(logits, 1);
 }

@@ -2,13 +2,14 @@
  * @file The two compiled graphs of a run. The train step takes every parameter (by timm key),
  * `image` [B,3,S,S] and `labels` [B,S,S] (int32, 255 = ignore) and returns `loss` and one
  * `grad.<key>` per trainable parameter; frozen parameters are plain inputs whose backward pass
- * is pruned away. The eval graph returns `logits` [B,C,S,S] and `pred` [B,S,S] (int32).
+ * is pruned away. The eval graph returns `logits` [B,C,S,S] only: callers arg-max (window-averaged)
+ * logits on the host, and an int64 ArgMax would run on the CPU in the WebGPU EP (a sync per call).
  */
 import { Graph, exportOnnx, grad, type CompiledGraph, type Tensor } from '../graph';
 import { crossEntropy } from '../graph';
 import { familyEncoder, familySegmentationLoss, familySegmenter } from '../model/families';
 import type { FamilyName } from '../model/presets';
-import { decode, predictLabels, type VitConfig } from '../model/vit';
+import { decode, type VitConfig } from '../model/vit';
 
 export type FreezeMode = 'none' | 'encoder' | `last:${number}`;
 
@@ -94,7 +95,6 @@ export function compileEval(config: VitConfig, shapes: Map<string, readonly numb
   const image = g.input('image', [batch, 3, crop, crop]);
   const logits = familySegmenter(family, image, params, config);
   g.output('logits', logits);
-  g.output('pred', predictLabels(logits));
   return exportOnnx(g, 'eval');
 }
 
