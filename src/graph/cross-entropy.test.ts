@@ -56,4 +56,17 @@ describe('crossEntropy without one-hot', () => {
     // what is full-size: the logits' own path (x − max, exp), the softmax gradient and the pick's mask
     expect(full.length).toBeLessThanOrEqual(8);
   });
+
+  it('its backward keeps at most three full-size float tensors alive at once (liveness plan)', () => {
+    const g = new G.Graph();
+    const logits = g.param('logits', [2, 50, 8, 8]);
+    const loss = G.crossEntropy(logits, g.input('labels', [2, 8, 8], 'int32'));
+    g.output('loss', loss);
+    g.output('grad', G.grad(loss, [logits])[0]);
+    const full = 4 * logits.size;
+    // Exp (kept from the forward) + Expand + Mul of the softmax gradient, then the pick's Where
+    // with its bool mask (¼ size) once those are gone; plus per-pixel [B, 1, H, W] values
+    const ws = G.exportOnnx(g).manifest.plan.workspaceBytes;
+    expect(ws).toBeLessThanOrEqual(3 * full + full / 4 + 8 * (4 * 2 * 8 * 8));
+  });
 });

@@ -85,9 +85,12 @@ export function crossEntropy(logits: Tensor, labels: Tensor, classWeights?: Floa
   const asFloat = reshape(cast(labels, dtype), [b, 1, h, w]);
   const labelled = equal(clip(asFloat, 0, c - 1), asFloat);
   const target = where(labelled, reshape(labels, [b, 1, h, w]), 0); // an in-range index everywhere
+  // the pick is built first so that the backward (which walks in reverse) differentiates it last:
+  // the full-size softmax-gradient temporaries are gone by then (3 instead of 4 alive at once)
+  const picked = gatherElements(logits, target, 1);
   const m = reduceMax(logits, [1], true, { stopGradient: true });
   const logSumExp = add(m, log(reduceSum(exp(sub(logits, m)), [1], true)));
-  const nll = sub(logSumExp, gatherElements(logits, target, 1)); // [B, 1, H, W]
+  const nll = sub(logSumExp, picked); // [B, 1, H, W]
   let weight = cast(labelled, dtype);
   if (classWeights) weight = mul(weight, gather(g.constant(hostArray(dtype, classWeights), [c], dtype), target, 0));
   const count = reduceSum(weight);
