@@ -73,6 +73,21 @@ export function oneHot(labels: Tensor, numClasses: number, axis = -1, dtype: 'fl
  * 150 MB per image), and the gradient of the pick is one Where over a bool mask.
  */
 export function crossEntropy(logits: Tensor, labels: Tensor, classWeights?: Float32Array | Float64Array): Tensor {
+  return weightedMean([crossEntropyTerms(logits, labels, classWeights)]);
+}
+
+/** The two sums of a cross-entropy, Σ w_y·nll and Σ w_y, so that pieces of one image can be added up. */
+export interface CrossEntropyTerms { nll: Tensor; weight: Tensor }
+
+/** Σ nll / Σ weight over pieces; a batch with no labelled pixel has loss 0. */
+export function weightedMean(terms: readonly CrossEntropyTerms[]): Tensor {
+  const nll = terms.map((t) => t.nll).reduce((a, b) => add(a, b));
+  const count = terms.map((t) => t.weight).reduce((a, b) => add(a, b));
+  return div(nll, where(equal(count, 0), 1, count));
+}
+
+/** `crossEntropy`'s sums for logits [B, C, H, W] and labels [B, H, W] (see there). */
+export function crossEntropyTerms(logits: Tensor, labels: Tensor, classWeights?: Float32Array | Float64Array): CrossEntropyTerms {
   const [b, c, h, w] = logits.shape;
   if (labels.dtype !== 'int32') throw new GraphError(`crossEntropy: labels must be int32, got ${labels.dtype}`);
   if (labels.rank !== 3 || labels.shape[0] !== b || labels.shape[1] !== h || labels.shape[2] !== w) {
@@ -93,9 +108,7 @@ export function crossEntropy(logits: Tensor, labels: Tensor, classWeights?: Floa
   const nll = sub(logSumExp, picked); // [B, 1, H, W]
   let weight = cast(labelled, dtype);
   if (classWeights) weight = mul(weight, gather(g.constant(hostArray(dtype, classWeights), [c], dtype), target, 0));
-  const count = reduceSum(weight);
-  const safeCount = where(equal(count, 0), 1, count); // a batch with no labelled pixel has loss 0
-  return div(reduceSum(mul(nll, weight)), safeCount);
+  return { nll: reduceSum(mul(nll, weight)), weight: reduceSum(weight) };
 }
 
 /**

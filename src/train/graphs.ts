@@ -6,10 +6,9 @@
  * logits on the host, and an int64 ArgMax would run on the CPU in the WebGPU EP (a sync per call).
  */
 import { Graph, exportOnnx, grad, type CompiledGraph, type Tensor } from '../graph';
-import { crossEntropy } from '../graph';
 import { familyEncoder, familySegmentationLoss, familySegmenter } from '../model/families';
 import type { FamilyName } from '../model/presets';
-import { decode, type VitConfig } from '../model/vit';
+import { decodeLoss, type VitConfig } from '../model/vit';
 
 export type FreezeMode = 'none' | 'encoder' | `last:${number}`;
 
@@ -119,7 +118,7 @@ export function compileProbeStep(config: VitConfig, { batch, crop }: StepShape, 
   };
   const features = g.input('features', [batch, n, config.embedDim]);
   const labels = g.input('labels', [batch, crop, crop], 'int32');
-  const loss = crossEntropy(decode(features, params, config, crop, crop), labels, classWeights);
+  const loss = decodeLoss(features, params, config, crop, crop, labels, classWeights);
   g.output('loss', loss);
   const trainable = Object.values(params);
   grad(loss, trainable).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));
