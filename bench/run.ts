@@ -1,11 +1,13 @@
 /**
  * @file `npm run bench`: every number is printed next to a reference measured in the same
  * invocation (PyTorch CPU for the train step), with achieved GFLOP/s so the distance to the
- * machine's limit is visible. Options: --quick (ViT-S only, fewer steps), --skip-torch, --skip-browser.
+ * machine's limit is visible. Options: --quick (ViT-S only, fewer steps, no 512 px rows), --skip-torch,
+ * --skip-browser, --skip-224 (only the paper-scale rows).
  */
 import { cpus } from 'node:os';
 import { benchBrowser } from './browser';
 import { benchDataPipeline } from './data';
+import { benchPaper } from './paper';
 import { benchTorch, benchTrainStep, VIT_B, VIT_S } from './train-step';
 
 const args = new Set(process.argv.slice(2));
@@ -39,6 +41,7 @@ async function trainSteps(): Promise<void> {
       'GFLOP/step': ours.gflopPerStep,
       'GFLOP/s': ours.gflops,
       'peak RSS MiB': Math.round(rss),
+      'plan MiB': Math.round(ours.planBytes / 2 ** 20),
       'compile ms': ours.compileMs,
       'onnx KiB': Math.round(ours.onnxKB),
       'torch ms/step': torch ? torch.msPerStep : 'n/a',
@@ -47,6 +50,12 @@ async function trainSteps(): Promise<void> {
     });
   }
   table(rows);
+}
+
+async function paperScale(): Promise<void> {
+  console.log(`\n## Paper scale: ViT-B/16, 512 px (1025 tokens), batch 1, 150 classes, full fine-tuning, AdamW — ${threads} threads, each run in its own process\n`);
+  console.log('plan = compiler liveness peak + AdamW moments (the browser preflight); host plan adds the Node engine\'s accumulator and JS gradient copy.\n');
+  table(await benchPaper(threads, args.has('--skip-torch')));
 }
 
 let trainImgPerS = 0;
@@ -65,6 +74,7 @@ async function browser(): Promise<void> {
   table(await benchBrowser(8));
 }
 
-await trainSteps();
-await dataPipeline();
+if (!args.has('--skip-224')) await trainSteps();
+if (!quick) await paperScale();
+if (!args.has('--skip-224')) await dataPipeline();
 if (!args.has('--skip-browser')) await browser();

@@ -1,7 +1,7 @@
 """The PyTorch CPU peer for `npm run bench`: the same ViT segmenter train step (timm layout,
 linear decoder, bilinear upsample, cross-entropy with ignore 255, AdamW), timed on this machine.
-Prints one JSON line: {"ms_per_step": ..., "threads": ..., "torch": ...}."""
-import json, sys, time
+Prints one JSON line: {"ms_per_step": ..., "threads": ..., "torch": ..., "peak_rss_bytes": ...}."""
+import json, resource, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -59,4 +59,5 @@ for i in range(steps + 1):
     opt.step()
     if i > 0:
         times.append(time.perf_counter() - t)
-print(json.dumps({"ms_per_step": 1000 * sorted(times)[len(times) // 2], "threads": torch.get_num_threads(), "torch": torch.__version__}))
+print(json.dumps({"ms_per_step": 1000 * sorted(times)[len(times) // 2], "threads": torch.get_num_threads(), "torch": torch.__version__,
+                  "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createNodeRunner } from '../src/runtime/node';
 import { makeTinyVit, tinyVitConfig } from '../src/model/demo';
-import { compileTrainStep, compileEval } from '../src/train/graphs';
+import { compileTrainStep, compileEval, stepPeakBytes, type Recompute } from '../src/train/graphs';
 import { HostEngine } from '../src/train/engine';
 
 export interface VitSize { name: string; dim: number; depth: number; heads: number }
@@ -22,13 +22,15 @@ export function forwardFlops(s: VitSize, crop: number, batch: number, classes: n
   return batch * (embed + s.depth * perBlock + head);
 }
 
-export async function benchTrainStep(s: VitSize, opts: { crop: number; batch: number; classes: number; steps: number; threads: number }) {
+export interface StepOptions { crop: number; batch: number; classes: number; steps: number; threads: number; recompute?: Recompute }
+
+export async function benchTrainStep(s: VitSize, opts: StepOptions) {
   const { crop, batch, classes, steps } = opts;
   const cfg = { ...tinyVitConfig({ embedDim: s.dim, depth: s.depth, patchSize: 16, numClasses: classes }), heads: s.heads };
   const weights = makeTinyVit({ embedDim: s.dim, depth: s.depth, patchSize: 16, grid: crop / 16, numClasses: classes });
   const shapes = new Map([...weights].map(([k, t]) => [k, t.shape]));
   const t0 = performance.now();
-  const trainGraph = compileTrainStep(cfg, shapes, { batch, crop }, 'none');
+  const trainGraph = compileTrainStep(cfg, shapes, { batch, crop }, 'none', undefined, 'vit', opts.recompute ?? 'none');
   const evalGraph = compileEval(cfg, shapes, { batch, crop });
   const compileMs = performance.now() - t0;
   const engine = new HostEngine(
@@ -46,11 +48,18 @@ export async function benchTrainStep(s: VitSize, opts: { crop: number; batch: nu
   }
   const ms = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   const flops = 3 * forwardFlops(s, crop, batch, classes);
-  return { model: s.name, msPerStep: ms, imgPerS: (1000 * batch) / ms, gflopPerStep: flops / 1e9, gflops: flops / 1e9 / (ms / 1000), compileMs, onnxKB: trainGraph.onnx.length / 1024 };
+  // the plan's peak + AdamW moments (what the browser preflight counts); on the host, HostEngine
+  // also keeps a gradient accumulator, and onnxruntime-node hands each gradient back as a JS copy
+  const planBytes = stepPeakBytes(trainGraph.manifest);
+  const gradBytes = trainGraph.manifest.outputs.filter((o) => o.name.startsWith('grad.')).reduce((a, o) => a + 4 * o.shape.reduce((p, q) => p * q, 1), 0);
+  return {
+    model: s.name, msPerStep: ms, imgPerS: (1000 * batch) / ms, gflopPerStep: flops / 1e9, gflops: flops / 1e9 / (ms / 1000), compileMs,
+    onnxKB: trainGraph.onnx.length / 1024, planBytes, hostPlanBytes: planBytes + 2 * gradBytes,
+  };
 }
 
 /** Debian's PyTorch (with OpenBLAS pthread) on the same step, or null when it is not installed. */
-export function benchTorch(s: VitSize, opts: { crop: number; batch: number; classes: number; steps: number; threads: number }): { msPerStep: number; torch: string } | null {
+export function benchTorch(s: VitSize, opts: StepOptions): { msPerStep: number; torch: string; peakRssBytes: number } | null {
   const python = '/usr/bin/python3';
   if (!existsSync(python)) return null;
   try {
@@ -61,5 +70,5 @@ export function benchTorch(s: VitSize, opts: { crop: number; batch: number; clas
   const out = execFileSync(python, [new URL('./torch_step.py', import.meta.url).pathname,
     ...[s.dim, s.depth, s.heads, opts.crop, opts.batch, opts.classes, opts.steps, opts.threads].map(String)], { encoding: 'utf8' });
   const r = JSON.parse(out.trim().split('\n').pop()!);
-  return { msPerStep: r.ms_per_step, torch: r.torch };
+  return { msPerStep: r.ms_per_step, torch: r.torch, peakRssBytes: r.peak_rss_bytes };
 }

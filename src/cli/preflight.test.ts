@@ -9,6 +9,8 @@ const manifest: Manifest = {
   inputs: [{ name: 'w', shape: [1000, 1000], dtype: 'float32', kind: 'param', trainable: true }],
   outputs: [], nodeCount: 1, opCounts: {},
   intermediateBytes: 50e6, largestIntermediate: { bytes: 1e6, shape: [250000], op: 'MatMul' },
+  // 4 MB weights in, 4 MB gradients out, 50 MB of activations alive at the peak
+  plan: { inputBytes: 4e6, constantBytes: 0, outputBytes: 4e6, workspaceBytes: 50e6, peakBytes: 58e6, peakAt: { op: 'MatMul', shape: [250000] } },
 };
 const s = { crop: 512, batch: 8, accum: 1 };
 

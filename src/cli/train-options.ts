@@ -3,6 +3,7 @@
  * and recorded in OUTDIR/config.json, from which `--resume` takes them back (schema-checked).
  */
 import { z } from 'zod';
+import { parseRecompute } from '../train/graphs';
 import { DEFAULT_MAX_PIXELS } from '../data/png';
 import { DEFAULT_MAX_ENTRY_BYTES } from '../data/zip';
 import { FAMILY_NAMES } from '../model/families';
@@ -34,6 +35,8 @@ vfm-lab train --resume --out OUTDIR
   --mean R,G,B --std R,G,B   pixel normalisation (default: the preset's / family's, else ImageNet)
   --cache-dir DIR      where --model PRESET looks for PRESET.safetensors (default ~/.cache/vfm-lab)
   --class-balanced     weight the loss by 1/√(class frequency)
+  --recompute none|blocks|auto   recompute each block's activations in the backward pass (less memory, ~⅓ more compute);
+                       auto (default): only when the step's memory plan exceeds this machine's free memory
   --max-pixels MP      refuse images or masks over MP megapixels, from their header (default ${DEFAULT_MAX_PIXELS / 1e6})
   --max-zip-entry MB   refuse zip entries over MB megabytes uncompressed (default ${DEFAULT_MAX_ENTRY_BYTES / 2 ** 20})
 Writes OUTDIR/metrics.jsonl, OUTDIR/eval.json, OUTDIR/model.safetensors and OUTDIR/config.json,
@@ -47,6 +50,7 @@ const SPEC = {
   resume: { type: 'boolean' }, overwrite: { type: 'boolean' }, heads: { type: 'string' },
   family: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' }, 'class-balanced': { type: 'boolean' },
   'cache-dir': { type: 'string' }, 'max-pixels': { type: 'string' }, 'max-zip-entry': { type: 'string' },
+  recompute: { type: 'string' },
 } as const;
 
 const positive = z.number().int().positive();
@@ -61,6 +65,7 @@ const SETTINGS = z.object({
   heads: positive.optional(), family: z.enum(FAMILY_NAMES as [FamilyName, ...FamilyName[]]).optional(),
   mean: rgb.optional(), std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).optional(),
   classBalanced: z.boolean(), maxPixels: z.number().positive(), maxZipEntryBytes: z.number().positive(),
+  recompute: z.enum(['none', 'blocks', 'auto']).default('auto'), // runs recorded before the option existed: auto
 });
 export type TrainSettings = z.infer<typeof SETTINGS>;
 
@@ -115,6 +120,7 @@ export function parseTrainArgs(argv: string[]): TrainRequest {
       classBalanced: !!v['class-balanced'],
       maxPixels: number(v, 'max-pixels', DEFAULT_MAX_PIXELS / 1e6, { min: 0.000001 }) * 1e6,
       maxZipEntryBytes: number(v, 'max-zip-entry', DEFAULT_MAX_ENTRY_BYTES / 2 ** 20, { min: 0.000001 }) * 2 ** 20,
+      recompute: parseRecompute((v.recompute ?? 'auto') as string),
     },
   };
 }

@@ -5,12 +5,14 @@
  * `--save-every` steps make a killed run resumable (`--resume`) to the same weights and losses.
  */
 import { readFile, rm, stat } from 'node:fs/promises';
+import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { BatchStream } from '../data/batches';
 import { openDataset, validateDataset } from '../data/dataset';
 import { detectFamily } from '../model/families';
 import { readSafetensorsWithMetadata, writeSafetensors, CheckpointError, type HostTensor } from '../model/safetensors';
 import type { Preset } from '../model/presets';
+import { describeMemory, estimateMemory } from '../runtime/memory';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from '../train/engine';
 import { DivergedError, trainLoop } from '../train/loop';
@@ -98,7 +100,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   preflightBatch(s, knownClasses);
   const prepare = (classes: number, classWeights?: Float32Array) => prepareRun(source.tensors, source.path, classes, {
     ...s, heads: s.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
-    family, classWeights, trainImages: ds.train.length,
+    family, classWeights, trainImages: ds.train.length, memoryBudget: freemem(),
   });
   // compiling checks the model against --crop and --freeze, and gives the full memory estimate, before any decoding
   const early = prepare(knownClasses);
@@ -110,6 +112,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   for (const n of prepared.model.notices) if (!resume) log(`note: ${n}`);
   const c = prepared.model.config;
   log(`model: ViT depth ${c.depth}, dim ${c.embedDim}, ${c.heads} heads, patch ${c.patchSize}; ${prepared.trainable.length} trainable tensors (freeze ${s.freeze})`);
+  log(describeMemory(estimateMemory(prepared.trainGraph.manifest, s.accum), prepared.trainGraph.manifest)); // the compiler's liveness plan
   const modelMeta = metadataOf(prepared.model, ds.classes, s.crop, mean, std, family);
   if (!resume) {
     const config = { ...s, family, mean, std, modelFile: source.path, preset: source.preset?.name, classes: ds.classes.map((k) => k.name), architecture: c };

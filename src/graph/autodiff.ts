@@ -5,10 +5,16 @@
  * parameters (not in `wrt`) cost no backward work at all.
  */
 import { OPS, add, expand, reshape } from './ops';
+import { Recompute } from './recompute';
 import { GraphError, fmt } from './shape';
 import { isFloat, type Tensor } from './tensor';
 
-export function grad(loss: Tensor, wrt: readonly Tensor[]): Tensor[] {
+export interface GradOptions {
+  /** Rebuild the activations of each `graph.checkpoint` segment in the backward pass instead of keeping them. */
+  recompute?: boolean;
+}
+
+export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {}): Tensor[] {
   const graph = loss.graph;
   if (loss.size !== 1) throw new GraphError(`grad: the loss must be a scalar, got shape ${fmt(loss.shape)}`);
   if (!isFloat(loss.dtype)) throw new GraphError(`grad: the loss must be float, got ${loss.dtype}`);
@@ -29,6 +35,7 @@ export function grad(loss: Tensor, wrt: readonly Tensor[]): Tensor[] {
   // One descending pass: each active node hands its cotangent to its active inputs; fan-out
   // adds up (the `+=` of micrograd).
   const cotangent = new Map<number, Tensor>([[loss.id, expand(graph.scalar(1, loss.dtype), loss.shape)]]);
+  const recompute = opts.recompute ? new Recompute(graph, ancestors) : undefined;
   const accumulate = (t: Tensor, g: Tensor) => {
     const prev = cotangent.get(t.id);
     cotangent.set(t.id, prev ? add(prev, g) : g);
@@ -42,7 +49,9 @@ export function grad(loss: Tensor, wrt: readonly Tensor[]): Tensor[] {
     const needs = y.inputs.map((x) => active.has(x.id));
     graph.gradScope = y.id;
     try {
-      const grads = (rule as (...a: unknown[]) => (Tensor | null)[])(g, y, y.inputs, y.attrs, needs);
+      // with recomputation, the rule reads the rebuilt copies of the segment's values
+      const at = recompute ? recompute.valuesFor(y, g) : (t: Tensor) => t;
+      const grads = (rule as (...a: unknown[]) => (Tensor | null)[])(g, at(y), y.inputs.map(at), y.attrs, needs);
       y.inputs.forEach((x, j) => {
         if (!needs[j]) return;
         const gx = grads[j];

@@ -3,8 +3,8 @@
  * from the primitives). Reads like `torch.nn.functional`.
  */
 import {
-  add, cast, div, equal, erf, exp, gelu, gemm, log, matmul, mul, reduceMax, reduceMean, reduceSum, reshape,
-  slice, softmax, sqrt, sub, tanh, transposeLast, where,
+  add, cast, clip, div, equal, erf, exp, gather, gatherElements, gelu, gemm, log, matmul, mul, reduceMax, reduceMean, reduceSum,
+  reshape, slice, softmax, sqrt, sub, tanh, transposeLast, where,
 } from './ops';
 import { GraphError, fmt } from './shape';
 import { hostArray, type Tensor } from './tensor';
@@ -67,23 +67,48 @@ export function oneHot(labels: Tensor, numClasses: number, axis = -1, dtype: 'fl
  * Pixel-wise cross-entropy for logits [B, C, H, W] and int32 labels [B, H, W]: the mean over
  * labelled pixels; labels outside 0..C−1 (255 = ignore) contribute nothing. With class
  * weights w, Σ w_y·nll / Σ w_y (PyTorch's weighted mean).
+ *
+ * Per pixel nll = logsumexp(x) − x_y, with x_y picked by GatherElements: neither a one-hot
+ * [B, C, H, W] nor the log-probabilities are ever formed (at 512 px and 150 classes each would be
+ * 150 MB per image), and the gradient of the pick is one Where over a bool mask.
  */
 export function crossEntropy(logits: Tensor, labels: Tensor, classWeights?: Float32Array | Float64Array): Tensor {
+  return weightedMean([crossEntropyTerms(logits, labels, classWeights)]);
+}
+
+/** The two sums of a cross-entropy, Σ w_y·nll and Σ w_y, so that pieces of one image can be added up. */
+export interface CrossEntropyTerms { nll: Tensor; weight: Tensor }
+
+/** Σ nll / Σ weight over pieces; a batch with no labelled pixel has loss 0. */
+export function weightedMean(terms: readonly CrossEntropyTerms[]): Tensor {
+  const nll = terms.map((t) => t.nll).reduce((a, b) => add(a, b));
+  const count = terms.map((t) => t.weight).reduce((a, b) => add(a, b));
+  return div(nll, where(equal(count, 0), 1, count));
+}
+
+/** `crossEntropy`'s sums for logits [B, C, H, W] and labels [B, H, W] (see there). */
+export function crossEntropyTerms(logits: Tensor, labels: Tensor, classWeights?: Float32Array | Float64Array): CrossEntropyTerms {
   const [b, c, h, w] = logits.shape;
   if (labels.dtype !== 'int32') throw new GraphError(`crossEntropy: labels must be int32, got ${labels.dtype}`);
   if (labels.rank !== 3 || labels.shape[0] !== b || labels.shape[1] !== h || labels.shape[2] !== w) {
     throw new GraphError(`crossEntropy: labels ${fmt(labels.shape)} do not match logits ${fmt(logits.shape)}`);
   }
+  if (classWeights && classWeights.length !== c) throw new GraphError(`crossEntropy: ${classWeights.length} class weights for ${c} classes`);
+  const g = logits.graph;
   const dtype = logits.dtype as 'float32' | 'float64';
-  let target = oneHot(labels, c, 1, dtype);
-  if (classWeights) {
-    if (classWeights.length !== c) throw new GraphError(`crossEntropy: ${classWeights.length} class weights for ${c} classes`);
-    target = mul(target, logits.graph.constant(hostArray(dtype, classWeights), [1, c, 1, 1], dtype));
-  }
-  const nll = reduceSum(mul(target, logSoftmax(logits, 1)));
-  const count = reduceSum(target);
-  const safeCount = where(equal(count, 0), 1, count); // a batch with no labelled pixel has loss 0
-  return div(mul(nll, -1), safeCount);
+  // labelled ⇔ clip(y, 0, C−1) = y, compared as floats (Clip and Equal run on the GPU for floats)
+  const asFloat = reshape(cast(labels, dtype), [b, 1, h, w]);
+  const labelled = equal(clip(asFloat, 0, c - 1), asFloat);
+  const target = where(labelled, reshape(labels, [b, 1, h, w]), 0); // an in-range index everywhere
+  // the pick is built first so that the backward (which walks in reverse) differentiates it last:
+  // the full-size softmax-gradient temporaries are gone by then (3 instead of 4 alive at once)
+  const picked = gatherElements(logits, target, 1);
+  const m = reduceMax(logits, [1], true, { stopGradient: true });
+  const logSumExp = add(m, log(reduceSum(exp(sub(logits, m)), [1], true)));
+  const nll = sub(logSumExp, picked); // [B, 1, H, W]
+  let weight = cast(labelled, dtype);
+  if (classWeights) weight = mul(weight, gather(g.constant(hostArray(dtype, classWeights), [c], dtype), target, 0));
+  return { nll: reduceSum(mul(nll, weight)), weight: reduceSum(weight) };
 }
 
 /**

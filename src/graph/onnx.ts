@@ -7,6 +7,7 @@
 import { ancestorsOf } from './autodiff';
 import { ATTR_TYPE, ELEM_TYPE, ModelProto } from './onnx-schema';
 import type { OpType } from './ops';
+import { BYTES, planMemory, type MemoryPlan } from './plan';
 import { GraphError, numel } from './shape';
 import { hostArray, type DType, type Graph, type HostArray, type Tensor } from './tensor';
 
@@ -31,6 +32,8 @@ export interface Manifest {
   intermediateBytes: number;
   /** The largest single value an op produces; it must fit one GPU storage binding. */
   largestIntermediate: { bytes: number; shape: number[]; op: string };
+  /** Peak bytes alive at once, by liveness over the emitted schedule (src/graph/plan.ts). */
+  plan: MemoryPlan;
 }
 export interface CompiledGraph { onnx: Uint8Array; manifest: Manifest }
 
@@ -107,11 +110,12 @@ export function exportOnnx(graph: Graph, name = 'vfm-lab'): CompiledGraph {
   });
   return {
     onnx: ModelProto.encode(model).finish(),
-    manifest: { inputs, outputs: outSpecs, nodeCount: nodes.length, opCounts, intermediateBytes, largestIntermediate },
+    manifest: {
+      inputs, outputs: outSpecs, nodeCount: nodes.length, opCounts, intermediateBytes, largestIntermediate,
+      plan: planMemory(live, outputs.map(([, t]) => t)),
+    },
   };
 }
-
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
 
 type Attr = { name: string; type: number; i?: number; f?: number; ints?: number[] };
 const int = (name: string, v: number | boolean): Attr => ({ name, type: ATTR_TYPE.INT, i: Number(v) });
@@ -126,7 +130,12 @@ function lower(t: Tensor, constInput: (d: HostArray, dims: number[], dt: DType) 
     case 'Gemm': attribute.push(int('transA', a.transA), int('transB', a.transB)); break;
     case 'Transpose': attribute.push({ name: 'perm', type: ATTR_TYPE.INTS, ints: a.perm }); break;
     case 'Reshape': case 'Expand': extraInputs.push(i64(a.shape)); break;
-    case 'Concat': case 'Softmax': case 'Gather': attribute.push(int('axis', a.axis)); break;
+    case 'Concat': case 'Softmax': case 'Gather': case 'GatherElements': attribute.push(int('axis', a.axis)); break;
+    case 'Clip': {
+      const bound = (v: number) => constInput(hostArray(t.dtype, [v]), [], t.dtype);
+      extraInputs.push(bound(a.min), bound(a.max));
+      break;
+    }
     case 'Slice': extraInputs.push(i64(a.starts), i64(a.ends), i64(a.axes)); break;
     case 'Pad': extraInputs.push(i64(a.pads)); break;
     case 'ReduceSum': case 'ReduceMean': case 'ReduceMax':

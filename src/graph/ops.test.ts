@@ -86,6 +86,18 @@ const CASES: { [K in OpType]: Case[] } = {
     build: ([x, i]) => G.gather(x, i, 0),
     reference: ([x]) => R.gather0(x, [3, 0, 3, 1], [2, 2]),
   }],
+  GatherElements: [{
+    name: 'one index per position along axis 1 (the cross-entropy pick)',
+    inputs: [f(2, 3, 2), { shape: [2, 1, 2], dtype: 'int32', values: [2, 0, 1, 1], constant: true }],
+    build: ([x, i]) => G.gatherElements(x, i, 1),
+    reference: ([x]) => ({ data: [[0, 2, 0], [0, 0, 1], [1, 1, 0], [1, 1, 1]].map(([b, k, j]) => x.data[(b * 3 + k) * 2 + j]), shape: [2, 1, 2] }),
+  }],
+  Clip: [{
+    name: 'clamped entries get no gradient',
+    inputs: [{ shape: [2, 3], values: [-0.9, -0.2, 0.1, 0.4, 0.8, -0.6] }],
+    build: ([x]) => G.clip(x, -0.5, 0.5),
+    reference: ew((v) => Math.min(0.5, Math.max(-0.5, v))),
+  }],
   ScatterND: [{
     name: 'reduction add',
     noGrad: true,

@@ -34,6 +34,10 @@ export interface OpAttrs {
   Cast: { to: DType };
   ArgMax: { axis: number; keepdims: boolean };
   Gather: { axis: number };
+  /** out[…i…] = data[…idx[…i…]…] along `axis`; the output has the indices' shape. */
+  GatherElements: { axis: number };
+  /** Clamps to [min, max] (floats; the bounds become constant inputs at export). */
+  Clip: { min: number; max: number };
   /** ScatterND with reduction 'add' (the gradient of Gather). Indices are int64. */
   ScatterND: NoAttrs;
 }
@@ -335,6 +339,37 @@ export const OPS: { [K in OpType]: OpDef<K> } = {
       return [scatterAdd(zeros, idx64, g), null];
     },
   },
+  GatherElements: {
+    infer(x, { axis }) {
+      arity('GatherElements', x, 2);
+      const [data, idx] = x;
+      if (idx.dtype !== 'int32') throw new GraphError(`GatherElements: indices must be int32, got ${idx.dtype} ${fmt(idx.shape)}`);
+      const ax = normalizeAxis(axis, data.rank, 'GatherElements');
+      if (idx.rank !== data.rank || idx.shape.some((d, i) => i !== ax && d !== data.shape[i])) {
+        throw new GraphError(`GatherElements: indices ${fmt(idx.shape)} must match data ${fmt(data.shape)} off axis ${axis}`);
+      }
+      return { shape: [...idx.shape], dtype: data.dtype };
+    },
+    // with one index per position along the axis, d data = where(iota == idx, dy, 0)
+    // (Equal + Where: no ScatterElements, which is not on the WebGPU allow-list)
+    vjp: (g, _y, [data, idx], { axis }) => {
+      const ax = normalizeAxis(axis, data.rank, 'GatherElements');
+      if (idx.shape[ax] !== 1) {
+        throw new GraphError(`GatherElements: the gradient needs one index along axis ${axis}, got indices ${fmt(idx.shape)}`);
+      }
+      const iotaShape = data.shape.map((d, i) => (i === ax ? d : 1));
+      const iota = g.graph.constant(hostArray('int32', Array.from({ length: data.shape[ax] }, (_, i) => i)), iotaShape, 'int32');
+      return [where(equal(iota, idx), g, g.graph.scalar(0, g.dtype)), null];
+    },
+  },
+  // d clip(x) = dx inside [min, max], 0 where clamped (PyTorch's clamp)
+  Clip: {
+    infer: (x, { min, max }) => {
+      if (!(min <= max)) throw new GraphError(`Clip: min ${min} > max ${max}`);
+      return unary('Clip')(x);
+    },
+    vjp: (g, y, [x]) => [where(equal(y, x), g, g.graph.scalar(0, g.dtype))],
+  },
   ScatterND: {
     infer(x) {
       arity('ScatterND', x, 3);
@@ -434,6 +469,9 @@ export const cast = (x: Tensor, to: DType) => (x.dtype === to ? x : x.graph.node
 export const argmax = (x: Tensor, axis: number, keepdims = false) =>
   cast(x.graph.node('ArgMax', [x], { axis: normalizeAxis(axis, x.rank, 'ArgMax'), keepdims }), 'int32');
 export const gather = (x: Tensor, indices: Tensor, axis = 0) => x.graph.node('Gather', [x, indices], { axis });
+export const gatherElements = (x: Tensor, indices: Tensor, axis: number) =>
+  x.graph.node('GatherElements', [x, indices], { axis: normalizeAxis(axis, x.rank, 'GatherElements') });
+export const clip = (x: Tensor, min: number, max: number) => x.graph.node('Clip', [x], { min, max });
 export const scatterAdd = (data: Tensor, indices: Tensor, updates: Tensor) => data.graph.node('ScatterND', [data, indices, updates], {});
 
 // ---------------------------------------------------------------------------------------------

@@ -51,6 +51,19 @@ export class Graph {
   private readonly scalars = new Map<string, Tensor>();
   /** While the autodiff runs, new nodes are tagged with the forward node they differentiate. */
   gradScope?: number;
+  /**
+   * Id ranges [start, end) of recomputable segments (one per transformer block): with
+   * `grad(…, { recompute: true })` their activations are rebuilt in the backward pass instead of kept.
+   */
+  readonly segments: { start: number; end: number }[] = [];
+
+  /** Marks the nodes `build` creates as one recomputable segment (gradient checkpointing). */
+  checkpoint<T>(build: () => T): T {
+    const start = this.tensors.length;
+    const y = build();
+    this.segments.push({ start, end: this.tensors.length });
+    return y;
+  }
 
   input(name: string, shape: Shape, dtype: DType = 'float32'): Tensor {
     return this.leaf('Input', name, shape, dtype);

@@ -5,8 +5,8 @@
  * `block`, `segmenter`.
  */
 import {
-  add, argmax, concat, crossEntropy, expand, gelu, geluTanh, layerNorm, linear, matmul, mul, quickGelu, reshape, resize2d,
-  slice, softmax, transpose, type Tensor,
+  add, concat, crossEntropyTerms, expand, gelu, geluTanh, layerNorm, linear, matmul, mul, quickGelu, reshape, resize2d,
+  slice, softmax, transpose, weightedMean, type Tensor,
 } from '../graph';
 import { bilinearMatrix } from './resample';
 
@@ -128,7 +128,7 @@ export function block(x: Tensor, p: Params, i: number, c: VitConfig): Tensor {
 export function encoder(image: Tensor, p: Params, c: VitConfig): Tensor {
   let x = posEmbed(patchEmbed(image, p, c.patchSize), p, c);
   if (c.preNorm) x = layerNorm(x, p['norm_pre.weight'], p['norm_pre.bias'], c.normEps);
-  for (let i = 0; i < c.depth; i++) x = block(x, p, i, c);
+  for (let i = 0; i < c.depth; i++) x = x.graph.checkpoint(() => block(x, p, i, c)); // recomputable (--recompute blocks)
   x = layerNorm(x, p['norm.weight'], p['norm.bias'], c.normEps);
   const prefix = numPrefixTokens(c);
   return slice(x, 1, prefix, x.shape[1]);
@@ -140,18 +140,48 @@ export function segmenter(image: Tensor, p: Params, c: VitConfig): Tensor {
   return decode(encoder(image, p, c), p, c, h, w);
 }
 
+/** The linear decoder on the patch grid: patch features [B, N, D] → class scores [B, C, gh, gw]. */
+function classGrid(features: Tensor, p: Params, c: VitConfig, h: number, w: number): Tensor {
+  const tokens = linear(features, p['seg_head.weight'], p['seg_head.bias']);
+  return reshape(transpose(tokens, [0, 2, 1]), [features.shape[0], c.numClasses, h / c.patchSize, w / c.patchSize]);
+}
+
 /** The linear decoder: patch features [B, N, D] → class logits [B, C, H, W] at the crop's size. */
 export function decode(features: Tensor, p: Params, c: VitConfig, h: number, w: number): Tensor {
   const [gh, gw] = [h / c.patchSize, w / c.patchSize];
-  const tokens = linear(features, p['seg_head.weight'], p['seg_head.bias']);
-  const grid = reshape(transpose(tokens, [0, 2, 1]), [features.shape[0], c.numClasses, gh, gw]);
-  return resize2d(grid, bilinearMatrix(gh, h), h, bilinearMatrix(gw, w), w);
+  return resize2d(classGrid(features, p, c, h, w), bilinearMatrix(gh, h), h, bilinearMatrix(gw, w), w);
+}
+
+/** The most bytes of full-resolution logits that one band of the loss builds (see `decodeLoss`). */
+const BAND_BYTES = 32 * 2 ** 20;
+
+/**
+ * Decoder + pixel cross-entropy (ignore 255), with the full-resolution logits built in horizontal
+ * bands: each band's [B, C, rows, W] values live on their own (at 512 px and 150 classes the whole
+ * map is 150 MB per image and its loss and gradient need three such at once), and each band is a
+ * recomputable segment, so with recomputation the backward rebuilds one band at a time. Equals
+ * `crossEntropy(decode(…))` up to the order of float sums; small crops are one band.
+ */
+export function decodeLoss(
+  features: Tensor, p: Params, c: VitConfig, h: number, w: number, labels: Tensor, classWeights?: Float32Array, bandBytes = BAND_BYTES,
+): Tensor {
+  const [gh, gw] = [h / c.patchSize, w / c.patchSize];
+  const grid = classGrid(features, p, c, h, w);
+  const bands = bandCount(h, grid.shape[0] * c.numClasses * w * 4, bandBytes);
+  const rows = h / bands;
+  const rh = bilinearMatrix(gh, h), rw = bilinearMatrix(gw, w);
+  const terms = Array.from({ length: bands }, (_, i) => features.graph.checkpoint(() => crossEntropyTerms(
+    resize2d(grid, rh.subarray(i * rows * gh, (i + 1) * rows * gh), rows, rw, w), slice(labels, 1, i * rows, (i + 1) * rows), classWeights)));
+  return weightedMean(terms);
+}
+
+/** The fewest bands that divide the height with each band's logits under `bandBytes`. */
+function bandCount(h: number, bytesPerRow: number, bandBytes: number): number {
+  for (let k = 1; k < h; k++) if (h % k === 0 && (h / k) * bytesPerRow <= bandBytes) return k;
+  return h;
 }
 
 export function segmentationLoss(image: Tensor, labels: Tensor, p: Params, c: VitConfig, classWeights?: Float32Array): Tensor {
-  return crossEntropy(segmenter(image, p, c), labels, classWeights);
-}
-
-export function predictLabels(logits: Tensor): Tensor {
-  return argmax(logits, 1);
+  const [, , h, w] = image.shape;
+  return decodeLoss(encoder(image, p, c), p, c, h, w, labels, classWeights);
 }

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { makeTinyVit, tinyVitConfig } from '../model/demo';
+import { parameterShapes } from '../model/vit';
 import { compileEval, compileTrainStep } from '../train/graphs';
-import { checkFits, estimateMemory, explainOutOfMemory } from './memory';
+import { checkFits, describeMemory, estimateMemory, explainOutOfMemory } from './memory';
 
 vi.mock('onnxruntime-web/webgpu', () => ({
   Tensor: { fromGpuBuffer: () => ({}) },
@@ -48,6 +49,26 @@ describe('memory preflight', () => {
       expect(e.activationBytes).toBeGreaterThan(0);
     });
   }
+
+  it('counts activations by the liveness plan, far below the sum of every intermediate', () => {
+    const train = compileTrainStep(config, shapes, { batch: 2, crop: 32 }, 'none');
+    const e = estimateMemory(train.manifest, 1);
+    const { plan } = train.manifest;
+    expect(e.paramBytes + e.gradBytes + e.activationBytes).toBe(plan.peakBytes);
+    expect(e.activationBytes).toBeGreaterThanOrEqual(plan.workspaceBytes);
+    expect(e.activationBytes).toBeLessThan(train.manifest.intermediateBytes / 2);
+    expect(describeMemory(e, train.manifest)).toMatch(/^memory plan: ≈ [\d.]+ [KMG]iB — weights .* activations at most [\d.]+ [KMG]iB alive at once/);
+  });
+
+  it("the paper's setting (ViT-B/16, 512 px, batch 1, 150 classes, full fine-tuning) plans under 4 GB with recomputation", () => {
+    const vitB = { ...tinyVitConfig({ embedDim: 768, depth: 12, patchSize: 16, numClasses: 150 }), heads: 12 };
+    const shapesB = parameterShapes(vitB, [32, 32]);
+    const total = (r: 'none' | 'blocks') =>
+      estimateMemory(compileTrainStep(vitB, shapesB, { batch: 1, crop: 512 }, 'none', undefined, 'vit', r).manifest, 1).totalBytes;
+    const kept = total('none'), rebuilt = total('blocks');
+    expect(rebuilt).toBeLessThan(4e9);
+    expect(rebuilt).toBeLessThan(0.7 * kept);
+  });
 
   it('refuses a run whose largest buffer cannot be bound, suggesting what to change', () => {
     const train = compileTrainStep(config, shapes, { batch: 2, crop: 32 }, 'none');

@@ -1,7 +1,8 @@
 /**
  * @file Memory preflight: before compiling for the GPU, estimate what a run allocates (weights,
  * gradients, AdamW moments, accumulators, activations) and check it against the adapter's limits,
- * refusing with concrete suggestions instead of crashing mid-run.
+ * refusing with concrete suggestions instead of crashing mid-run. The activations are the
+ * compiler's liveness plan (src/graph/plan.ts), not the sum of every intermediate.
  */
 import type { Manifest } from '../graph';
 
@@ -10,7 +11,10 @@ export interface MemoryEstimate {
   gradBytes: number;
   momentBytes: number;
   accumulatorBytes: number;
-  /** Upper bound: every intermediate value of the train step at once. */
+  /**
+   * What onnxruntime holds during a step besides the engine's buffers: the plan's peak of values
+   * alive at once (intermediates, constants, data inputs, the loss).
+   */
   activationBytes: number;
   largestBinding: { bytes: number; what: string };
   totalBytes: number;
@@ -37,7 +41,7 @@ export function estimateMemory(train: Manifest, accum: number): MemoryEstimate {
     gradBytes: trainableBytes,
     momentBytes: 2 * trainableBytes,
     accumulatorBytes: accum > 1 ? trainableBytes : 0,
-    activationBytes: train.intermediateBytes,
+    activationBytes: train.plan.peakBytes - paramBytes - trainableBytes,
     largestBinding,
   };
   return { ...estimate, totalBytes: paramBytes + estimate.gradBytes + estimate.momentBytes + estimate.accumulatorBytes + estimate.activationBytes };
@@ -45,6 +49,14 @@ export function estimateMemory(train: Manifest, accum: number): MemoryEstimate {
 
 export const formatBytes = (b: number) =>
   b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`;
+
+/** One line for the CLI before training: the plan's peak and what it is made of. */
+export function describeMemory(e: MemoryEstimate, train: Manifest): string {
+  const p = train.plan;
+  return `memory plan: ≈ ${formatBytes(e.totalBytes)} — weights ${formatBytes(e.paramBytes)}, gradients ${formatBytes(e.gradBytes)}, ` +
+    `AdamW moments ${formatBytes(e.momentBytes)}${e.accumulatorBytes ? `, accumulators ${formatBytes(e.accumulatorBytes)}` : ''}, ` +
+    `activations at most ${formatBytes(e.activationBytes)} alive at once (peak at a ${p.peakAt.op} [${p.peakAt.shape}])`;
+}
 
 /** The settings that shrink a run, named with their current values (the preflight's and the out-of-memory advice). */
 const smallerRun = (s: { crop: number; batch: number }) =>

@@ -2,13 +2,13 @@
  * @file The two compiled graphs of a run. The train step takes every parameter (by timm key),
  * `image` [B,3,S,S] and `labels` [B,S,S] (int32, 255 = ignore) and returns `loss` and one
  * `grad.<key>` per trainable parameter; frozen parameters are plain inputs whose backward pass
- * is pruned away. The eval graph returns `logits` [B,C,S,S] and `pred` [B,S,S] (int32).
+ * is pruned away. The eval graph returns `logits` [B,C,S,S] only: callers arg-max (window-averaged)
+ * logits on the host, and an int64 ArgMax would run on the CPU in the WebGPU EP (a sync per call).
  */
 import { Graph, exportOnnx, grad, type CompiledGraph, type Tensor } from '../graph';
-import { crossEntropy } from '../graph';
 import { familyEncoder, familySegmentationLoss, familySegmenter } from '../model/families';
 import type { FamilyName } from '../model/presets';
-import { decode, predictLabels, type VitConfig } from '../model/vit';
+import { decodeLoss, type VitConfig } from '../model/vit';
 
 export type FreezeMode = 'none' | 'encoder' | `last:${number}`;
 
@@ -29,6 +29,36 @@ export function isTrainable(name: string, freeze: FreezeMode, depth: number): bo
   return !!m && Number(m[1]) >= depth - k;
 }
 
+/** Recompute each transformer block's activations in the backward pass (gradient checkpointing) or keep them. */
+export type Recompute = 'none' | 'blocks';
+
+export function parseRecompute(mode: string): Recompute | 'auto' {
+  if (mode === 'none' || mode === 'blocks' || mode === 'auto') return mode;
+  throw new Error(`--recompute must be none, blocks or auto; got "${mode}"`);
+}
+
+/** What a train step needs at its peak: the compiler's plan plus AdamW's two moments per gradient. */
+export function stepPeakBytes(m: CompiledGraph['manifest']): number {
+  const gradBytes = m.outputs.filter((o) => o.name.startsWith('grad.')).reduce((s, o) => s + 4 * o.shape.reduce((a, b) => a * b, 1), 0);
+  return m.plan.peakBytes + 2 * gradBytes;
+}
+
+/**
+ * 'auto': keep activations when the step fits `budgetBytes`, else recompute each block (and say
+ * so). The notice names both plans, so a user sees what recomputation bought.
+ */
+export function compileWithRecompute(compile: (r: Recompute) => CompiledGraph, mode: Recompute | 'auto', budgetBytes = Infinity): { graph: CompiledGraph; notice?: string } {
+  const graph = compile(mode === 'blocks' ? 'blocks' : 'none');
+  if (mode !== 'auto' || stepPeakBytes(graph.manifest) <= budgetBytes) return { graph };
+  const rebuilt = compile('blocks');
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  return {
+    graph: rebuilt,
+    notice: `recomputing block activations in the backward pass: the step needs ${gib(stepPeakBytes(graph.manifest))} keeping them, ` +
+      `${gib(stepPeakBytes(rebuilt.manifest))} recomputing, and ${gib(budgetBytes)} are available`,
+  };
+}
+
 export interface StepShape {
   batch: number;
   crop: number;
@@ -45,6 +75,7 @@ export function compileTrainStep(
   freeze: FreezeMode,
   classWeights?: Float32Array,
   family: FamilyName = 'vit',
+  recompute: Recompute = 'none',
 ): CompiledGraph {
   const g = new Graph();
   const params = declareParams(g, shapes, (n) => isTrainable(n, freeze, config.depth));
@@ -53,7 +84,7 @@ export function compileTrainStep(
   const loss = familySegmentationLoss(family, image, labels, params, config, classWeights);
   g.output('loss', loss);
   const trainable = Object.values(params).filter((p) => p.trainable);
-  grad(loss, trainable).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));
+  grad(loss, trainable, { recompute: recompute === 'blocks' }).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));
   return exportOnnx(g, 'train_step');
 }
 
@@ -63,7 +94,6 @@ export function compileEval(config: VitConfig, shapes: Map<string, readonly numb
   const image = g.input('image', [batch, 3, crop, crop]);
   const logits = familySegmenter(family, image, params, config);
   g.output('logits', logits);
-  g.output('pred', predictLabels(logits));
   return exportOnnx(g, 'eval');
 }
 
@@ -88,7 +118,7 @@ export function compileProbeStep(config: VitConfig, { batch, crop }: StepShape, 
   };
   const features = g.input('features', [batch, n, config.embedDim]);
   const labels = g.input('labels', [batch, crop, crop], 'int32');
-  const loss = crossEntropy(decode(features, params, config, crop, crop), labels, classWeights);
+  const loss = decodeLoss(features, params, config, crop, crop, labels, classWeights);
   g.output('loss', loss);
   const trainable = Object.values(params);
   grad(loss, trainable).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));

@@ -14,7 +14,7 @@ import { openDataset, type Dataset } from '../data/dataset';
 import { demoSource } from '../data/synthetic';
 import { DEMO_MODEL, makeTinyVit, tinyVitConfig } from '../model/demo';
 import { segmenterWithoutAttention } from '../model/testing/no-attention';
-import { predictLabels, segmenter, type Params, type VitConfig } from '../model/vit';
+import { segmenter, type Params, type VitConfig } from '../model/vit';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from './engine';
 import { trainLoop } from './loop';
@@ -39,7 +39,6 @@ async function trainDemo(ds: Dataset, segment: Segmenter): Promise<number> {
       grad(loss, Object.values(p)).forEach((gr, i) => g.output(`grad.${Object.keys(p)[i]}`, gr));
     } else {
       g.output('logits', logits);
-      g.output('pred', predictLabels(logits));
     }
     return createNodeRunner(exportOnnx(g));
   };

@@ -15,7 +15,9 @@ import { z } from 'zod';
 import type { Activation } from '../model/vit';
 import type { Engine, Runner } from './engine';
 import { evaluateImages, type EvalImage, type EvalResult } from './evaluate';
-import { compileEval, compileFeatureExtractor, compileProbeStep, compileTrainStep, isTrainable, parseFreeze } from './graphs';
+import {
+  compileEval, compileFeatureExtractor, compileProbeStep, compileTrainStep, compileWithRecompute, isTrainable, parseFreeze, type Recompute,
+} from './graphs';
 
 export type RGB = [number, number, number];
 export const IMAGENET_MEAN: RGB = NORMALISATION.imagenet.mean;
@@ -43,6 +45,9 @@ export interface ModelSettings {
   /** With `freeze: 'encoder'`, no augmentation and a known training-set size, probe on cached features. */
   augment?: boolean;
   trainImages?: number;
+  /** Recompute each block's activations in the backward pass; 'auto': only when the step needs more than `memoryBudget` bytes. */
+  recompute?: Recompute | 'auto';
+  memoryBudget?: number;
 }
 
 export interface PreparedRun {
@@ -75,7 +80,10 @@ export function prepareRun(tensors: Map<string, HostTensor>, file: string, numCl
   if (freeze === 'encoder' && s.augment === false && cacheBytes <= FEATURE_CACHE_LIMIT) {
     return { model, trainable, evalGraph, trainGraph: compileProbeStep(model.config, step, s.classWeights), extractor: compileFeatureExtractor(model.config, shapes, step, family) };
   }
-  return { model, trainable, trainGraph: compileTrainStep(model.config, shapes, step, freeze, s.classWeights, family), evalGraph };
+  const { graph: trainGraph, notice } = compileWithRecompute(
+    (r) => compileTrainStep(model.config, shapes, step, freeze, s.classWeights, family, r), s.recompute ?? 'none', s.memoryBudget);
+  if (notice) model.notices.push(notice);
+  return { model, trainable, trainGraph, evalGraph };
 }
 
 /** Validation images, normalised, one at a time (decoded lazily). */

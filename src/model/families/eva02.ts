@@ -153,7 +153,7 @@ export function eva02Encoder(image: Tensor, p: Params, c: Eva02Config): Tensor {
   const tables = ropeTables(grid, c.embedDim / c.heads, c, prefix);
   const constant = (t: Float64Array) => image.graph.constant(hostArray(image.dtype, t), [x.shape[1], c.embedDim / c.heads], image.dtype);
   const rope = { sin: constant(tables.sin), cos: constant(tables.cos) };
-  for (let i = 0; i < c.depth; i++) x = evaBlock(x, p, i, c, rope);
+  for (let i = 0; i < c.depth; i++) x = x.graph.checkpoint(() => evaBlock(x, p, i, c, rope));
   if (c.finalNorm !== 'none') x = layerNorm(x, p[`${c.finalNorm}.weight`], p[`${c.finalNorm}.bias`], c.normEps);
   return slice(x, 1, prefix, x.shape[1]);
 }

@@ -6,12 +6,12 @@
  * of `../vit.ts` with flags (inferred from the keys by `checkpoint.ts`); eva02 and sam have their
  * own encoders. Every config extends `VitConfig`, so `decode` in `../vit.ts` serves all of them.
  */
-import { crossEntropy, type Tensor } from '../../graph';
+import type { Tensor } from '../../graph';
 import { initLinear, loadModel, type LoadOptions, type LoadedModel } from '../checkpoint';
 import { NORMALISATION, type FamilyName, type RGB } from '../presets';
 import { resamplePatchEmbed, resamplePosEmbed } from '../resample';
 import { CheckpointError, type HostTensor } from '../safetensors';
-import { decode, encoder, numPrefixTokens, parameterShapes, type Activation, type Params, type VitConfig } from '../vit';
+import { decode, decodeLoss, encoder, numPrefixTokens, parameterShapes, type Activation, type Params, type VitConfig } from '../vit';
 import { EVA02_IGNORED, eva02Encoder, eva02ParameterShapes, inferEva02Config, isEva02Keys, type Eva02Config } from './eva02';
 import { SAM_IGNORED, inferSamConfig, isSamKeys, resampleSamPosEmbed, samEncoder, samParameterShapes, samWindowAtCrop, type SamConfig } from './sam';
 
@@ -99,7 +99,8 @@ export function familySegmenter(name: FamilyName, image: Tensor, params: Params,
 
 /** The train-step loss for any family (pixel cross-entropy, ignore label 255). */
 export function familySegmentationLoss(name: FamilyName, image: Tensor, labels: Tensor, params: Params, config: VitConfig, classWeights?: Float32Array): Tensor {
-  return crossEntropy(familySegmenter(name, image, params, config), labels, classWeights);
+  const [, , h, w] = image.shape;
+  return decodeLoss(familyEncoder(name, image, params, config), params, config, h, w, labels, classWeights);
 }
 
 /** NaN or ±Infinity in a weight makes every loss NaN: refuse the file at load, naming the tensor. */

@@ -149,7 +149,7 @@ export function samEncoder(image: Tensor, p: Params, c: SamConfig): Tensor {
   let x = reshape(patchEmbed(image, p, c.patchSize), [b, gh, gw, c.embedDim]);
   if (c.posEmbed !== 'none') x = add(x, p.pos_embed);
   if (c.preNorm) x = layerNorm(x, p['norm_pre.weight'], p['norm_pre.bias'], c.normEps);
-  for (let i = 0; i < c.depth; i++) x = samBlock(x, p, i, c);
+  for (let i = 0; i < c.depth; i++) x = x.graph.checkpoint(() => samBlock(x, p, i, c));
   return reshape(x, [b, gh * gw, c.embedDim]);
 }
 

@@ -1,0 +1,31 @@
+/** The liveness plan on a graph small enough to follow by hand, and its place in the manifest. */
+import { describe, expect, it } from 'vitest';
+import * as G from './index';
+
+describe('memory plan', () => {
+  it('frees each value after its last reader, treats Reshape as a view, counts inputs and outputs once', () => {
+    const g = new G.Graph();
+    const x = g.param('x', [100]); //                          inputs: 400 B
+    const a = G.exp(x); //                                      alive a            400
+    const b = G.mul(a, a); //                                   alive a b          800
+    const d = G.exp(G.reshape(b, [10, 10])); //                 alive a b d       1200, then b is released
+    const e = G.add(G.reshape(d, [100]), a); //                 alive a d e       1200, then a and d
+    g.output('y', G.reduceSum(e)); //                           e is released; y (4 B) is an output
+    const { manifest } = G.exportOnnx(g);
+    expect(manifest.plan).toEqual({
+      inputBytes: 400, constantBytes: 0, outputBytes: 4, workspaceBytes: 1200, peakBytes: 1604, peakAt: { op: 'Exp', shape: [10, 10] },
+    });
+    expect(manifest.intermediateBytes).toBe(2404); // the old sum of everything (views included), for contrast
+  });
+
+  it('a value read late stays alive until then (long-lived activations add up)', () => {
+    const g = new G.Graph();
+    const x = g.param('x', [10]);
+    const kept = [G.exp(x)];
+    for (let i = 0; i < 4; i++) kept.push(G.exp(kept[kept.length - 1]));
+    // each exp is read again at the end, so all five are alive together (5 × 40 B), plus the sum chain
+    const total = kept.reduce((s, t) => G.add(s, t));
+    g.output('y', total);
+    expect(G.exportOnnx(g).manifest.plan.workspaceBytes).toBe(5 * 40 + 40);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * @file Gradient checkpointing for the autodiff. A segment marked with `graph.checkpoint` (one
+ * transformer block) keeps only its input from the forward pass: when the backward walk first
+ * reaches the segment, its forward nodes are emitted again, and the segment's VJP rules read
+ * those copies. The forward activations then die right after the forward, so only one block's
+ * activations are alive at a time in the backward.
+ *
+ * The copies would be identical nodes on identical inputs, which onnxruntime's common-subexpression
+ * elimination merges back into the forward (undoing the recomputation), and which a scheduler may
+ * run early. So each value entering the segment from outside goes through `x + 0·g₀`, where g₀ is
+ * one element of the cotangent that reaches the segment: exactly x (for finite gradients), but
+ * a new value that exists only once the backward pass has reached this block.
+ */
+import { add, mul, reshape, slice, type OpType } from './ops';
+import { GraphError } from './shape';
+import { isFloat, type Graph, type Tensor } from './tensor';
+
+const isLeaf = (t: Tensor) => t.op === 'Input' || t.op === 'Param' || t.op === 'Constant';
+
+export class Recompute {
+  private readonly segmentOf = new Map<number, { start: number; end: number }>();
+  private readonly copies = new Map<number, Tensor>();
+  private readonly done = new Set<{ start: number; end: number }>();
+  private readonly needed: Set<number>;
+
+  constructor(private readonly graph: Graph, ancestors: readonly Tensor[]) {
+    this.needed = new Set(ancestors.map((t) => t.id));
+    let last = -1;
+    for (const seg of graph.segments) {
+      if (seg.start < last) throw new GraphError(`recompute: checkpoint segments overlap (ids ${seg.start}–${seg.end})`);
+      last = seg.end;
+      for (let id = seg.start; id < seg.end; id++) this.segmentOf.set(id, seg);
+    }
+  }
+
+  /** The values the VJP of `y` should read: rebuilt copies inside a segment, the originals elsewhere. */
+  valuesFor(y: Tensor, cotangent: Tensor): (t: Tensor) => Tensor {
+    const seg = this.segmentOf.get(y.id);
+    if (seg && !this.done.has(seg)) {
+      this.done.add(seg);
+      this.rebuild(seg, cotangent);
+    }
+    return (t) => this.copies.get(t.id) ?? t;
+  }
+
+  private rebuild(seg: { start: number; end: number }, cotangent: Tensor): void {
+    const zero = mul(slice(reshape(cotangent, [cotangent.size]), 0, 0, 1), 0);
+    const entry = new Map<number, Tensor>();
+    const enter = (x: Tensor) => {
+      if (isLeaf(x) || !isFloat(x.dtype) || x.dtype !== zero.dtype) return x;
+      let e = entry.get(x.id);
+      if (!e) entry.set(x.id, (e = add(x, zero)));
+      return e;
+    };
+    for (let id = seg.start; id < seg.end; id++) {
+      const t = this.graph.tensors[id];
+      if (isLeaf(t) || !this.needed.has(id)) continue;
+      const inputs = t.inputs.map((x) => this.copies.get(x.id) ?? (x.id < seg.start ? enter(x) : x));
+      this.copies.set(id, this.graph.node(t.op as OpType, inputs, t.attrs as never, { stopGradient: t.stopGradient }));
+    }
+  }
+}
