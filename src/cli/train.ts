@@ -112,12 +112,13 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   log(`model: ViT depth ${c.depth}, dim ${c.embedDim}, ${c.heads} heads, patch ${c.patchSize}; ${prepared.trainable.length} trainable tensors (freeze ${s.freeze})`);
   const modelMeta = metadataOf(prepared.model, ds.classes, s.crop, mean, std, family);
   if (!resume) {
+    log(`recipe ${s.recipe}: weight decay on ${s.rules.weightDecayScope === 'all' ? 'all parameters' : '≥2-D weights'}, ${s.rules.windowLayout} evaluation windows`);
     const config = { ...s, family, mean, std, modelFile: source.path, preset: source.preset?.name, classes: ds.classes.map((k) => k.name), architecture: c };
     await writeAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2));
   }
 
-  const engine = new HostEngine(await createNodeRunner(prepared.trainGraph), await createNodeRunner(prepared.evalGraph), prepared.model.weights, prepared.trainable, s,
-    prepared.extractor ? 'features' : 'image');
+  const engine = new HostEngine(await createNodeRunner(prepared.trainGraph), await createNodeRunner(prepared.evalGraph), prepared.model.weights, prepared.trainable,
+    { ...s, weightDecayScope: s.rules.weightDecayScope }, prepared.extractor ? 'features' : 'image');
   if (resume) await engine.restoreOptimizerState(checkedMoments(resume, prepared.trainable, prepared.model.weights, source.path));
   const rows: MetricsRow[] = resume ? [...resume.rows] : [];
   const save = async (step: number) => saveCheckpoint(out, { step, weights: await engine.weights(), metadata: modelMeta, optimizer: await engine.optimizerState(), rows });
@@ -129,7 +130,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
     ? await FeatureCache.build(await createNodeRunner(prepared.extractor), prepared.model.weights, ds, batchOptions, (d, n) => progress(`caching encoder features ${d}/${n}`))
     : new BatchStream(ds, batchOptions);
   if (prepared.extractor) log('\rlinear probe: the frozen encoder ran once per training image; steps train the decoder on cached features');
-  const evalOpts = { crop: s.crop, batch: s.batch, mean, std, onImage: (d: number, n: number) => progress(`evaluating ${d}/${n}`) };
+  const evalOpts = { crop: s.crop, batch: s.batch, mean, std, layout: s.rules.windowLayout, onImage: (d: number, n: number) => progress(`evaluating ${d}/${n}`) };
   const started = performance.now();
   const first = resume?.step ?? 0;
   let lastSaved = first;
