@@ -59,7 +59,10 @@ const rgb = z.tuple([z.number(), z.number(), z.number()]);
 const SETTINGS = z.object({
   // runs recorded before recipes existed ran the demo's rules
   recipe: z.enum(RECIPE_NAMES).default('demo'),
-  rules: z.object({ weightDecayScope: z.enum(['matrices', 'all']), windowLayout: z.enum(['grid-2/3', 'long-side']) }).default(RECIPES.demo.rules),
+  rules: z.object({
+    weightDecayScope: z.enum(['matrices', 'all']), windowLayout: z.enum(['grid-2/3', 'long-side']),
+    augmentation: z.enum(['demo', 'torchvision']), labelFilter: z.enum(['none', 'drop-single-value']),
+  }).default(RECIPES.demo.rules),
   model: z.string(), data: z.string(), cacheDir: z.string().optional(),
   steps: positive, batch: positive, accum: positive, crop: positive,
   lrHead: z.number().min(0), lrEncoder: z.number().min(0), weightDecay: z.number().min(0),

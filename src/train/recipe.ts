@@ -27,10 +27,19 @@ export type WeightDecayScope = 'matrices' | 'all';
  * overlap spread evenly (the benchmark's `window_imgs_semantic`).
  */
 export type WindowLayout = 'grid-2/3' | 'long-side';
+/**
+ * `demo`: mmseg-like scale of the native size, crop, flip, additive YIQ jitter (src/data/augment.ts).
+ * `torchvision`: the benchmark's datasets/transforms.py (src/data/augment-benchmark.ts).
+ */
+export type AugmentationFamily = 'demo' | 'torchvision';
+/** `drop-single-value`: training and validation images whose label map holds one value are left out (datasets/dataset.py). */
+export type LabelFilter = 'none' | 'drop-single-value';
 
 export interface RecipeRules {
   weightDecayScope: WeightDecayScope;
   windowLayout: WindowLayout;
+  augmentation: AugmentationFamily;
+  labelFilter: LabelFilter;
 }
 
 /** The values a recipe sets; each has a CLI option that overrides it. */
@@ -58,13 +67,14 @@ export interface Recipe {
 const DEMO_VALUES: RecipeValues = {
   steps: 200, crop: 64, batch: 8, accum: 1, lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true,
 };
-const BENCHMARK_RULES: RecipeRules = { weightDecayScope: 'all', windowLayout: 'long-side' };
+const BENCHMARK_RULES: RecipeRules = { weightDecayScope: 'all', windowLayout: 'long-side', augmentation: 'torchvision', labelFilter: 'drop-single-value' };
+const DEMO_RULES: RecipeRules = { weightDecayScope: 'matrices', windowLayout: 'grid-2/3', augmentation: 'demo', labelFilter: 'none' };
 /** training/linear_semantic.py: lr 1e-4, encoder ×0.1, weight_decay 0.05, PolynomialLR power 0.9, full fine-tuning. */
 const BENCHMARK_OPTIMISATION: Partial<RecipeValues> = { lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true };
 const perDataset = (crop: number, steps: number): Partial<RecipeValues> => ({ ...BENCHMARK_OPTIMISATION, crop, steps, batch: 1, accum: 16 });
 
 export const RECIPES: Record<RecipeName, Recipe> = {
-  demo: { name: 'demo', title: 'Demo (small, fast; decay on ≥2-D weights only, 2-D grid windows)', rules: { weightDecayScope: 'matrices', windowLayout: 'grid-2/3' }, values: DEMO_VALUES },
+  demo: { name: 'demo', title: 'Demo (small, fast; decay on ≥2-D weights only, 2-D grid windows)', rules: DEMO_RULES, values: DEMO_VALUES },
   benchmark: { name: 'benchmark', title: "Benchmark rules at the demo's run size", rules: BENCHMARK_RULES, values: BENCHMARK_OPTIMISATION },
   ade20k: { name: 'ade20k', title: 'Benchmark, ADE20K: 512 px, 40 000 steps, 1 × 16', rules: BENCHMARK_RULES, values: perDataset(512, 40000) },
   voc: { name: 'voc', title: 'Benchmark, Pascal VOC: 512 px, 20 000 steps, 1 × 16', rules: BENCHMARK_RULES, values: perDataset(512, 20000) },
