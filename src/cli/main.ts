@@ -4,6 +4,7 @@
  * `VFM_LAB_DEBUG=1` adds the stack trace.
  */
 import { CliError } from './args';
+import { exportBenchmark, EXPORT_BENCHMARK_HELP } from './export-benchmark';
 import { makeDemo, MAKE_DEMO_HELP } from './make-demo';
 import { predict, PREDICT_HELP } from './predict';
 import { train, TRAIN_HELP } from './train';
@@ -14,6 +15,7 @@ Commands:
   vfm-lab train      train a ViT + linear decoder on a dataset
   vfm-lab predict    write predicted masks for images
   vfm-lab make-demo  write the synthetic demo dataset and a tiny checkpoint
+  vfm-lab export-benchmark  carry a finished run to tue-mps/benchmark-vfm-ss (config, weights, commands)
 
 Run "vfm-lab COMMAND --help" for the options of a command.`;
 
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   train: { run: train, help: TRAIN_HELP },
   predict: { run: predict, help: PREDICT_HELP },
   'make-demo': { run: makeDemo, help: MAKE_DEMO_HELP },
+  'export-benchmark': { run: exportBenchmark, help: EXPORT_BENCHMARK_HELP },
 };
 
 async function main(argv: string[]): Promise<number> {

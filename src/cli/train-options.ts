@@ -8,17 +8,21 @@ import { DEFAULT_MAX_PIXELS } from '../data/png';
 import { DEFAULT_MAX_ENTRY_BYTES } from '../data/zip';
 import { FAMILY_NAMES } from '../model/families';
 import type { FamilyName } from '../model/presets';
+import { RECIPE_NAMES, RECIPES, isRecipeName, resolveRecipe, type RecipeValues } from '../train/recipe';
 import { CliError, number, parse, requireString, triple } from './args';
 
 export const TRAIN_HELP = `vfm-lab train --model FILE.safetensors|PRESET --data DIR|FILE.zip --out OUTDIR [options]
 vfm-lab train --resume --out OUTDIR
-  --steps N            optimizer steps (default 200)
-  --batch B            images per micro-batch (default 8)
-  --accum K            micro-batches per optimizer step (gradient accumulation, default 1)
-  --crop S             training crop and sliding-window size in pixels (default 64)
+  --recipe NAME        ${RECIPE_NAMES.join(' | ')} (default demo): a set of values and rules; every
+                       option below given explicitly overrides the recipe's value
+${RECIPE_NAMES.map((n) => `                         ${n.padEnd(11)}${RECIPES[n].title}`).join('\n')}
+  --steps N            optimizer steps (demo: 200)
+  --batch B            images per micro-batch (demo: 8)
+  --accum K            micro-batches per optimizer step (gradient accumulation, demo: 1)
+  --crop S             training crop and sliding-window size in pixels (demo: 64)
   --lr-head X          decoder learning rate (default 1e-4)
   --lr-encoder Y       encoder learning rate (default 1e-5)
-  --weight-decay W     AdamW weight decay on ≥2-D weights (default 0.05)
+  --weight-decay W     AdamW weight decay (0.05; demo: on ≥2-D weights, benchmark recipes: on all parameters)
   --schedule poly|constant   poly: lr·(1 − t/T)^0.9 (default poly)
   --freeze none|encoder|last:K   what trains (default none: full fine-tuning)
   --no-augment         no scale/crop/flip/colour jitter (images equal to the crop are used as they are)
@@ -43,7 +47,7 @@ Writes OUTDIR/metrics.jsonl, OUTDIR/eval.json, OUTDIR/model.safetensors and OUTD
 each through a temporary file and a rename.`;
 
 const SPEC = {
-  model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' },
+  recipe: { type: 'string' }, model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' },
   accum: { type: 'string' }, crop: { type: 'string' }, 'lr-head': { type: 'string' }, 'lr-encoder': { type: 'string' },
   'weight-decay': { type: 'string' }, schedule: { type: 'string' }, freeze: { type: 'string' }, 'no-augment': { type: 'boolean' },
   'no-shuffle': { type: 'boolean' }, seed: { type: 'string' }, 'eval-every': { type: 'string' }, 'save-every': { type: 'string' },
@@ -57,6 +61,12 @@ const positive = z.number().int().positive();
 const rgb = z.tuple([z.number(), z.number(), z.number()]);
 /** Everything a run depends on; config.json holds it (plus what was resolved), `--resume` reads it back. */
 const SETTINGS = z.object({
+  // runs recorded before recipes existed ran the demo's rules
+  recipe: z.enum(RECIPE_NAMES).default('demo'),
+  rules: z.object({
+    weightDecayScope: z.enum(['matrices', 'all']), windowLayout: z.enum(['grid-2/3', 'long-side']),
+    augmentation: z.enum(['demo', 'torchvision']), labelFilter: z.enum(['none', 'drop-single-value']),
+  }).default(RECIPES.demo.rules),
   model: z.string(), data: z.string(), cacheDir: z.string().optional(),
   steps: positive, batch: positive, accum: positive, crop: positive,
   lrHead: z.number().min(0), lrEncoder: z.number().min(0), weightDecay: z.number().min(0),
@@ -83,36 +93,47 @@ export function parseTrainArgs(argv: string[]): TrainRequest {
   const model = requireString(v, 'model', 'train');
   const data = requireString(v, 'data', 'train');
   const out = requireString(v, 'out', 'train');
-  const schedule = (v.schedule ?? 'poly') as string;
-  if (schedule !== 'poly' && schedule !== 'constant') throw new CliError(`--schedule must be poly or constant; got "${schedule}"`);
+  const recipe = (v.recipe ?? 'demo') as string;
+  if (!isRecipeName(recipe)) throw new CliError(`--recipe must be one of ${RECIPE_NAMES.join(', ')}; got "${recipe}"`);
+  const schedule = v.schedule as string | undefined;
+  if (schedule !== undefined && schedule !== 'poly' && schedule !== 'constant') throw new CliError(`--schedule must be poly or constant; got "${schedule}"`);
   const family = v.family as FamilyName | undefined;
   if (family !== undefined && !FAMILY_NAMES.includes(family)) throw new CliError(`--family ${family} is not a family; one of: ${FAMILY_NAMES.join(', ')}`);
-  const freeze = (v.freeze ?? 'none') as string;
-  if (!/^(none|encoder|last:\d+)$/.test(freeze)) throw new CliError(`--freeze must be none, encoder or last:K; got "${freeze}"`);
+  const freeze = v.freeze as string | undefined;
+  if (freeze !== undefined && !/^(none|encoder|last:\d+)$/.test(freeze)) throw new CliError(`--freeze must be none, encoder or last:K; got "${freeze}"`);
   const std = triple(v, 'std');
   if (std?.some((s) => !(s > 0))) throw new CliError(`--std must be three positive numbers (a std of 0 divides by zero); got "${v.std}"`);
   const evalEvery = number(v, 'eval-every', 0, { integer: true, min: 0 });
-  const steps = number(v, 'steps', 200, { integer: true, min: 1 });
+  /** An option given on the command line, or undefined so that the recipe decides. */
+  const given = (key: string, o: { integer?: boolean; min?: number }) => (v[key] === undefined ? undefined : number(v, key, 0, o));
+  const explicit: Partial<RecipeValues> = {
+    steps: given('steps', { integer: true, min: 1 }),
+    batch: given('batch', { integer: true, min: 1 }),
+    accum: given('accum', { integer: true, min: 1 }),
+    crop: given('crop', { integer: true, min: 1 }),
+    lrHead: given('lr-head', { min: 0 }),
+    lrEncoder: given('lr-encoder', { min: 0 }),
+    weightDecay: given('weight-decay', { min: 0 }),
+    schedule: schedule as RecipeValues['schedule'] | undefined,
+    freeze,
+    augment: v['no-augment'] ? false : undefined,
+  };
+  const resolved = resolveRecipe(recipe, explicit);
+  const r = resolved.values;
   return {
     kind: 'fresh',
     out,
     overwrite: !!v.overwrite,
     settings: {
+      recipe, rules: resolved.rules,
       model, data, cacheDir: v['cache-dir'] as string | undefined,
-      steps,
-      batch: number(v, 'batch', 8, { integer: true, min: 1 }),
-      accum: number(v, 'accum', 1, { integer: true, min: 1 }),
-      crop: number(v, 'crop', 64, { integer: true, min: 1 }),
-      lrHead: number(v, 'lr-head', 1e-4, { min: 0 }),
-      lrEncoder: number(v, 'lr-encoder', 1e-5, { min: 0 }),
-      weightDecay: number(v, 'weight-decay', 0.05, { min: 0 }),
-      schedule,
-      freeze,
-      augment: !v['no-augment'],
+      steps: r.steps, batch: r.batch, accum: r.accum, crop: r.crop,
+      lrHead: r.lrHead, lrEncoder: r.lrEncoder, weightDecay: r.weightDecay,
+      schedule: r.schedule, freeze: r.freeze, augment: r.augment,
       shuffle: !v['no-shuffle'],
       seed: number(v, 'seed', 0, { integer: true }),
       evalEvery,
-      saveEvery: number(v, 'save-every', evalEvery || Math.min(100, steps), { integer: true, min: 1 }),
+      saveEvery: number(v, 'save-every', evalEvery || Math.min(100, r.steps), { integer: true, min: 1 }),
       heads: v.heads === undefined ? undefined : number(v, 'heads', 0, { integer: true, min: 1 }),
       family,
       mean: triple(v, 'mean'),

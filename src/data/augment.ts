@@ -1,5 +1,5 @@
 /**
- * @file Training augmentation as in the benchmark (mmseg-style), on typed arrays: random scale
+ * @file The demo's training augmentation (mmseg-like; the benchmark's own is augment-benchmark.ts), on typed arrays: random scale
  * 0.5–2.0, random crop to the crop size (image padded with the mean colour, labels with 255),
  * horizontal flip, photometric jitter (brightness, contrast, saturation, hue). Images resize
  * bilinearly, labels by nearest neighbour. Then `(x/255 − mean)/std` into CHW float32.

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { augmentBenchmark } from './augment-benchmark';
 import { BatchStream, type BatchOptions } from './batches';
-import { openDataset, type Dataset } from './dataset';
+import { openDataset, readSample, validateDataset, type Dataset } from './dataset';
+import { keyedRng } from './random';
 import { DatasetError } from './errors';
 import { encodePng } from './png';
 import { memorySource } from './source';
@@ -28,6 +30,23 @@ const greyLevels = (images: Float32Array, b: number, crop: number) =>
   Array.from({ length: b }, (_, i) => Math.round((images[i * 3 * crop * crop] * 255) / 10));
 
 describe('BatchStream', () => {
+  it("augmentation 'torchvision' draws each slot with the benchmark's augmentation, keyed by (seed, t, i)", async () => {
+    const ds = await greyDataset(3, 12);
+    const stream = new BatchStream(ds, options({ batch: 2, crop: 8, augment: true, augmentation: 'torchvision', seed: 4 }));
+    const b = await stream.batch(1);
+    for (let i = 0; i < 2; i++) {
+      const c = augmentBenchmark(await readSample(ds, ds.train[b.indices[i]]), keyedRng(4, 1, i), { crop: 8 });
+      expect(Array.from(b.labels.subarray(i * 64, (i + 1) * 64))).toEqual(Array.from(c.mask));
+      expect(b.images[i * 3 * 64 + 5]).toBeCloseTo(c.image[5 * 3] / 255, 6);
+    }
+  });
+
+  it('validation lists the samples whose mask holds a single value (for the benchmark\'s label filter)', async () => {
+    const ds = await greyDataset(2, 8);
+    const summary = await validateDataset(ds);
+    expect(summary.singleValued.map((r) => r.stem)).toEqual(['img00', 'img01', 'v']);
+  });
+
   it('--no-shuffle: batch t holds training images (t·B + i) mod n in stem order', async () => {
     const ds = await greyDataset(5);
     const stream = new BatchStream(ds, options({ batch: 3 }));

@@ -7,6 +7,7 @@
  * (short side → crop) and centre-cropped (see `centerCrop`).
  */
 import { augment, centerCrop, normalizeInto } from './augment';
+import { augmentBenchmark } from './augment-benchmark';
 import { readSample, type Dataset, type Sample } from './dataset';
 import { keyedRng } from './random';
 
@@ -14,6 +15,8 @@ export interface BatchOptions {
   batch: number;
   crop: number;
   augment: boolean;
+  /** Which augmentation (a recipe rule): the demo's (augment.ts, default) or the benchmark's torchvision one (augment-benchmark.ts). */
+  augmentation?: 'demo' | 'torchvision';
   shuffle: boolean;
   seed: number;
   mean: [number, number, number];
@@ -123,7 +126,10 @@ export class BatchStream {
       const index = this.sampleAt(t * b + i);
       indices.push(index);
       const s = await this.sample(index);
-      const c = this.o.augment ? augment(s, keyedRng(this.o.seed, t, i), { crop, mean: this.o.mean, baseShortSide: this.o.baseShortSide }) : centerCrop(s, crop);
+      const rng = keyedRng(this.o.seed, t, i);
+      const c = !this.o.augment ? centerCrop(s, crop)
+        : this.o.augmentation === 'torchvision' ? augmentBenchmark(s, rng, { crop })
+        : augment(s, rng, { crop, mean: this.o.mean, baseShortSide: this.o.baseShortSide });
       normalizeInto(images, i * 3 * pixels, c.image, pixels, this.o.mean, this.o.std);
       labels.set(c.mask, i * pixels);
     }

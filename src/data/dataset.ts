@@ -213,6 +213,8 @@ export interface DatasetSummary {
   absentFromTrain: string[];
   /** ∝ 1/√frequency, mean 1 over present classes; 0 for absent ones. */
   classWeights: Float32Array;
+  /** Samples whose label map holds a single value (the benchmark's recipe leaves them out). */
+  singleValued: SampleRef[];
 }
 
 /** Decodes every sample once; fills class names from the masks when the dataset had none. */
@@ -222,8 +224,10 @@ export async function validateDataset(ds: Dataset, onProgress?: (done: number, t
   const known = ds.classes.length;
   const labelled = { train: 0, val: 0 };
   let done = 0;
+  const singleValued: SampleRef[] = [];
   for (const [ref, isTrain] of all) {
     const s = await readSample(ds, ref);
+    if (s.mask.every((v) => v === s.mask[0])) singleValued.push(ref);
     for (let i = 0; i < s.mask.length; i++) {
       const y = s.mask[i];
       if (y === 255) continue;
@@ -256,5 +260,6 @@ export async function validateDataset(ds: Dataset, onProgress?: (done: number, t
     pixelsPerClass: pixels,
     absentFromTrain: ds.classes.filter((_, i) => pixels[i] === 0).map((c) => c.name),
     classWeights: Float32Array.from(raw, (w) => w / mean),
+    singleValued,
   };
 }

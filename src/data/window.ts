@@ -1,8 +1,9 @@
 /**
- * @file Sliding-window geometry for benchmark-style evaluation (the model part lives in
- * src/train): resize the image so its short side equals the crop S, cover it with S×S windows
- * at stride ⌈2S/3⌉ (the last one flush with the edge), run the model per window and average the
- * logits where windows overlap. Pure functions over typed arrays; no model here.
+ * @file Sliding-window geometry for evaluation (the model part lives in src/train), two layouts
+ * (a recipe rule, src/train/recipe.ts): the demo's `grid-2/3` resizes the image so its short side
+ * equals the crop S and covers it with S×S windows at stride ⌈2S/3⌉ (the last one flush with the
+ * edge); the benchmark's `long-side` is `longSideWindowPlan`. The model runs per window and the
+ * logits are averaged where windows overlap. Pure functions over typed arrays; no model here.
  */
 
 export interface WindowOffset {
@@ -42,6 +43,31 @@ export function slidingWindowPlan(height: number, width: number, crop: number, s
   const size = shortSideSize(height, width, crop);
   const rows = starts(size.height, crop, stride), cols = starts(size.width, crop, stride);
   return { crop, ...size, windows: rows.flatMap((top) => cols.map((left) => ({ top, left }))) };
+}
+
+/** Python's round(): halves go to the even neighbour (the benchmark's sizes are Python-rounded). */
+export function roundHalfEven(x: number): number {
+  const f = Math.floor(x), d = x - f;
+  return d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
+}
+
+/**
+ * The benchmark's layout (training/lightning_module.py, `scale_img_size_semantic` and
+ * `window_imgs_semantic`): the image is resized by max(S/H, S/W) (sizes Python-rounded), so its
+ * short side is S; n = ⌈L/S⌉ windows run along the long side L, their starts
+ * int(j·(S − overlap/(n − 1))) with overlap = n·S − L spread evenly; no stride parameter.
+ */
+export function longSideWindowPlan(height: number, width: number, crop: number): WindowPlan {
+  if (!(crop > 0 && height > 0 && width > 0)) throw new RangeError(`bad window geometry: ${height}×${width}, crop ${crop}`);
+  const k = Math.max(crop / height, crop / width);
+  const h = roundHalfEven(height * k), w = roundHalfEven(width * k);
+  const long = Math.max(h, w);
+  const n = Math.ceil(long / crop);
+  const overlap = n * crop - long;
+  const perWindow = overlap > 0 ? overlap / (n - 1) : 0;
+  const starts = Array.from({ length: n }, (_, j) => Math.trunc(j * (crop - perWindow)));
+  // the benchmark crops rows when the resized image is taller than wide, else columns
+  return { crop, height: h, width: w, windows: starts.map((s) => (h > w ? { top: s, left: 0 } : { top: 0, left: s })) };
 }
 
 /**

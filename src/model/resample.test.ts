@@ -55,6 +55,18 @@ describe('resize matrices', () => {
     });
   }
 
+  it("antialiased bilinear (torchvision resize(antialias=True)) halves with the triangle filter's 1/8, 3/8, 3/8, 1/8 taps and equals plain bilinear when enlarging", () => {
+    const x = signal(8);
+    const expected = [0, 1, 2, 3].map((i) => {
+      // taps 2i−1 … 2i+2 (the first renormalised at the border: 3/8 and 1/8 over 7/8)
+      if (i === 0) return (0.375 * x[0] + 0.375 * x[1] + 0.125 * x[2]) / 0.875;
+      if (i === 3) return (0.125 * x[5] + 0.375 * x[6] + 0.375 * x[7]) / 0.875;
+      return 0.125 * x[2 * i - 1] + 0.375 * x[2 * i] + 0.375 * x[2 * i + 1] + 0.125 * x[2 * i + 2];
+    });
+    apply(bilinearMatrix(8, 4, true), x, 4).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 12));
+    apply(bilinearMatrix(5, 9, true), signal(5), 9).forEach((v, i) => expect(v).toBeCloseTo(torchBilinear1d(signal(5), 9)[i], 12));
+  });
+
   it('rows sum to one, so constants stay constant', () => {
     for (const [mat, n] of [[bilinearMatrix(5, 9), 5], [bicubicMatrix(9, 4), 9], [bicubicMatrix(4, 9, true), 4], [bicubicMatrix(16, 7, true), 16]] as const) {
       for (let o = 0; o < mat.length / n; o++) expect(mat.slice(o * n, (o + 1) * n).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);

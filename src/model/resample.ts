@@ -6,8 +6,13 @@
  */
 import type { HostTensor } from './safetensors';
 
-/** torch F.interpolate(mode='bilinear', align_corners=False, antialias=False), as an [out, in] matrix. */
-export function bilinearMatrix(inSize: number, outSize: number): Float64Array {
+/**
+ * torch F.interpolate(mode='bilinear', align_corners=False) as an [out, in] matrix; with
+ * antialias the triangle filter is widened by the scale when downsampling (torch's AA kernel,
+ * what torchvision's `resize(antialias=True)` uses).
+ */
+export function bilinearMatrix(inSize: number, outSize: number, antialias = false): Float64Array {
+  if (antialias) return antialiasMatrix(inSize, outSize, 1, (x) => Math.max(0, 1 - Math.abs(x)));
   const m = new Float64Array(outSize * inSize);
   const scale = inSize / outSize;
   for (let o = 0; o < outSize; o++) {
@@ -37,26 +42,36 @@ export function cubicKernel(x: number, a: number): number {
  * downsampling, weights renormalised at the borders) — what timm's resamplers use by default.
  */
 export function bicubicMatrix(inSize: number, outSize: number, antialias = false): Float64Array {
+  if (antialias) return antialiasMatrix(inSize, outSize, 2, (x) => cubicKernel(x, -0.5));
   const m = new Float64Array(outSize * inSize);
   const scale = inSize / outSize;
   for (let o = 0; o < outSize; o++) {
-    if (!antialias) {
-      const src = scale * (o + 0.5) - 0.5;
-      const i = Math.floor(src);
-      const t = src - i;
-      for (let k = -1; k <= 2; k++) {
-        const idx = Math.min(Math.max(i + k, 0), inSize - 1);
-        m[o * inSize + idx] += cubicKernel(t - k, -0.75);
-      }
-      continue;
+    const src = scale * (o + 0.5) - 0.5;
+    const i = Math.floor(src);
+    const t = src - i;
+    for (let k = -1; k <= 2; k++) {
+      const idx = Math.min(Math.max(i + k, 0), inSize - 1);
+      m[o * inSize + idx] += cubicKernel(t - k, -0.75);
     }
-    const support = scale >= 1 ? 2 * scale : 2;
-    const invScale = scale >= 1 ? 1 / scale : 1;
+  }
+  return m;
+}
+
+/**
+ * torch's separable antialiased resize (`_compute_indices_weights_aa`): a kernel of half-width
+ * `radius`, widened by the scale when downsampling, weights renormalised at the borders.
+ */
+function antialiasMatrix(inSize: number, outSize: number, radius: number, kernel: (x: number) => number): Float64Array {
+  const m = new Float64Array(outSize * inSize);
+  const scale = inSize / outSize;
+  const support = scale >= 1 ? radius * scale : radius;
+  const invScale = scale >= 1 ? 1 / scale : 1;
+  for (let o = 0; o < outSize; o++) {
     const centre = scale * (o + 0.5);
     const lo = Math.max(Math.trunc(centre - support + 0.5), 0);
     const hi = Math.min(Math.trunc(centre + support + 0.5), inSize);
     let total = 0;
-    for (let j = lo; j < hi; j++) total += (m[o * inSize + j] = cubicKernel((j - centre + 0.5) * invScale, -0.5));
+    for (let j = lo; j < hi; j++) total += (m[o * inSize + j] = kernel((j - centre + 0.5) * invScale));
     for (let j = lo; j < hi; j++) m[o * inSize + j] /= total;
   }
   return m;
@@ -84,7 +99,7 @@ export function resizeWithMatrices(data: ArrayLike<number>, channels: number, h:
 }
 
 export function resizeChannels(data: ArrayLike<number>, channels: number, h: number, w: number, outH: number, outW: number, mode: 'bilinear' | 'bicubic', antialias = false): Float32Array {
-  const matrix = mode === 'bilinear' ? bilinearMatrix : (i: number, o: number) => bicubicMatrix(i, o, antialias);
+  const matrix = (i: number, o: number) => (mode === 'bilinear' ? bilinearMatrix(i, o, antialias) : bicubicMatrix(i, o, antialias));
   return resizeWithMatrices(data, channels, h, w, matrix(h, outH), outH, matrix(w, outW), outW);
 }
 

@@ -7,6 +7,7 @@
 import type { HostArray } from '../graph';
 import type { HostTensor } from '../model/safetensors';
 import { AdamW, type AdamWState } from './optimizer';
+import type { WeightDecayScope } from './recipe';
 
 export interface LearningRates {
   head: number;
@@ -49,7 +50,7 @@ export class HostEngine implements Engine {
     private readonly evalStep: Runner,
     private readonly params: Map<string, HostTensor>,
     readonly trainable: readonly string[],
-    hyper: { lrHead: number; lrEncoder: number; weightDecay: number },
+    hyper: { lrHead: number; lrEncoder: number; weightDecay: number; weightDecayScope?: WeightDecayScope },
     /** The train step's data input: `image`, or `features` for the cached-feature probe. */
     private readonly trainInput = 'image',
   ) {

@@ -1,5 +1,7 @@
 /** Sliding-window evaluation: one window when the image is the crop, full coverage otherwise. */
 import { describe, expect, it } from 'vitest';
+import { longSideWindowPlan, roundHalfEven } from '../data/window';
+import { resizeChannels } from '../model/resample';
 import { argmaxClasses, evaluateImages, slidingLogits } from './evaluate';
 
 describe('sliding-window evaluation', () => {
@@ -45,5 +47,69 @@ describe('sliding-window evaluation', () => {
     const scores = await slidingLogits({ chw, height: h, width: w, label }, crop, 2, classes, model);
     expect(scores.length).toBe(classes * h * w);
     expect(argmaxClasses(scores, classes, h * w)[w - 1]).toBe(1);
+  });
+
+  describe("the benchmark's layout (recipe rule 'long-side')", () => {
+    const classes = 4;
+    /** A position-sensitive "model": overlapping windows disagree, so the layout shows in the result. */
+    const modelFor = (S: number) => async (x: Float32Array) => {
+      const b = x.length / (3 * S * S);
+      const out = new Float32Array(b * classes * S * S);
+      for (let n = 0; n < b; n++) for (let c = 0; c < classes; c++) for (let y = 0; y < S; y++) for (let xx = 0; xx < S; xx++) {
+        const p = y * S + xx;
+        out[((n * classes + c) * S + y) * S + xx] = x[(n * 3 + (c % 3)) * S * S + p] * (c + 1) + (0.3 * c * (y + 2 * xx)) / S;
+      }
+      return out;
+    };
+
+    /** training/lightning_module.py window_imgs_semantic + revert_window_logits_semantic, line by line (windows one at a time). */
+    async function benchmarkDirect(chw: Float32Array, H: number, W: number, S: number) {
+      const model = modelFor(S);
+      const factor = Math.max(S / H, S / W); // scale_img_size_semantic
+      const [h, w] = [H, W].map((s) => Math.round(s * factor)); // (no .5 ties at these sizes)
+      const img = resizeChannels(chw, 3, H, W, h, w, 'bilinear', true); // torchvision resize, antialias=True
+      const numCrops = Math.ceil(Math.max(h, w) / Math.min(S, S));
+      const overlap = numCrops * S - Math.max(h, w);
+      const overlapPerCrop = overlap > 0 ? overlap / (numCrops - 1) : 0;
+      const sums = new Float64Array(classes * h * w), counts = new Float64Array(classes * h * w);
+      for (let j = 0; j < numCrops; j++) {
+        const start = Math.trunc(j * (S - overlapPerCrop));
+        const crop = new Float32Array(3 * S * S);
+        const vertical = h > w;
+        for (let c = 0; c < 3; c++) for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+          crop[(c * S + y) * S + x] = vertical ? img[(c * h + start + y) * w + x] : img[(c * h + y) * w + start + x];
+        }
+        const logits = await model(crop);
+        for (let c = 0; c < classes; c++) for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+          const at = vertical ? (c * h + start + y) * w + x : (c * h + y) * w + start + x;
+          sums[at] += logits[(c * S + y) * S + x];
+          counts[at] += 1;
+        }
+      }
+      const mean = Float32Array.from(sums, (v, i) => v / counts[i]);
+      return resizeChannels(mean, classes, h, w, H, W, 'bilinear'); // F.interpolate(mode="bilinear")
+    }
+
+    it('lays ⌈L/S⌉ windows along the long side with the overlap spread evenly (starts int(j·(S − overlap/(n−1))))', () => {
+      // 170·32/48 = 113.3 → 113; n = 4; overlap 15; 5 per window
+      expect(longSideWindowPlan(48, 170, 32)).toEqual({ crop: 32, height: 32, width: 113, windows: [0, 27, 54, 81].map((left) => ({ top: 0, left })) });
+      // tall: 100×40 at 16 → 40×16; n = 3; overlap 8
+      expect(longSideWindowPlan(100, 40, 16).windows).toEqual([0, 12, 24].map((top) => ({ top, left: 0 })));
+      expect(longSideWindowPlan(16, 16, 16).windows).toEqual([{ top: 0, left: 0 }]);
+      expect([0.5, 1.5, 2.5, 2.4, 2.6].map(roundHalfEven)).toEqual([0, 2, 2, 2, 3]);
+    });
+
+    for (const [H, W, S] of [[48, 170, 32], [100, 40, 16], [24, 61, 24]]) {
+      it(`a ${H}×${W} image at crop ${S} gives the benchmark's logits (direct implementation of its window layout)`, async () => {
+        const chw = Float32Array.from({ length: 3 * H * W }, (_, i) => Math.sin(0.37 * i) + Math.cos(0.011 * i * i));
+        const img = { chw, height: H, width: W, label: new Uint8Array(H * W) };
+        const ours = await slidingLogits(img, S, 3, classes, modelFor(S), 'long-side');
+        const direct = await benchmarkDirect(chw, H, W, S);
+        ours.forEach((v, i) => expect(v).toBeCloseTo(direct[i], 4));
+        // and the demo's 2-D grid is a different evaluation on the same wide image
+        const grid = await slidingLogits(img, S, 3, classes, modelFor(S), 'grid-2/3');
+        expect(grid.some((v, i) => Math.abs(v - direct[i]) > 1e-3)).toBe(true);
+      });
+    }
   });
 });

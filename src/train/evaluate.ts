@@ -4,9 +4,10 @@
  * windows overlap, resize the logits back to the label's size, arg-max, and add to a
  * dataset-level confusion matrix.
  */
-import { LogitAccumulator, extractWindow, slidingWindowPlan } from '../data/window';
+import { LogitAccumulator, extractWindow, longSideWindowPlan, slidingWindowPlan } from '../data/window';
 import { resizeChannels } from '../model/resample';
 import { ConfusionMatrix } from './metrics';
+import type { WindowLayout } from './recipe';
 
 export interface EvalImage {
   /** Normalised CHW float image. */
@@ -19,12 +20,20 @@ export interface EvalImage {
 /** Runs the eval graph on batches of crops: [B, 3, S, S] → [B, C, S, S]. */
 export type LogitsFn = (crops: Float32Array) => Promise<Float32Array>;
 
-/** Per-pixel class scores [C, H, W] of one image at its own resolution. */
-export async function slidingLogits(img: EvalImage, crop: number, batch: number, numClasses: number, logitsOf: LogitsFn): Promise<Float32Array> {
-  const plan = slidingWindowPlan(img.height, img.width, crop);
+/**
+ * Per-pixel class scores [C, H, W] of one image at its own resolution. `long-side` is the
+ * benchmark's evaluation: the image resized with antialias (torchvision `resize` on a tensor),
+ * its windows along the long side, and the averaged logits resized back bilinearly without
+ * antialias (`F.interpolate`, training/lightning_module.py `revert_window_logits_semantic`).
+ * The benchmark resizes uint8 pixels before normalising; resizing is linear, so resizing the
+ * normalised image differs only by that uint8 rounding.
+ */
+export async function slidingLogits(img: EvalImage, crop: number, batch: number, numClasses: number, logitsOf: LogitsFn, layout: WindowLayout = 'grid-2/3'): Promise<Float32Array> {
+  const benchmark = layout === 'long-side';
+  const plan = benchmark ? longSideWindowPlan(img.height, img.width, crop) : slidingWindowPlan(img.height, img.width, crop);
   const { height: rh, width: rw } = plan;
   const same = rh === img.height && rw === img.width;
-  const resized = same ? img.chw : resizeChannels(img.chw, 3, img.height, img.width, rh, rw, 'bilinear');
+  const resized = same ? img.chw : resizeChannels(img.chw, 3, img.height, img.width, rh, rw, 'bilinear', benchmark);
   const acc = new LogitAccumulator(numClasses, rh, rw, crop);
   for (let b = 0; b < plan.windows.length; b += batch) {
     const chunk = plan.windows.slice(b, b + batch);
@@ -56,12 +65,12 @@ export interface EvalResult {
 
 export async function evaluateImages(
   images: AsyncIterable<EvalImage> | Iterable<EvalImage>,
-  opts: { crop: number; batch: number; numClasses: number; logits: LogitsFn; onImage?: (done: number) => void },
+  opts: { crop: number; batch: number; numClasses: number; logits: LogitsFn; layout?: WindowLayout; onImage?: (done: number) => void },
 ): Promise<EvalResult> {
   const cm = new ConfusionMatrix(opts.numClasses);
   let done = 0;
   for await (const img of images) {
-    const scores = await slidingLogits(img, opts.crop, opts.batch, opts.numClasses, opts.logits);
+    const scores = await slidingLogits(img, opts.crop, opts.batch, opts.numClasses, opts.logits, opts.layout);
     cm.add(argmaxClasses(scores, opts.numClasses, img.height * img.width), img.label);
     opts.onImage?.(++done);
   }

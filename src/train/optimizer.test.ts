@@ -59,6 +59,27 @@ describe('AdamW', () => {
     expect(paramGroup('blocks.3.mlp.fc2.weight')).toBe('encoder');
   });
 
+  it("under the benchmark's rule (weight decay scope 'all') every tensor decays, biases, norms, tokens and pos_embed included", () => {
+    const params = new Map([
+      ['seg_head.bias', { shape: [2], data: Float32Array.from([0.3, -0.4]) }],
+      ['norm.weight', { shape: [2], data: Float32Array.from([1, 1.2]) }],
+      ['pos_embed', { shape: [1, 1, 2], data: Float32Array.from([0.7, 0.2]) }],
+      ['cls_token', { shape: [1, 1, 2], data: Float32Array.from([-0.6, 0.8]) }],
+      ['blocks.0.mlp.fc1.weight', { shape: [1, 2], data: Float32Array.from([1.5, -2]) }],
+    ]);
+    const initial = new Map([...params].map(([k, t]) => [k, Array.from(t.data)]));
+    const opt = new AdamW(params, { weightDecay: 0.05, weightDecayScope: 'all' });
+    const lr = { head: 1e-2, encoder: 1e-3 };
+    const gradAt = (i: number, t: number) => Math.cos(2 + i + t);
+    for (let t = 0; t < 3; t++) opt.step(new Map([...params].map(([k, p]) => [k, Float32Array.from(p.data, (_, i) => gradAt(i, t))])), lr);
+    for (const [name, p] of params) {
+      const lrs = Array(3).fill(lr[paramGroup(name)]);
+      initial.get(name)!.forEach((p0, i) => expect(p.data[i]).toBeCloseTo(reference(p0, [0, 1, 2].map((t) => gradAt(i, t)), lrs, 0.05), 6));
+    }
+    expect(appliesWeightDecay('norm.weight', [2], 'all')).toBe(true);
+    expect(appliesWeightDecay('norm.weight', [2], 'matrices')).toBe(false);
+  });
+
   it('adamwUpdate is the in-place rule the GPU pass implements', () => {
     const p = Float32Array.from([1]), m = new Float32Array(1), v = new Float32Array(1);
     adamwUpdate(p, Float32Array.from([2]), m, v, 1, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.5 });

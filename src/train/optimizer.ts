@@ -1,9 +1,12 @@
 /**
  * @file AdamW with PyTorch semantics — the one reference implementation of the update rule. The
  * host engine (CLI, wasm) runs it as is; the WGSL pass in src/runtime is tested against it.
- * Two parameter groups: `seg_head.*` (decoder lr) and everything else (encoder lr). Weight decay
- * only on tensors with ≥ 2 dims, never on position embeddings or prefix tokens.
+ * Two parameter groups: `seg_head.*` (decoder lr) and everything else (encoder lr). Which tensors
+ * decay is a recipe rule: the demo's `matrices` (≥ 2 dims, never norms, biases, position
+ * embeddings or prefix tokens) or the benchmark's `all` (training/lightning_module.py builds one
+ * AdamW with `weight_decay` over every parameter, exempting none).
  */
+import type { WeightDecayScope } from './recipe';
 
 export interface AdamWHyper {
   lr: number;
@@ -39,9 +42,9 @@ export function paramGroup(name: string): 'head' | 'encoder' {
 
 const NO_DECAY = /(^|\.)(pos_embed|cls_token|reg_token|mask_token|rel_pos_h|rel_pos_w)$|(^|\.)(norm[^.]*|ls\d)\.|\.bias$|\.gamma$/;
 
-/** Decay weights with ≥ 2 dims; never biases, norms, layer scales, position embeddings or tokens. */
-export function appliesWeightDecay(name: string, shape: readonly number[]): boolean {
-  return shape.length >= 2 && !NO_DECAY.test(name);
+/** `matrices`: weights with ≥ 2 dims, never biases, norms, layer scales, position embeddings or tokens. `all`: every tensor. */
+export function appliesWeightDecay(name: string, shape: readonly number[], scope: WeightDecayScope = 'matrices'): boolean {
+  return scope === 'all' || (shape.length >= 2 && !NO_DECAY.test(name));
 }
 
 export interface AdamWState {
@@ -57,7 +60,7 @@ export class AdamW {
 
   constructor(
     private readonly params: Map<string, { shape: readonly number[]; data: Float32Array }>,
-    private readonly opts: { weightDecay: number; beta1?: number; beta2?: number; eps?: number },
+    private readonly opts: { weightDecay: number; weightDecayScope?: WeightDecayScope; beta1?: number; beta2?: number; eps?: number },
   ) {
     for (const [name, p] of params) {
       this.m.set(name, new Float32Array(p.data.length));
@@ -76,7 +79,7 @@ export class AdamW {
         beta1: this.opts.beta1 ?? ADAMW_DEFAULTS.beta1,
         beta2: this.opts.beta2 ?? ADAMW_DEFAULTS.beta2,
         eps: this.opts.eps ?? ADAMW_DEFAULTS.eps,
-        weightDecay: appliesWeightDecay(name, p.shape) ? this.opts.weightDecay : 0,
+        weightDecay: appliesWeightDecay(name, p.shape, this.opts.weightDecayScope) ? this.opts.weightDecay : 0,
       });
     }
   }

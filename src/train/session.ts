@@ -18,6 +18,7 @@ import { evaluateImages, type EvalImage, type EvalResult } from './evaluate';
 import {
   compileEval, compileFeatureExtractor, compileProbeStep, compileTrainStep, compileWithRecompute, isTrainable, parseFreeze, type Recompute,
 } from './graphs';
+import type { WindowLayout } from './recipe';
 
 export type RGB = [number, number, number];
 export const IMAGENET_MEAN: RGB = NORMALISATION.imagenet.mean;
@@ -97,9 +98,11 @@ export async function* validationImages(ds: Dataset, mean: RGB, std: RGB, indice
   }
 }
 
-export function evaluateDataset(engine: Engine, ds: Dataset, o: { crop: number; batch: number; mean: RGB; std: RGB; onImage?: (done: number, total: number) => void }): Promise<EvalResult> {
+export function evaluateDataset(
+  engine: Engine, ds: Dataset, o: { crop: number; batch: number; mean: RGB; std: RGB; layout?: WindowLayout; onImage?: (done: number, total: number) => void },
+): Promise<EvalResult> {
   return evaluateImages(validationImages(ds, o.mean, o.std), {
-    crop: o.crop, batch: o.batch, numClasses: ds.classes.length, logits: (x) => engine.logits(x),
+    crop: o.crop, batch: o.batch, numClasses: ds.classes.length, logits: (x) => engine.logits(x), layout: o.layout,
     onImage: (d) => o.onImage?.(d, ds.val.length),
   });
 }

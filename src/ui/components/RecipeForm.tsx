@@ -3,7 +3,8 @@ import type { ReactNode } from 'react';
 import type { TrainConfig } from '../../worker/api';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
-import { BENCHMARK_SETTINGS, DEMO_RECIPE } from '../store';
+import { RECIPE_NAMES, RECIPES, type RecipeName } from '../../train/recipe';
+import { BENCHMARK_SETTINGS, DEMO_RECIPE, RECIPE_PRESETS, activeRecipe } from '../store';
 
 type NumberKey = { [K in keyof TrainConfig]: TrainConfig[K] extends number ? K : never }[keyof TrainConfig];
 const NUMBERS: [NumberKey, string, string, number?][] = [
@@ -34,6 +35,7 @@ export function RecipeForm() {
   const setConfig = useLab((s) => s.setConfig);
   const locked = useLab((s) => isActive(s.runState));
   const freezeOk = /^(none|encoder|last:\d+)$/.test(config.freeze);
+  const active = activeRecipe(config);
   return (
     <fieldset disabled={locked} className="recipe">
       <legend>Recipe</legend>
@@ -41,6 +43,18 @@ export function RecipeForm() {
         <button type="button" title="settings that learn the tiny demo in a few hundred steps (higher learning rates)" onClick={() => setConfig(DEMO_RECIPE)}>Demo defaults</button>
         <button type="button" title="decoder lr 1e-4, encoder lr 1e-5, weight decay 0.05, poly decay, full fine-tuning, augmentation" onClick={() => setConfig(BENCHMARK_SETTINGS)}>Benchmark settings</button>
       </div>
+      <Field id="recipe-preset" label="Recipe" help="sets every field below to a recipe's values (src/train/recipe.ts, shared with vfm-lab train --recipe)">
+        {(a11y) => (
+          <select {...a11y} data-testid="recipe-preset" value={active ?? ''} onChange={(e) => e.target.value && setConfig(RECIPE_PRESETS[e.target.value as RecipeName])}>
+            {!active && <option value="">custom (edited)</option>}
+            {RECIPE_NAMES.map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+        )}
+      </Field>
+      <p className="recipe-active" data-testid="recipe-active" aria-live="polite">
+        {active ? `Active recipe: ${active} — ${RECIPES[active].title}.` : 'Active recipe: none (a field was edited).'}
+        {active && active !== 'demo' && ' In the browser the values apply; its rules (weight decay on all parameters, torchvision augmentation, long-side evaluation windows, single-value label filter) run on the CLI: vfm-lab train --recipe ' + active + '.'}
+      </p>
       {NUMBERS.map(([key, label, help, min]) => (
         <Field key={key} id={`recipe-${key}`} label={label} help={help}>
           {(a11y) => (

@@ -9,7 +9,7 @@ import {
 } from './slices';
 import type { LabState, WorkerRef } from './types';
 
-export { BENCHMARK_SETTINGS, DEMO_RECIPE } from './recipe';
+export { BENCHMARK_SETTINGS, DEMO_RECIPE, RECIPE_PRESETS, activeRecipe } from './recipe';
 export type * from './types';
 
 /** What survives a reload besides the runs (which live in OPFS): the recipe and the user's choices. */

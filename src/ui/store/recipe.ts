@@ -1,4 +1,8 @@
-/** @file Recipe presets for the form. */
+/**
+ * @file Recipe presets for the form: the shared recipes of src/train/recipe.ts as full browser
+ * configs. The demo keeps the browser's own (higher) learning rates for the tiny embedded model.
+ */
+import { RECIPE_NAMES, RECIPES, resolveRecipe, type RecipeName } from '../../train/recipe';
 import type { TrainConfig } from '../../worker/api';
 
 /** The embedded demo: a tiny model that learns in a few hundred steps, so higher learning rates. */
@@ -11,3 +15,21 @@ export const DEMO_RECIPE: TrainConfig = {
 export const BENCHMARK_SETTINGS: Partial<TrainConfig> = {
   lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true,
 };
+
+/**
+ * Every field of the form for each recipe: the demo's run size where the recipe has none
+ * (`benchmark`), the dataset's crop, steps and 1 × 16 otherwise; evaluation every 1000 steps
+ * as the benchmark's configs (`val_check_interval: 1000`), or the demo's 50 for short runs.
+ */
+export const RECIPE_PRESETS: Record<RecipeName, TrainConfig> = Object.fromEntries(RECIPE_NAMES.map((name) => {
+  if (name === 'demo') return [name, DEMO_RECIPE];
+  const explicit = RECIPES[name].values.steps ? {} : { steps: DEMO_RECIPE.steps, crop: DEMO_RECIPE.crop, batch: DEMO_RECIPE.batch, accum: DEMO_RECIPE.accum };
+  const v = resolveRecipe(name, explicit).values;
+  return [name, { ...DEMO_RECIPE, ...v, evalEvery: v.steps >= 10000 ? 1000 : DEMO_RECIPE.evalEvery }];
+})) as Record<RecipeName, TrainConfig>;
+
+/** The recipe whose every field the config equals, or undefined once a field was edited. */
+export function activeRecipe(config: TrainConfig): RecipeName | undefined {
+  const keys = Object.keys(DEMO_RECIPE) as (keyof TrainConfig)[];
+  return RECIPE_NAMES.find((n) => keys.every((k) => RECIPE_PRESETS[n][k] === config[k]));
+}
