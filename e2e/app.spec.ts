@@ -107,6 +107,8 @@ test('trains the demo on WebGPU; pause holds; reload and resume continue from th
   await expect(saved).toContainText(`step ${paused}/60`);
   await expect(saved).toContainText('paused');
   await saved.getByTestId('resume-run').click();
+  await expect(page.getByTestId('run-state')).toHaveText(/running|error/);
+  expect(await page.getByTestId('error-message').allTextContents()).toEqual([]); // a failed Resume says why here
   await expect(page.getByTestId('run-state')).toHaveText('running');
   expect(await currentStep(page)).toBeGreaterThanOrEqual(paused);
   await waitForStep(page, paused + 3);

@@ -208,6 +208,6 @@ export interface TrainerApi {
   deleteCachedModel(url: string): Promise<void>;
   /** What the worker holds now: sessions and GPU bytes (they return to the idle count after a run is released). */
   liveResources(): Promise<LiveResources>;
-  /** Gives back every engine and runner (the page is being hidden or closed); an active run is stopped first. */
+  /** Gives back the saved runs' eval runners (the page goes into the back/forward cache; a run keeps its engine). */
   releaseAll(): Promise<void>;
 }

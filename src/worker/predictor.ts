@@ -81,7 +81,7 @@ export class SavedModels {
     const meta = parseMetadata(metadata);
     const numClasses = tensors.get('seg_head.weight')?.shape[0] ?? 0;
     const prepared = prepareRun(tensors, runId, numClasses, { ...record.config, freeze: 'encoder', family: meta?.family, act: meta?.act, normEps: meta?.normEps, heads: meta?.heads, windowSize: meta?.windowSize });
-    const runner: OwnedRunner = this.queue.runner(await this.compute().createRunner(prepared.evalGraph, 'wasm'));
+    const runner: OwnedRunner = this.queue.runner(await this.queue.run(() => this.compute().createRunner(prepared.evalGraph, 'wasm')));
     const feeds = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
     return {
       runId, numClasses, config: record.config, prepared,

@@ -123,7 +123,8 @@ async function withEngine(
   });
   cb.onProgress({ task: 'compile', done: 1, total: 1 });
   cb.onNotices(prepared.model.notices);
-  const engine = q.queue.engine(await compute.createEngine(prepared, config, cb.onProgress));
+  // sessions are created one at a time, never while another session runs (a prediction, a comparison)
+  const engine = q.queue.engine(await q.queue.run(() => compute.createEngine(prepared, config, cb.onProgress)));
   try {
     await restore?.(engine, prepared);
   } catch (e) {

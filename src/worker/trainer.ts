@@ -144,7 +144,7 @@ export class Trainer implements TrainerApi {
     const options = { batch: config.batch, crop: config.crop, augment: config.augment, shuffle: config.shuffle, seed: config.seed, ...run.norm };
     let batches: { batch(i: number): Promise<{ images: Float32Array; labels: Int32Array }> };
     if (prepared.extractor) {
-      const extractor = this.queue.runner(await this.backend().createRunner(prepared.extractor, 'backend'));
+      const extractor = this.queue.runner(await this.queue.run(() => this.backend().createRunner(prepared.extractor!, 'backend')));
       try {
         batches = await FeatureCache.build(extractor, prepared.model.weights, ds, options,
           (done, total) => cb.onProgress({ task: 'features', done, total, detail: 'caching encoder features for the linear probe' }));
@@ -303,7 +303,6 @@ export class Trainer implements TrainerApi {
   }
 
   async releaseAll(): Promise<void> {
-    if (this.life.active) await this.stop();
     await this.saved.releaseAll();
   }
 }
