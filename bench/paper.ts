@@ -7,20 +7,25 @@
  * Columns: `plan` is what the browser preflight counts (the compiler's liveness peak of the step +
  * AdamW's two moments); `host plan` adds what the Node host engine holds besides (a gradient
  * accumulator, and the JS copy of the gradients onnxruntime-node returns); `RSS growth` is the peak
- * RSS minus the RSS before the step was compiled (Node itself, ~90 MiB).
+ * RSS minus the RSS before the step was compiled (Node itself, ~90 MiB); `session` runs the compiled
+ * step alone in onnxruntime-node (inputs allocated first) and sets the plan against its RSS growth.
  */
 import { execFileSync } from 'node:child_process';
 import { benchTorch, VIT_B, type StepOptions } from './train-step';
 
 const MIB = 2 ** 20;
 
-function ours(opts: StepOptions) {
-  const child = new URL('./step-child.ts', import.meta.url).pathname;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', child, JSON.stringify([VIT_B, opts])], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').pop()!) as {
-    msPerStep: number; gflopPerStep: number; gflops: number; planBytes: number; hostPlanBytes: number; peakRssBytes: number; baselineRssBytes: number;
-  };
+function child<T>(mode: 'engine' | 'session', opts: StepOptions): T {
+  const script = new URL('./step-child.ts', import.meta.url).pathname;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script, JSON.stringify([mode, VIT_B, opts])], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!) as T;
 }
+
+const ours = (opts: StepOptions) => child<{
+  msPerStep: number; gflopPerStep: number; gflops: number; planBytes: number; hostPlanBytes: number; peakRssBytes: number; baselineRssBytes: number;
+}>('engine', opts);
+/** The step's session alone: the plan (without inputs, allocated before) against onnxruntime's RSS growth. */
+const session = (opts: StepOptions) => child<{ planBytes: number; growthBytes: number }>('session', opts);
 
 export async function benchPaper(threads: number, skipTorch: boolean): Promise<Record<string, string | number>[]> {
   const opts: StepOptions = { crop: 512, batch: 1, classes: 150, steps: 1, threads };
@@ -29,6 +34,7 @@ export async function benchPaper(threads: number, skipTorch: boolean): Promise<R
   for (const recompute of ['none', 'blocks'] as const) {
     const r = ours({ ...opts, recompute });
     const grown = r.peakRssBytes - r.baselineRssBytes;
+    const ort = session({ ...opts, recompute });
     rows.push({
       run: recompute === 'none' ? 'vfm-lab, keep activations' : 'vfm-lab, --recompute blocks',
       'ms/step': r.msPerStep,
@@ -38,13 +44,14 @@ export async function benchPaper(threads: number, skipTorch: boolean): Promise<R
       'plan MiB': Math.round(r.planBytes / MIB),
       'host plan MiB': Math.round(r.hostPlanBytes / MIB),
       'host plan ÷ growth': (r.hostPlanBytes / grown).toFixed(2),
+      'session: plan ÷ growth': `${Math.round(ort.planBytes / MIB)} / ${Math.round(ort.growthBytes / MIB)} MiB = ${(ort.planBytes / ort.growthBytes).toFixed(2)}`,
       'time vs torch': torch ? `${(r.msPerStep / torch.msPerStep).toFixed(2)}×` : 'n/a',
       'peak vs torch': torch ? `${(r.peakRssBytes / torch.peakRssBytes).toFixed(2)}×` : 'n/a',
     });
     if (torch && recompute === 'blocks') {
       rows.push({
         run: `PyTorch ${torch.torch} CPU`, 'ms/step': torch.msPerStep, 'GFLOP/s': r.gflopPerStep / (torch.msPerStep / 1000),
-        'peak RSS MiB': Math.round(torch.peakRssBytes / MIB), 'RSS growth MiB': '', 'plan MiB': '', 'host plan MiB': '', 'host plan ÷ growth': '', 'time vs torch': '1.00×', 'peak vs torch': '1.00×',
+        'peak RSS MiB': Math.round(torch.peakRssBytes / MIB), 'RSS growth MiB': '', 'plan MiB': '', 'host plan MiB': '', 'host plan ÷ growth': '', 'session: plan ÷ growth': '', 'time vs torch': '1.00×', 'peak vs torch': '1.00×',
       });
     }
   }
