@@ -229,6 +229,9 @@ describe('without augmentation', () => {
     const tall: Sample = { ...s, width: 24, height: 48, mask: Uint8Array.from({ length: 48 * 24 }, (_, i) => Math.floor(Math.floor(i / 24) / 16)) };
     const col = Array.from({ length: 24 }, (_, y) => centerCrop(tall, 24).mask[y * 24]);
     expect([0, 1, 2].map((k) => col.filter((v) => v === k).length)).toEqual([4, 16, 4]);
+    const bigTall: Sample = { stem: 'bt', width: 48, height: 96, image: new Uint8Array(48 * 96 * 3), mask: Uint8Array.from({ length: 48 * 96 }, (_, i) => Math.floor(Math.floor(i / 48) / 32)) };
+    const bigCol = Array.from({ length: 24 }, (_, y) => centerCrop(bigTall, 24).mask[y * 24]);
+    expect([0, 1, 2].map((k) => bigCol.filter((v) => v === k).length)).toEqual([4, 16, 4]);
   });
 });
 
