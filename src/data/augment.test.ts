@@ -108,6 +108,16 @@ describe('augment', () => {
     const bright = Uint8Array.from([200, 100, 50]);
     photometric(bright, scripted(0, 0.75, 0.5, 0.5, 0.5));
     expect(Array.from(bright)).toEqual([216, 116, 66]);
+    // each jitter alone (the others drawn off): contrast 0.75, saturation 1.4, hue +9°; and the clamp at 255
+    const alone = (draws: number[], px: number[]) => {
+      const im = Uint8Array.from(px);
+      photometric(im, scripted(...draws));
+      return Array.from(im);
+    };
+    expect(alone([0.5, 0, 0.25, 0.5, 0.5], [200, 100, 50])).toEqual([150, 75, 37]);
+    expect(alone([0.5, 0.5, 0, 0.9, 0.5], [200, 100, 50])).toEqual([230, 90, 20]);
+    expect(alone([0.5, 0.5, 0.5, 0, 0.75], [200, 100, 50])).toEqual([206, 93, 72]);
+    expect(alone([0, 0.75, 0.5, 0.5, 0.5], [250, 250, 250])).toEqual([255, 255, 255]);
     // nothing drawn on: the image is untouched (no YIQ round trip either)
     const same = Uint8Array.from([200, 100, 50]);
     photometric(same, scripted(0.5, 0.5, 0.5, 0.5));
@@ -170,6 +180,10 @@ describe('resampling', () => {
     // vertically too, on every channel: rows 0 and 100 → 0, 25, 75, 100
     const rows = Uint8Array.from([0, 0, 0, 100, 100, 100]);
     expect(Array.from(resizeRgb(rows, 2, 1, 4, 1))).toEqual([0, 0, 0, 25, 25, 25, 75, 75, 75, 100, 100, 100]);
+    // both directions at once: 2×2 [[0, 40], [80, 120]] → 4×4 (first channel), bottom row interpolated along x too
+    const square = Uint8Array.from([0, 40, 80, 120].flatMap((v) => [v, v, v]));
+    const up4 = resizeRgb(square, 2, 2, 4, 4);
+    expect(Array.from({ length: 16 }, (_, i) => up4[i * 3])).toEqual([0, 10, 30, 40, 20, 30, 50, 60, 60, 70, 90, 100, 80, 90, 110, 120]);
   });
 
   it('nearest keeps class ids and the window equals a crop of the full resize', () => {
@@ -208,9 +222,16 @@ describe('without augmentation', () => {
     const s: Sample = { stem: 't', width: 48, height: 24, image: new Uint8Array(48 * 24 * 3), mask: Uint8Array.from({ length: 48 * 24 }, (_, i) => Math.floor((i % 48) / 16)) };
     const row = Array.from(centerCrop(s, 24).mask.subarray(0, 24));
     expect([0, 1, 2].map((k) => row.filter((v) => v === k).length)).toEqual([4, 16, 4]);
+    // the same layout at twice the size: resized by ½ first (short side 48 → 24), then centre-cropped
+    const big: Sample = { stem: 'b', width: 96, height: 48, image: new Uint8Array(96 * 48 * 3), mask: Uint8Array.from({ length: 96 * 48 }, (_, i) => Math.floor((i % 96) / 32)) };
+    const bigRow = Array.from(centerCrop(big, 24).mask.subarray(0, 24));
+    expect([0, 1, 2].map((k) => bigRow.filter((v) => v === k).length)).toEqual([4, 16, 4]);
     const tall: Sample = { ...s, width: 24, height: 48, mask: Uint8Array.from({ length: 48 * 24 }, (_, i) => Math.floor(Math.floor(i / 24) / 16)) };
     const col = Array.from({ length: 24 }, (_, y) => centerCrop(tall, 24).mask[y * 24]);
     expect([0, 1, 2].map((k) => col.filter((v) => v === k).length)).toEqual([4, 16, 4]);
+    const bigTall: Sample = { stem: 'bt', width: 48, height: 96, image: new Uint8Array(48 * 96 * 3), mask: Uint8Array.from({ length: 48 * 96 }, (_, i) => Math.floor(Math.floor(i / 48) / 32)) };
+    const bigCol = Array.from({ length: 24 }, (_, y) => centerCrop(bigTall, 24).mask[y * 24]);
+    expect([0, 1, 2].map((k) => bigCol.filter((v) => v === k).length)).toEqual([4, 16, 4]);
   });
 });
 

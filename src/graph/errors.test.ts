@@ -75,5 +75,16 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(() => G.resize2d(x4, [1, 0, 0, 1], 3, [1], 1)).toThrow('resize2d: matrices 4/1 values do not fit 4×4 → 3×1');
     expect(() => G.split(a, 2, 1)).toThrow('split: axis 1 of [2,3] does not split into 2');
     expect(G.split(a, 3, -1).map((t) => t.shape)).toEqual([[2, 1], [2, 1], [2, 1]]);
+    expect(() => G.crossEntropy(logits, g.input('l4', [1, 4, 4, 1], 'int32'))).toThrow('crossEntropy: labels [1,4,4,1] do not match logits [1,2,4,4]');
+    expect(() => G.crossEntropy(logits, g.input('lb', [2, 4, 4], 'int32'))).toThrow('crossEntropy: labels [2,4,4] do not match logits [1,2,4,4]');
+    expect(() => G.crossEntropy(logits, g.input('lh', [1, 3, 4], 'int32'))).toThrow('crossEntropy: labels [1,3,4] do not match logits [1,2,4,4]');
+  });
+
+  it('default axes are the last one; oneHot is float32 by default', () => {
+    const t = g.input('t3', [2, 4, 6]);
+    expect(G.split(t, 2).map((s) => s.shape)).toEqual([[2, 4, 3], [2, 4, 3]]);
+    expect(G.split(t, 2, 0).map((s) => s.shape)).toEqual([[1, 4, 6], [1, 4, 6]]);
+    const hot = G.oneHot(g.input('lab', [2, 4], 'int32'), 3);
+    expect([hot.shape, hot.dtype]).toEqual([[2, 4, 3], 'float32']);
   });
 });

@@ -70,6 +70,12 @@ describe('composite layers', () => {
     const sig = (v: number) => 1 / (1 + Math.exp(-v));
     await checkGraph([{ shape: [2, 3] }], ([x]) => G.sigmoid(G.mul(x, 4)), { reference: ([x]) => R.elementwise([x], (v) => sig(4 * v)) });
     await checkGraph([{ shape: [2, 3] }], ([x]) => G.quickGelu(G.mul(x, 3)), { reference: ([x]) => R.elementwise([x], (v) => 3 * v * sig(1.702 * 3 * v)) });
+    // log-softmax's default axis is the last one
+    await checkGraph([{ shape: [1, 2, 3] }], ([x]) => G.logSoftmax(x), { noGrad: true, reference: ([x]) => R.elementwise([R.softmax(x, 2)], Math.log) });
+    // the tanh GELU (stands in for exact GELU in the float64 whole-model checks): PyTorch's formula
+    await checkGraph([{ shape: [2, 3] }], ([x]) => G.geluTanh(G.mul(x, 3)), {
+      reference: ([x]) => R.elementwise([x], (v) => 0.5 * 3 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (3 * v + 0.044715 * (3 * v) ** 3)))),
+    });
   });
 
   it('fused Gelu equals x·½(1 + erf(x/√2))', async () => {
