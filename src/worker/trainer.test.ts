@@ -106,6 +106,19 @@ describe('Trainer lifecycle (fake engine)', () => {
     expect(await t.listRuns()).toEqual([]);
   });
 
+  it('an evaluation is announced after its save: the runs list shows the run at that step', async () => {
+    const { t } = makeTrainer();
+    await t.init('wasm');
+    await t.loadModel({ kind: 'demo' });
+    await t.loadDataset(ownZip());
+    const { cb } = recorder();
+    const listed: [number, number, string][] = [];
+    cb.onEval = (m) => void t.listRuns().then(([r]) => listed.push([m.step, r.savedStep, r.status]));
+    await t.start({ ...CONFIG, steps: 7 }, cb);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(listed.slice(0, 2)).toEqual([[3, 3, 'running'], [6, 6, 'running']]);
+  });
+
   it('pauses at the next step, refuses model and dataset changes while paused, stops through "stopping"', async () => {
     const { t } = makeTrainer();
     await t.init('wasm');

@@ -168,8 +168,8 @@ export class Trainer implements TrainerApi {
       },
       onEval: async (m) => {
         run.rows.push(m);
+        await run.save(m.step, 'running'); // saved first: whoever hears of the evaluation can list the run at this step
         cb.onEval(m);
-        await run.save(m.step, 'running');
       },
       checkpoint: async (t) => {
         await yieldToMessages(); // Pause, Stop and predictions are handled between steps

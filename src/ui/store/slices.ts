@@ -78,6 +78,7 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
           steps.drain();
           set((s) => ({ evals: [...s.evals, m] }));
           void get().refreshPrediction();
+          void get().refreshRuns(); // the run was saved at this evaluation: the runs list shows its step
         },
         onProgress: (p: Progress) => set((s) => ({ progress: { ...s.progress, [p.task]: p } })),
         onNotices: (notices: string[]) => set({ notices }),
