@@ -52,6 +52,7 @@ export interface RecipeValues {
   lrEncoder: number;
   weightDecay: number;
   schedule: 'poly' | 'constant';
+  /** 'none' | 'encoder' | 'last:K' */
   freeze: string;
   augment: boolean;
 }

@@ -4,6 +4,8 @@
  * Callbacks cross the boundary as `proxy(fn)`; bytes move with `transfer`.
  */
 
+import type { RecipeValues } from '../train/recipe';
+
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
 
 export interface BackendInfo {
@@ -15,18 +17,8 @@ export interface BackendInfo {
   threads?: number;
 }
 
-export interface TrainConfig {
-  steps: number;
-  batch: number;
-  accum: number;
-  crop: number;
-  lrHead: number;
-  lrEncoder: number;
-  weightDecay: number;
-  schedule: 'poly' | 'constant';
-  /** 'none' | 'encoder' | 'last:K' */
-  freeze: string;
-  augment: boolean;
+/** A recipe's values (steps, crop, batch, accumulation, learning rates, decay, schedule, freeze, augment) and the run's own. */
+export interface TrainConfig extends RecipeValues {
   shuffle: boolean;
   seed: number;
   evalEvery: number;
