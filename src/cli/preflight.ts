@@ -5,7 +5,7 @@
  */
 import { freemem } from 'node:os';
 import type { Manifest } from '../graph';
-import { estimateMemory, explainOutOfMemory, formatBytes } from '../runtime/memory';
+import { estimateMemory, formatBytes, smallerRun } from '../runtime/memory';
 import { CliError } from './args';
 
 interface Settings {
@@ -14,14 +14,8 @@ interface Settings {
   accum: number;
 }
 
-/** The shared advice ("try a smaller crop (now …) or batch …"), taken from the out-of-memory explainer so the text is one. */
-function advice(s: Settings): string {
-  const explained = explainOutOfMemory('out of memory', 'GPU', s);
-  return explained.slice(explained.indexOf('try '));
-}
-
 function refuse(needed: number, what: string, free: number, s: Settings): never {
-  throw new CliError(`this run needs ${what} ${formatBytes(needed)} of memory, but this machine has ${formatBytes(free)} free. ${advice(s)[0].toUpperCase()}${advice(s).slice(1)}`);
+  throw new CliError(`this run needs ${what} ${formatBytes(needed)} of memory, but this machine has ${formatBytes(free)} free. Try ${smallerRun(s)}`);
 }
 
 /**

@@ -59,7 +59,7 @@ export function describeMemory(e: MemoryEstimate, train: Manifest): string {
 }
 
 /** The settings that shrink a run, named with their current values (the preflight's and the out-of-memory advice). */
-const smallerRun = (s: { crop: number; batch: number }) =>
+export const smallerRun = (s: { crop: number; batch: number }) =>
   `a smaller crop (now ${s.crop}) or batch (now ${s.batch}) — use gradient accumulation to keep the effective batch — or freeze the encoder.`;
 
 /** Throws a message that names the setting to change when one buffer cannot exist on this adapter. */
