@@ -8,7 +8,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { BatchStream } from '../data/batches';
-import { openDataset, validateDataset, type Dataset, type SampleRef } from '../data/dataset';
+import { openDataset, validateDataset } from '../data/dataset';
 import { detectFamily } from '../model/families';
 import { readSafetensorsWithMetadata, writeSafetensors, CheckpointError, type HostTensor } from '../model/safetensors';
 import type { Preset } from '../model/presets';
@@ -16,6 +16,7 @@ import { describeMemory, estimateMemory } from '../runtime/memory';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from '../train/engine';
 import { DivergedError, trainLoop } from '../train/loop';
+import { applyLabelFilter, describeDropped, describeRules, recipeOptions } from '../train/rules';
 import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type RGB } from '../train/session';
 import { CliError } from './args';
 import { ensureWritableDir, removeStaleTemps, writeAtomic } from './files';
@@ -95,18 +96,19 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   const norm = saved ?? normalisationFor(family, source.preset); // a vfm-lab model keeps the normalisation it was trained with
   const mean = (s.mean ?? norm.mean) as RGB, std = (s.std ?? norm.std) as RGB;
   const limits = { maxPixels: s.maxPixels };
-  const ds = await openDataset(await openSource(s.data, { zipLimits: { maxEntryBytes: s.maxZipEntryBytes } }), { seed: s.seed, limits }); // lists files only
-  const knownClasses = ds.classes.length || (source.tensors.get('seg_head.weight')?.shape[0] ?? 1);
+  const opened = await openDataset(await openSource(s.data, { zipLimits: { maxEntryBytes: s.maxZipEntryBytes } }), { seed: s.seed, limits }); // lists files only
+  const knownClasses = opened.classes.length || (source.tensors.get('seg_head.weight')?.shape[0] ?? 1);
   preflightBatch(s, knownClasses);
   const prepare = (classes: number, classWeights?: Float32Array) => prepareRun(source.tensors, source.path, classes, {
     ...s, heads: s.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
-    family, classWeights, trainImages: ds.train.length, memoryBudget: freemem(),
+    family, classWeights, trainImages: opened.train.length, memoryBudget: freemem(),
   });
   // compiling checks the model against --crop and --freeze, and gives the full memory estimate, before any decoding
   const early = prepare(knownClasses);
   preflightRun(early.trainGraph.manifest, s);
-  const summary = await validateDataset(ds, (d, n) => progress(`validating dataset ${d}/${n}`));
-  if (s.rules.labelFilter === 'drop-single-value') dropSingleValued(ds, summary.singleValued);
+  const summary = await validateDataset(opened, (d, n) => progress(`validating dataset ${d}/${n}`));
+  const { ds, dropped } = applyLabelFilter(opened, summary.singleValued, s.rules.labelFilter);
+  if (dropped.length) log(`\r${describeDropped(dropped)}`);
   log(`\rdataset ${ds.name}: ${ds.format}, ${ds.train.length} train / ${ds.val.length} val images, ${ds.classes.length} classes${summary.absentFromTrain.length ? ` (absent from train: ${summary.absentFromTrain.join(', ')})` : ''}`);
   // the class count was only known from the masks, or the loss weights by class: compile again
   const prepared = ds.classes.length === knownClasses && !s.classBalanced ? early : prepare(ds.classes.length, s.classBalanced ? summary.classWeights : undefined);
@@ -116,26 +118,26 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   log(describeMemory(estimateMemory(prepared.trainGraph.manifest, s.accum), prepared.trainGraph.manifest)); // the compiler's liveness plan
   const modelMeta = metadataOf(prepared.model, ds.classes, s.crop, mean, std, family);
   if (!resume) {
-    const r = s.rules;
-    log(`recipe ${s.recipe}: weight decay on ${r.weightDecayScope === 'all' ? 'all parameters' : '≥2-D weights'}, ${r.windowLayout} evaluation windows, ${r.augmentation} augmentation, ${r.labelFilter} label filter`);
+    log(describeRules(s.recipe, s.rules));
     const config = { ...s, family, mean, std, modelFile: source.path, preset: source.preset?.name, classes: ds.classes.map((k) => k.name), architecture: c };
     await writeAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2));
   }
 
+  const parts = recipeOptions(s.rules, { ...s, mean, std }); // the same function the browser worker uses
   const engine = new HostEngine(await createNodeRunner(prepared.trainGraph), await createNodeRunner(prepared.evalGraph), prepared.model.weights, prepared.trainable,
-    { ...s, weightDecayScope: s.rules.weightDecayScope }, prepared.extractor ? 'features' : 'image');
+    parts.optimizer, prepared.extractor ? 'features' : 'image');
   if (resume) await engine.restoreOptimizerState(checkedMoments(resume, prepared.trainable, prepared.model.weights, source.path));
   const rows: MetricsRow[] = resume ? [...resume.rows] : [];
   const save = async (step: number) => saveCheckpoint(out, { step, weights: await engine.weights(), metadata: modelMeta, optimizer: await engine.optimizerState(), rows });
   const writeMetrics = () => writeAtomic(join(out, 'metrics.jsonl'), rows.map((r) => JSON.stringify(r) + '\n').join(''));
   if (!resume) await save(0);
 
-  const batchOptions = { batch: s.batch, crop: s.crop, augment: s.augment, augmentation: s.rules.augmentation, shuffle: s.shuffle, seed: s.seed, mean, std };
+  const batchOptions = parts.batches;
   const batches = prepared.extractor
     ? await FeatureCache.build(await createNodeRunner(prepared.extractor), prepared.model.weights, ds, batchOptions, (d, n) => progress(`caching encoder features ${d}/${n}`))
     : new BatchStream(ds, batchOptions);
   if (prepared.extractor) log('\rlinear probe: the frozen encoder ran once per training image; steps train the decoder on cached features');
-  const evalOpts = { crop: s.crop, batch: s.batch, mean, std, layout: s.rules.windowLayout, onImage: (d: number, n: number) => progress(`evaluating ${d}/${n}`) };
+  const evalOpts = { ...parts.evaluation, onImage: (d: number, n: number) => progress(`evaluating ${d}/${n}`) };
   const started = performance.now();
   const first = resume?.step ?? 0;
   let lastSaved = first;
@@ -179,18 +181,6 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   await writeAtomic(join(out, 'model.safetensors'), writeSafetensors(await engine.weights(), modelMeta));
   await rm(join(out, CHECKPOINT_FILE), { force: true }); // the finished model supersedes it
   log(`done: mIoU ${(100 * last.mIoU).toFixed(1)}% — wrote ${out}/model.safetensors, eval.json, metrics.jsonl, config.json`);
-}
-
-/** The benchmark's label filter (datasets/dataset.py): images whose label map holds one value are left out of both splits. */
-function dropSingleValued(ds: Dataset, refs: SampleRef[]): void {
-  if (!refs.length) return;
-  const drop = new Set(refs);
-  ds.train = ds.train.filter((r) => !drop.has(r));
-  ds.val = ds.val.filter((r) => !drop.has(r));
-  log(`\rlabel filter: left out ${refs.length} image(s) whose mask holds a single value (${refs.slice(0, 3).map((r) => r.mask).join(', ')}${refs.length > 3 ? ', …' : ''})`);
-  for (const split of ['train', 'val'] as const) {
-    if (!ds[split].length) throw new CliError(`${ds.name}: every ${split} mask holds a single value, and the benchmark recipe's label filter leaves such images out; use --recipe demo to keep them`);
-  }
 }
 
 /** The checkpoint must hold both moments, of the right size, for every trainable tensor. */

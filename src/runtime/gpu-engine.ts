@@ -11,6 +11,7 @@ import type { HostTensor } from '../model/safetensors';
 import type { Engine, LearningRates } from '../train/engine';
 import { dataInput } from '../train/graphs';
 import { ADAMW_DEFAULTS, appliesWeightDecay, paramGroup, type AdamWState } from '../train/optimizer';
+import type { WeightDecayScope } from '../train/recipe';
 import { countGpuBytes, countSession } from './resources';
 import { ACCUMULATE_WGSL, ADAMW_UNIFORM_BYTES, ADAMW_WGSL, adamwUniform, dispatchSize } from './adamw-wgsl';
 
@@ -37,6 +38,8 @@ export interface GpuEngineOptions {
   lrHead: number;
   lrEncoder: number;
   weightDecay: number;
+  /** Which parameters decay (a recipe rule): ≥2-D weights (default) or all. */
+  weightDecayScope?: WeightDecayScope;
   accum: number;
 }
 
@@ -162,7 +165,7 @@ export class GpuEngine implements Engine {
       this.device.queue.writeBuffer(p.uniform!, 0, adamwUniform({
         lr: group === 'head' ? lr.head : lr.encoder,
         ...ADAMW_DEFAULTS,
-        weightDecay: appliesWeightDecay(p.name, p.shape) ? this.opts.weightDecay : 0,
+        weightDecay: appliesWeightDecay(p.name, p.shape, this.opts.weightDecayScope) ? this.opts.weightDecay : 0,
         step: this.step,
         gradScale: 1 / this.micro,
         count: p.count,

@@ -4,7 +4,7 @@
  * Callbacks cross the boundary as `proxy(fn)`; bytes move with `transfer`.
  */
 
-import type { RecipeValues } from '../train/recipe';
+import type { RecipeName, RecipeRules, RecipeValues } from '../train/recipe';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
 
@@ -19,6 +19,8 @@ export interface BackendInfo {
 
 /** A recipe's values (steps, crop, batch, accumulation, learning rates, decay, schedule, freeze, augment) and the run's own. */
 export interface TrainConfig extends RecipeValues {
+  /** The recipe whose rules the run follows (src/train/recipe.ts); its values above may be edited. Absent in runs saved before recipes: the demo's. */
+  recipe: RecipeName;
   shuffle: boolean;
   seed: number;
   evalEvery: number;
@@ -144,6 +146,8 @@ export interface RunSummary {
   model?: ModelIdentity;
   dataset?: DatasetIdentity;
   config: TrainConfig;
+  /** The rules the run followed, resolved from its recipe (absent in runs saved before recipes: the demo's). */
+  rules?: RecipeRules;
   savedStep: number;
   /** 'imported': a trained model brought in to compare (no metrics, nothing to resume). */
   status: 'running' | 'paused' | 'stopped' | 'finished' | 'interrupted' | 'imported';

@@ -24,7 +24,7 @@ export const browserCompute: ComputeFactory = async (choice) => {
     lost,
     createRunner: async (graph, on) => (device && on === 'backend' ? createWebGpuRunner(graph, device) : createWasmRunner(graph)),
     createEngine: async (p, c, onProgress) => {
-      const hyper = { lrHead: c.lrHead, lrEncoder: c.lrEncoder, weightDecay: c.weightDecay };
+      const hyper = { lrHead: c.lrHead, lrEncoder: c.lrEncoder, weightDecay: c.weightDecay, weightDecayScope: c.weightDecayScope };
       if (device) {
         const estimate = estimateMemory(p.trainGraph.manifest, c.accum);
         checkFits(estimate, device.limits, c);

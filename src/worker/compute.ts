@@ -5,18 +5,22 @@
  */
 import type { CompiledGraph } from '../graph';
 import type { Engine, Runner } from '../train/engine';
+import type { RecipeOptions } from '../train/rules';
 import type { PreparedRun } from '../train/session';
 import type { BackendChoice, BackendInfo, Progress, TrainConfig } from './api';
 
 /** A runner its creator must release. */
 export type OwnedRunner = Runner & { release(): Promise<void> };
 
+/** What an engine is built with: the recipe's optimizer options (src/train/rules.ts) and the run's size. */
+export type EngineSettings = RecipeOptions['optimizer'] & Pick<TrainConfig, 'accum' | 'crop' | 'batch'>;
+
 export interface Compute {
   info: BackendInfo;
   /** 'GPU' or 'wasm', for out-of-memory advice. */
   where: 'GPU' | 'wasm';
   /** A training engine for a prepared run; the caller owns it. */
-  createEngine(p: PreparedRun, c: TrainConfig, onProgress: (p: Progress) => void): Promise<Engine>;
+  createEngine(p: PreparedRun, c: EngineSettings, onProgress: (p: Progress) => void): Promise<Engine>;
   /** A host-memory runner for one graph, on the backend or on wasm; the caller owns it. */
   createRunner(graph: CompiledGraph, on: 'backend' | 'wasm'): Promise<OwnedRunner>;
   /** Resolves with a sentence when the device is lost (never on wasm). */

@@ -8,7 +8,9 @@ import { normalizeInto, resizeRgb } from '../data/augment';
 import { argmaxClasses, slidingLogits } from '../train/evaluate';
 import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareRun, type PreparedRun, type RGB } from '../train/session';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
+import type { WindowLayout } from '../train/recipe';
 import type { Prediction, Thumbnail, TrainConfig } from './api';
+import { runRules } from './prepare';
 import type { Compute, Exclusive, OwnedRunner } from './compute';
 import type { RunStore } from './runs';
 
@@ -20,13 +22,16 @@ export async function groundTruth(ds: Dataset, valIndex: number): Promise<Predic
   return { index: valIndex, width: s.width, height: s.height, image: s.image, label: s.mask, prediction: new Uint8Array(s.mask.length).fill(255) };
 }
 
-export async function predictImage(ds: Dataset, valIndex: number, logits: Logits, config: Pick<TrainConfig, 'crop' | 'batch'>, norm: { mean: RGB; std: RGB }): Promise<Prediction> {
+/** `layout`: the run's recipe's evaluation windows, so the viewer shows what the evaluation scored. */
+export async function predictImage(
+  ds: Dataset, valIndex: number, logits: Logits, config: Pick<TrainConfig, 'crop' | 'batch'>, norm: { mean: RGB; std: RGB }, layout: WindowLayout,
+): Promise<Prediction> {
   if (valIndex < 0 || valIndex >= ds.val.length) throw new Error(`validation image ${valIndex} does not exist (0…${ds.val.length - 1})`);
   const sample = await readSample(ds, ds.val[valIndex]);
   const pixels = sample.width * sample.height;
   const chw = new Float32Array(3 * pixels);
   normalizeInto(chw, 0, sample.image, pixels, norm.mean, norm.std);
-  const scores = await slidingLogits({ chw, height: sample.height, width: sample.width, label: sample.mask }, config.crop, config.batch, ds.classes.length, logits);
+  const scores = await slidingLogits({ chw, height: sample.height, width: sample.width, label: sample.mask }, config.crop, config.batch, ds.classes.length, logits, layout);
   return { index: valIndex, width: sample.width, height: sample.height, image: sample.image, label: sample.mask, prediction: argmaxClasses(scores, ds.classes.length, pixels) };
 }
 
@@ -47,6 +52,7 @@ export interface SavedModel {
   numClasses: number;
   config: TrainConfig;
   norm: { mean: RGB; std: RGB };
+  layout: WindowLayout;
   prepared: PreparedRun;
   logits: Logits;
   release(): Promise<void>;
@@ -84,7 +90,7 @@ export class SavedModels {
     const runner: OwnedRunner = this.queue.runner(await this.queue.run(() => this.compute().createRunner(prepared.evalGraph, 'wasm')));
     const feeds = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
     return {
-      runId, numClasses, config: record.config, prepared,
+      runId, numClasses, config: record.config, prepared, layout: runRules(record).windowLayout,
       norm: { mean: meta?.mean ?? IMAGENET_MEAN, std: meta?.std ?? IMAGENET_STD },
       logits: async (x) => (await runner.run({ ...feeds, image: x }, ['logits'])).logits.data as Float32Array,
       release: () => runner.release(),

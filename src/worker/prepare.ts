@@ -9,6 +9,8 @@ import type { ModelMetadata } from '../train/session';
 import { normalisationFor, parseMetadata, prepareRun } from '../train/session';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
 import { detectFamily } from '../model/families';
+import type { RecipeRules } from '../train/recipe';
+import { applyLabelFilter, describeDropped, describeRules, recipeOptions, rulesOf } from '../train/rules';
 import type { Engine } from '../train/engine';
 import type { RunSummary, TrainConfig, TrainerCallbacks } from './api';
 import type { Compute, Exclusive } from './compute';
@@ -40,13 +42,18 @@ export async function buildRun(q: BuildRequest): Promise<Built> {
   return q.resumeFrom ? resume(q, q.resumeFrom) : fresh(q);
 }
 
+/** The rules a run follows: those it recorded, else its recipe's (a run saved before recipes: the demo's). */
+export function runRules(record: Pick<RunSummary, 'rules' | 'config'>): RecipeRules {
+  return record.rules ?? rulesOf(record.config.recipe);
+}
+
 async function fresh(q: BuildRequest): Promise<Built> {
   const { checkpoint, data, config } = q;
   if (!checkpoint) throw new Error('choose a model first');
   if (!data) throw new Error('choose a dataset first');
   const record: RunSummary = {
     id: `run-${Date.now().toString(36)}`, createdAt: Date.now(), modelName: checkpoint.name, datasetName: data.ds.name,
-    model: checkpoint.identity, dataset: data.identity, config, savedStep: 0, status: 'running',
+    model: checkpoint.identity, dataset: data.identity, config, rules: rulesOf(config.recipe), savedStep: 0, status: 'running',
   };
   const norm = checkpoint.recorded ?? normalisationFor(checkpoint.family, checkpoint.preset); // a vfm-lab model keeps its normalisation
   const run = await withEngine(q, checkpoint, data, record, norm, checkpoint.recorded, [], 0);
@@ -78,7 +85,7 @@ async function resume(q: BuildRequest, runId: string): Promise<Built> {
   };
   const rows: MetricRow[] = await q.store.loadRows(runId);
   const config = record.config; // the run's own recipe (its weights are at its crop)
-  const run = await withEngine({ ...q, config }, checkpoint, data, { ...record, status: 'running' }, meta, meta, rows, saved.step, async (engine, prepared) => {
+  const run = await withEngine({ ...q, config }, checkpoint, data, { ...record, rules: runRules(record), status: 'running' }, meta, meta, rows, saved.step, async (engine, prepared) => {
     const state = decodeOptimizerState(saved.optimizer!);
     checkOptimizerState(state, prepared.model.weights, prepared.trainable, `${runId}/optimizer.safetensors`);
     await engine.restoreOptimizerState(state);
@@ -116,15 +123,22 @@ async function withEngine(
   restore?: (engine: Engine, prepared: ReturnType<typeof prepareRun>) => Promise<void>,
 ): Promise<Run> {
   const { config, cb, compute } = q;
+  // the recipe's rules, through the same functions as the CLI (src/train/rules.ts)
+  const rules = runRules(record);
+  const { ds, dropped } = applyLabelFilter(data.ds, data.summary.singleValued, rules.labelFilter);
+  const { optimizer } = recipeOptions(rules, { ...config, ...norm });
   cb.onProgress({ task: 'compile', done: 0, total: 1, detail: 'building the train-step and eval graphs' });
-  const prepared = prepareRun(checkpoint.tensors, checkpoint.name, data.ds.classes.length, {
-    ...config, family: checkpoint.family, trainImages: data.ds.train.length,
+  const prepared = prepareRun(checkpoint.tensors, checkpoint.name, ds.classes.length, {
+    ...config, family: checkpoint.family, trainImages: ds.train.length,
     heads: recorded?.heads, act: recorded?.act, normEps: recorded?.normEps, windowSize: recorded?.windowSize,
   });
   cb.onProgress({ task: 'compile', done: 1, total: 1 });
-  cb.onNotices(prepared.model.notices);
+  const said = config.recipe && config.recipe !== 'demo' ? [describeRules(config.recipe, rules)] : [];
+  if (dropped.length) said.push(describeDropped(dropped));
+  cb.onNotices([...prepared.model.notices, ...said]);
   // sessions are created one at a time, never while another session runs (a prediction, a comparison)
-  const engine = q.queue.engine(await q.queue.run(() => compute.createEngine(prepared, config, cb.onProgress)));
+  const settings = { ...optimizer, accum: config.accum, crop: config.crop, batch: config.batch };
+  const engine = q.queue.engine(await q.queue.run(() => compute.createEngine(prepared, settings, cb.onProgress)));
   try {
     await restore?.(engine, prepared);
   } catch (e) {
@@ -132,5 +146,5 @@ async function withEngine(
     throw e;
   }
   const mean = norm.mean, std = norm.std;
-  return new Run(record, config, prepared, data.ds, { mean, std }, checkpoint.family, engine, rows, startStep, q.store);
+  return new Run(record, config, prepared, ds, { mean, std }, checkpoint.family, engine, rows, startStep, q.store);
 }

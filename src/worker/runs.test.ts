@@ -6,7 +6,7 @@ import { MemoryRoot } from './testing/memory-folders';
 
 const record: RunSummary = {
   id: 'run-a', createdAt: 1, modelName: 'm', datasetName: 'd', savedStep: 0, status: 'running',
-  config: { steps: 30, batch: 1, accum: 1, crop: 16, lrHead: 1, lrEncoder: 1, weightDecay: 0, schedule: 'poly', freeze: 'none', augment: false, shuffle: false, seed: 0, evalEvery: 10 },
+  config: { recipe: 'demo', steps: 30, batch: 1, accum: 1, crop: 16, lrHead: 1, lrEncoder: 1, weightDecay: 0, schedule: 'poly', freeze: 'none', augment: false, shuffle: false, seed: 0, evalEvery: 10 },
 };
 const rowsTo = (n: number): MetricRow[] => Array.from({ length: n }, (_, i) => ({ step: i + 1, loss: 1 / (i + 1), lrHead: 1, lrEncoder: 1, ms: 1 }));
 const bytes = (step: number, n = 100) => new Uint8Array(n).fill(step);

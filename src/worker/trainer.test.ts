@@ -3,20 +3,25 @@
  * the next step, failed Starts, identity checks on Resume, and resources given back.
  */
 import { describe, expect, it } from 'vitest';
-import { zipOf, genericFiles } from '../data/testing';
+import { BatchStream } from '../data/batches';
+import { openDataset } from '../data/dataset';
+import { zipOf, genericFiles, maskPng, pngRgb, type FileList } from '../data/testing';
+import { zipSource } from '../data/zip';
+import { longSideWindowPlan, slidingWindowPlan } from '../data/window';
 import { DEMO_MODEL, makeTinyVit } from '../model/demo';
 import { readSafetensorsWithMetadata, writeSafetensors, type HostTensor } from '../model/safetensors';
 import { countSession, liveResources } from '../runtime/resources';
 import type { Engine } from '../train/engine';
-import type { PreparedRun } from '../train/session';
+import { RECIPES } from '../train/recipe';
+import { IMAGENET_MEAN, IMAGENET_STD, type PreparedRun } from '../train/session';
 import type { RunState, StepMetric, TrainConfig, TrainerCallbacks } from './api';
-import type { Compute } from './compute';
+import type { Compute, EngineSettings } from './compute';
 import { RunStore } from './runs';
 import { MemoryRoot } from './testing/memory-folders';
 import { Trainer } from './trainer';
 
 const CONFIG: TrainConfig = {
-  steps: 6, batch: 2, accum: 1, crop: 16, lrHead: 1e-3, lrEncoder: 1e-4, weightDecay: 0.05, schedule: 'poly',
+  recipe: 'demo', steps: 6, batch: 2, accum: 1, crop: 16, lrHead: 1e-3, lrEncoder: 1e-4, weightDecay: 0.05, schedule: 'poly',
   freeze: 'none', augment: false, shuffle: false, seed: 0, evalEvery: 3,
 };
 
@@ -25,6 +30,9 @@ class FakeEngine implements Engine {
   static created: FakeEngine[] = [];
   step = 0;
   released = 0;
+  /** Every micro-batch's images, and the number of eval-graph calls. */
+  readonly images: Float32Array[] = [];
+  logitCalls = 0;
   readonly initial: Map<string, HostTensor>;
   constructor(private readonly p: PreparedRun, private readonly weightsMap: Map<string, HostTensor>) {
     countSession(1);
@@ -32,9 +40,13 @@ class FakeEngine implements Engine {
     this.initial = new Map([...weightsMap].map(([k, t]) => [k, { shape: t.shape, data: t.data.slice() }]));
     FakeEngine.created.push(this);
   }
-  async accumulate() { return 1 / (this.step + 1); }
+  async accumulate(images: Float32Array) {
+    this.images.push(images.slice());
+    return 1 / (this.step + 1);
+  }
   async update() { this.step++; }
   async logits() {
+    this.logitCalls++;
     const shape = this.p.evalGraph.manifest.outputs.find((o) => o.name === 'logits')!.shape;
     return new Float32Array(shape.reduce((a, b) => a * b, 1));
   }
@@ -51,9 +63,11 @@ class FakeEngine implements Engine {
   }
 }
 
+/** The settings each engine was created with (the optimizer's part of the recipe). */
+const engineSettings: EngineSettings[] = [];
 const fakeCompute = async (): Promise<Compute> => ({
   info: { backend: 'wasm', reason: 'test' }, where: 'wasm', lost: new Promise(() => {}),
-  createEngine: async (p: PreparedRun) => new FakeEngine(p, new Map([...p.model.weights].map(([k, t]) => [k, { shape: t.shape, data: t.data.slice() }]))),
+  createEngine: async (p: PreparedRun, c: EngineSettings) => (engineSettings.push(c), new FakeEngine(p, new Map([...p.model.weights].map(([k, t]) => [k, { shape: t.shape, data: t.data.slice() }])))),
   createRunner: async () => { throw new Error('no runners in these tests'); },
 });
 
@@ -253,5 +267,96 @@ describe('Trainer lifecycle (fake engine)', () => {
     await t.start(CONFIG, again.cb, { runId: run.id });
     expect(again.cb.states).toEqual(['preparing', 'running', 'finished']);
     expect(again.cb.steps.map((m) => m.step)).toEqual([4, 5, 6]);
+  });
+});
+
+/**
+ * Two train images with two labels and one of a single label, a wide validation image (16×48,
+ * where the two window layouts differ) and a single-labelled one; `uniform: false` leaves the
+ * single-labelled ones out (the dataset the label filter should leave).
+ */
+function recipeFiles(uniform = true): FileList {
+  const files: FileList = [{ path: 'classes.txt', bytes: new TextEncoder().encode('sky\nroad\ncar\n') }];
+  const add = (split: string, stem: string, w: number, h: number, label: (x: number, y: number) => number) => {
+    files.push({ path: `${split}/images/${stem}.png`, bytes: pngRgb(w, h, (x, y) => [x * 13 % 256, y * 29 % 256, label(x, y) * 90]) });
+    files.push({ path: `${split}/masks/${stem}.png`, bytes: maskPng(w, h, label) });
+  };
+  add('train', 'a', 24, 20, (x) => (x < 12 ? 0 : 1));
+  add('train', 'b', 20, 28, (_, y) => (y < 9 ? 2 : 1));
+  if (uniform) add('train', 'c', 18, 18, () => 2);
+  add('val', 'wide', 48, 16, (x) => (x < 30 ? 0 : 2));
+  if (uniform) add('val', 'zz', 16, 16, () => 1);
+  return files;
+}
+
+describe('the recipe rules in the worker (the same functions as the CLI)', () => {
+  const config = (recipe: 'demo' | 'benchmark'): TrainConfig => ({ ...CONFIG, recipe, steps: 3, batch: 1, evalEvery: 0, augment: true, shuffle: false, seed: 5 });
+
+  /** A run of the config on recipeFiles(); what its engine saw, its notices and its saved record. */
+  async function runWith(c: TrainConfig) {
+    const { t } = makeTrainer();
+    await t.init('wasm');
+    await t.loadModel({ kind: 'demo' });
+    await t.loadDataset({ kind: 'zip', name: 'recipe.zip', bytes: zipOf(recipeFiles()) });
+    const notices: string[] = [];
+    const { cb } = recorder();
+    cb.onNotices = (n) => notices.push(...n);
+    await t.start(c, cb);
+    expect(cb.states).toEqual(['preparing', 'running', 'finished']);
+    return { engine: FakeEngine.created.at(-1)!, settings: engineSettings.at(-1)!, notices, record: (await t.listRuns())[0] };
+  }
+
+  /** The micro-batches BatchStream gives a dataset under an augmentation family (the demo model normalises as ImageNet). */
+  async function expectedImages(uniform: boolean, augmentation: 'demo' | 'torchvision', c: TrainConfig): Promise<Float32Array[]> {
+    const ds = await openDataset(zipSource('expected.zip', zipOf(recipeFiles(uniform))));
+    const stream = new BatchStream(ds, { batch: 1, crop: c.crop, augment: true, augmentation, shuffle: false, seed: c.seed, mean: IMAGENET_MEAN, std: IMAGENET_STD });
+    return Promise.all(Array.from({ length: c.steps }, async (_, t) => (await stream.batch(t)).images));
+  }
+
+  /** Eval-graph calls at batch 1: one per window of the layout, per validation image. */
+  const windows = (plan: typeof slidingWindowPlan, sizes: [number, number][], crop: number) => sizes.reduce((n, [h, w]) => n + plan(h, w, crop).windows.length, 0);
+
+  it("a benchmark recipe: torchvision augmentation, long-side windows, decay on every parameter, the single-value filter; the record names the rules", async () => {
+    const c = config('benchmark');
+    // the guard of this test: on the wide image the layouts differ
+    expect(windows(longSideWindowPlan, [[16, 48]], 16)).not.toBe(windows(slidingWindowPlan, [[16, 48]], 16));
+    const { engine, settings, notices, record } = await runWith(c);
+    expect(settings).toMatchObject({ weightDecayScope: 'all', weightDecay: 0.05, lrHead: 1e-3, lrEncoder: 1e-4 });
+    expect(engine.images).toEqual(await expectedImages(false, 'torchvision', c)); // the single-labelled train image is left out
+    expect(engine.logitCalls).toBe(windows(longSideWindowPlan, [[16, 48]], 16)); // and the single-labelled val image too
+    expect(record.config.recipe).toBe('benchmark');
+    expect(record.rules).toEqual(RECIPES.benchmark.rules);
+    expect(notices).toContain('recipe benchmark: weight decay on all parameters, long-side evaluation windows, torchvision augmentation, drop-single-value label filter');
+    expect(notices.some((n) => /label filter: left out 2 image\(s\)/.test(n))).toBe(true);
+  });
+
+  it("the demo recipe: the demo's augmentation, 2-D grid windows, decay on ≥2-D weights, every image kept", async () => {
+    const c = config('demo');
+    const { engine, settings, record } = await runWith(c);
+    expect(settings).toMatchObject({ weightDecayScope: 'matrices' });
+    expect(engine.images).toEqual(await expectedImages(true, 'demo', c));
+    expect(engine.logitCalls).toBe(windows(slidingWindowPlan, [[16, 48], [16, 16]], 16));
+    expect(record.rules).toEqual(RECIPES.demo.rules);
+  });
+
+  it("a run saved before recipes resumes with the demo's rules", async () => {
+    const root = new MemoryRoot();
+    const { t } = makeTrainer(root);
+    await t.init('wasm');
+    await t.loadModel({ kind: 'demo' });
+    await t.loadDataset({ kind: 'zip', name: 'recipe.zip', bytes: zipOf(recipeFiles()) });
+    const first = recorder((m) => m.step === 1 && void t.pause());
+    const done = t.start(config('benchmark'), first.cb);
+    await first.until('paused');
+    await t.stop();
+    await done;
+    // as an older version saved it: no recipe in the config, no rules in the record
+    const [run] = await t.listRuns();
+    const { recipe: _recipe, ...oldConfig } = run.config;
+    const { rules: _rules, ...old } = run;
+    await new RunStore(root).saveRecord({ ...old, config: oldConfig as TrainConfig });
+    await t.start(config('benchmark'), recorder().cb, { runId: run.id });
+    expect(engineSettings.at(-1)!.weightDecayScope).toBe('matrices');
+    expect((await t.listRuns())[0].rules).toEqual(RECIPES.demo.rules);
   });
 });

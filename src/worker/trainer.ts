@@ -6,6 +6,7 @@
  */
 import { BatchStream } from '../data/batches';
 import { trainLoop } from '../train/loop';
+import { recipeOptions } from '../train/rules';
 import { FeatureCache, evaluateDataset } from '../train/session';
 import { explainOutOfMemory } from '../runtime/memory';
 import { liveResources } from '../runtime/resources';
@@ -17,7 +18,7 @@ import { Exclusive, yieldToMessages, type Compute, type ComputeFactory } from '.
 import { Lifecycle } from './lifecycle';
 import { loadCheckpoint, loadData, type FetchBytes, type LoadedCheckpoint, type LoadedData } from './loading';
 import { groundTruth, predictImage, SavedModels, thumbnails } from './predictor';
-import { buildRun } from './prepare';
+import { buildRun, runRules } from './prepare';
 import type { Run } from './run';
 import { RunStore } from './runs';
 import { importModel } from './import';
@@ -141,7 +142,9 @@ export class Trainer implements TrainerApi {
   /** The loop, from the run's first step to finished / stopped (errors go to start's catch). */
   private async train(run: Run, cb: TrainerCallbacks): Promise<void> {
     const { config, prepared, ds, engine } = run;
-    const options = { batch: config.batch, crop: config.crop, augment: config.augment, shuffle: config.shuffle, seed: config.seed, ...run.norm };
+    // the recipe's augmentation and evaluation windows, through the same function as the CLI
+    const parts = recipeOptions(runRules(run.record), { ...config, ...run.norm });
+    const options = parts.batches;
     let batches: { batch(i: number): Promise<{ images: Float32Array; labels: Int32Array }> };
     if (prepared.extractor) {
       const extractor = this.queue.runner(await this.queue.run(() => this.backend().createRunner(prepared.extractor!, 'backend')));
@@ -159,7 +162,7 @@ export class Trainer implements TrainerApi {
     const { stoppedAt } = await trainLoop(engine, config, {
       batch: (i) => batches.batch(i),
       evaluate: async (step) => {
-        const r = await evaluateDataset(engine, ds, { crop: config.crop, batch: config.batch, ...run.norm, onImage: (d, n) => cb.onProgress({ task: 'eval', done: d, total: n }) });
+        const r = await evaluateDataset(engine, ds, { ...parts.evaluation, onImage: (d, n) => cb.onProgress({ task: 'eval', done: d, total: n }) });
         return { step, mIoU: r.mIoU, perClassIoU: r.perClassIoU };
       },
       onStep: (m) => {
@@ -231,7 +234,7 @@ export class Trainer implements TrainerApi {
     const data = this.data;
     if (!data) throw new Error('choose a dataset first');
     const run = this.life.active ? this.run : undefined;
-    if (run && this.life.state !== 'preparing') return predictImage(data.ds, valIndex, (x) => run.engine.logits(x), run.config, run.norm);
+    if (run && this.life.state !== 'preparing') return predictImage(data.ds, valIndex, (x) => run.engine.logits(x), run.config, run.norm, runRules(run.record).windowLayout);
     if (!this.shown || this.life.active) return groundTruth(data.ds, valIndex);
     return this.predictWithRun(this.shown, valIndex);
   }
@@ -240,7 +243,7 @@ export class Trainer implements TrainerApi {
     const ds = this.data?.ds;
     const m = await this.saved.get(runId);
     if (m.numClasses !== ds?.classes.length) throw new Error(`run ${runId} was trained for ${m.numClasses} classes; the current dataset has ${ds?.classes.length}`);
-    return predictImage(ds, valIndex, m.logits, m.config, m.norm);
+    return predictImage(ds, valIndex, m.logits, m.config, m.norm, m.layout);
   }
 
   async exportModel(): Promise<Uint8Array> {

@@ -4,6 +4,7 @@ import type { TrainConfig } from '../../worker/api';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
 import { RECIPE_NAMES, RECIPES, type RecipeName } from '../../train/recipe';
+import { ruleWords, rulesOf } from '../../train/rules';
 import { BENCHMARK_SETTINGS, DEMO_RECIPE, RECIPE_PRESETS, activeRecipe } from '../store';
 
 type NumberKey = { [K in keyof TrainConfig]: TrainConfig[K] extends number ? K : never }[keyof TrainConfig];
@@ -14,7 +15,7 @@ const NUMBERS: [NumberKey, string, string, number?][] = [
   ['accum', 'Accumulation', 'passes per optimizer step (effective batch = batch × this)', 1],
   ['lrHead', 'LR decoder', 'AdamW learning rate of the linear decoder'],
   ['lrEncoder', 'LR encoder', 'AdamW learning rate of the backbone (usually 10× lower)'],
-  ['weightDecay', 'Weight decay', 'decoupled decay on ≥2-D weights'],
+  ['weightDecay', 'Weight decay', "decoupled decay (the demo's rule: on ≥2-D weights; the benchmark's: on every parameter)"],
   ['evalEvery', 'Eval every', 'steps between validation mIoU evaluations (0: at the end)', 0],
   ['seed', 'Seed', 'shuffling, augmentation and decoder initialisation'],
 ];
@@ -53,7 +54,7 @@ export function RecipeForm() {
       </Field>
       <p className="recipe-active" data-testid="recipe-active" aria-live="polite">
         {active ? `Active recipe: ${active} — ${RECIPES[active].title}.` : 'Active recipe: none (a field was edited).'}
-        {active && active !== 'demo' && ' In the browser the values apply; its rules (weight decay on all parameters, torchvision augmentation, long-side evaluation windows, single-value label filter) run on the CLI: vfm-lab train --recipe ' + active + '.'}
+        {` Rules of ${config.recipe ?? 'demo'} (as vfm-lab train --recipe ${config.recipe ?? 'demo'}): ${ruleWords(rulesOf(config.recipe))}.`}
       </p>
       {NUMBERS.map(([key, label, help, min]) => (
         <Field key={key} id={`recipe-${key}`} label={label} help={help}>

@@ -7,13 +7,13 @@ import type { TrainConfig } from '../../worker/api';
 
 /** The embedded demo: a tiny model that learns in a few hundred steps, so higher learning rates. */
 export const DEMO_RECIPE: TrainConfig = {
-  steps: 300, batch: 8, accum: 1, crop: 64, lrHead: 1e-3, lrEncoder: 5e-4, weightDecay: 0.05, schedule: 'poly',
+  recipe: 'demo', steps: 300, batch: 8, accum: 1, crop: 64, lrHead: 1e-3, lrEncoder: 5e-4, weightDecay: 0.05, schedule: 'poly',
   freeze: 'none', augment: true, shuffle: true, seed: 0, evalEvery: 50,
 };
 
-/** The benchmark's optimisation settings (Kerssies et al.): full fine-tuning, AdamW, poly decay. Crop and batch stay the user's. */
+/** The benchmark's rules and optimisation settings (Kerssies et al.): full fine-tuning, AdamW, poly decay. Crop and batch stay the user's. */
 export const BENCHMARK_SETTINGS: Partial<TrainConfig> = {
-  lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true,
+  recipe: 'benchmark', lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true,
 };
 
 /**
@@ -25,7 +25,7 @@ export const RECIPE_PRESETS: Record<RecipeName, TrainConfig> = Object.fromEntrie
   if (name === 'demo') return [name, DEMO_RECIPE];
   const explicit = RECIPES[name].values.steps ? {} : { steps: DEMO_RECIPE.steps, crop: DEMO_RECIPE.crop, batch: DEMO_RECIPE.batch, accum: DEMO_RECIPE.accum };
   const v = resolveRecipe(name, explicit).values;
-  return [name, { ...DEMO_RECIPE, ...v, evalEvery: v.steps >= 10000 ? 1000 : DEMO_RECIPE.evalEvery }];
+  return [name, { ...DEMO_RECIPE, ...v, recipe: name, evalEvery: v.steps >= 10000 ? 1000 : DEMO_RECIPE.evalEvery }];
 })) as Record<RecipeName, TrainConfig>;
 
 /** The recipe whose every field the config equals, or undefined once a field was edited. */

@@ -1,0 +1,78 @@
+/**
+ * @file A recipe's rules turned into the options of the code that runs them. The CLI
+ * (src/cli/train.ts) and the browser worker (src/worker/prepare.ts, trainer.ts) both build their
+ * batches, evaluation, optimizer and training set through `recipeOptions` and `applyLabelFilter`,
+ * so a rule cannot apply in one shell and not in the other.
+ */
+import type { BatchOptions } from '../data/batches';
+import type { Dataset, SampleRef } from '../data/dataset';
+import { RECIPES, type LabelFilter, type RecipeName, type RecipeRules, type WeightDecayScope, type WindowLayout } from './recipe';
+
+/** The rules of a recipe; a run recorded before recipes existed (no name) followed the demo's. */
+export function rulesOf(recipe: RecipeName | undefined): RecipeRules {
+  return { ...RECIPES[recipe ?? 'demo'].rules };
+}
+
+/** What both shells know about a run when they build its parts. */
+export interface RunValues {
+  batch: number;
+  crop: number;
+  augment: boolean;
+  shuffle: boolean;
+  seed: number;
+  lrHead: number;
+  lrEncoder: number;
+  weightDecay: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export interface RecipeOptions {
+  /** For `BatchStream` / `FeatureCache`: the augmentation family is the recipe's. */
+  batches: BatchOptions;
+  /** For `evaluateDataset` and the viewer's predictions: the window layout is the recipe's. */
+  evaluation: { crop: number; batch: number; mean: [number, number, number]; std: [number, number, number]; layout: WindowLayout };
+  /** For the engines (HostEngine, GpuEngine): which parameters decay is the recipe's. */
+  optimizer: { lrHead: number; lrEncoder: number; weightDecay: number; weightDecayScope: WeightDecayScope };
+}
+
+export function recipeOptions(rules: RecipeRules, v: RunValues): RecipeOptions {
+  const { batch, crop, mean, std } = v;
+  return {
+    batches: { batch, crop, augment: v.augment, augmentation: rules.augmentation, shuffle: v.shuffle, seed: v.seed, mean, std },
+    evaluation: { crop, batch, mean, std, layout: rules.windowLayout },
+    optimizer: { lrHead: v.lrHead, lrEncoder: v.lrEncoder, weightDecay: v.weightDecay, weightDecayScope: rules.weightDecayScope },
+  };
+}
+
+/**
+ * The benchmark's label filter (datasets/dataset.py keeps a sample only when its label map's
+ * min ≠ max): a copy of the dataset without the single-valued samples of either split. The given
+ * dataset is left as it is (the browser keeps it loaded for other runs and the viewer). A split
+ * the filter empties is an error naming the dataset.
+ */
+export function applyLabelFilter(ds: Dataset, singleValued: SampleRef[], filter: LabelFilter): { ds: Dataset; dropped: SampleRef[] } {
+  if (filter === 'none' || !singleValued.length) return { ds, dropped: [] };
+  const drop = new Set(singleValued);
+  const kept: Dataset = { ...ds, train: ds.train.filter((r) => !drop.has(r)), val: ds.val.filter((r) => !drop.has(r)) };
+  for (const split of ['train', 'val'] as const) {
+    if (!kept[split].length) {
+      throw new Error(`${ds.name}: every ${split} mask holds a single value, and the benchmark recipe's label filter leaves such images out; use the demo recipe to keep them`);
+    }
+  }
+  return { ds: kept, dropped: singleValued.filter((r) => ds.train.includes(r) || ds.val.includes(r)) };
+}
+
+/** One line naming what the label filter left out. */
+export function describeDropped(dropped: SampleRef[]): string {
+  return `label filter: left out ${dropped.length} image(s) whose mask holds a single value (${dropped.slice(0, 3).map((r) => r.mask).join(', ')}${dropped.length > 3 ? ', …' : ''})`;
+}
+
+/** The rules in words: the CLI's log, the browser's notices and its recipe panel. */
+export function ruleWords(r: RecipeRules): string {
+  return `weight decay on ${r.weightDecayScope === 'all' ? 'all parameters' : '≥2-D weights'}, ${r.windowLayout} evaluation windows, ${r.augmentation} augmentation, ${r.labelFilter} label filter`;
+}
+
+export function describeRules(recipe: RecipeName, r: RecipeRules): string {
+  return `recipe ${recipe}: ${ruleWords(r)}`;
+}
