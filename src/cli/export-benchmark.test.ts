@@ -5,12 +5,13 @@
  * a round trip of the exported weights through a real run.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSafetensors } from '../model/safetensors';
-import { benchmarkConfig, benchmarkWeights, fromBenchmarkKey, toBenchmarkKey } from './export-benchmark';
+import { samParameterShapes, type SamConfig } from '../model/families/sam';
+import { readSafetensors, writeSafetensors, type HostTensor } from '../model/safetensors';
+import { benchmarkConfig, benchmarkWeights, checkSamTables, fromBenchmarkKey, toBenchmarkKey } from './export-benchmark';
 
 const bin = new URL('../../bin/vfm-lab.mjs', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 300_000 });
@@ -60,5 +61,62 @@ describe('export-benchmark', () => {
     }
     expect(readFileSync(join(to, 'config.yaml'), 'utf8')).toContain('class_path: datasets.pascal_voc.PascalVOC');
     expect(readFileSync(join(to, 'README.md'), 'utf8')).toContain('python main.py fit -c /path/to/config.yaml');
+  }, 300_000);
+});
+
+/** A tiny SAM encoder in timm's keys (with a neck, as timm's checkpoints have): grid 8, window 4, block 1 global. */
+function tinySam(): Map<string, HostTensor> {
+  const c: SamConfig = {
+    embedDim: 16, depth: 2, heads: 1, patchSize: 4, mlpHidden: 32, clsTokens: 0, regTokens: 0, posEmbed: 'patch-only', layerScale: false, preNorm: false,
+    qkvBias: true, patchBias: true, normEps: 1e-5, act: 'gelu', numClasses: 1, windowSize: 4, globalBlocks: [1], relPos: true, relPosLength: { global: 15, window: 7 },
+  };
+  const m = new Map<string, HostTensor>();
+  for (const [k, shape] of samParameterShapes(c, [8, 8])) {
+    if (!k.startsWith('seg_head.')) m.set(k, { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(j + k.length) * 0.1) });
+  }
+  m.set('neck.0.weight', { shape: [8, 16, 1, 1], data: new Float32Array(128) });
+  return m;
+}
+
+describe('export-benchmark: SAM', () => {
+  it("maps SAM's keys like every timm key (network.encoder.K); rel-pos tables must have the benchmark's 2·n+1 rows", () => {
+    expect(toBenchmarkKey('blocks.0.attn.rel_pos_h')).toBe('network.encoder.blocks.0.attn.rel_pos_h');
+    expect(fromBenchmarkKey('network.encoder.blocks.1.attn.rel_pos_w')).toBe('blocks.1.attn.rel_pos_w');
+    const table = (rows: number) => ({ shape: [rows, 8], data: new Float32Array(rows * 8) });
+    // crop 512, patch 16: window 7, grid 32
+    const ok = new Map([['blocks.0.attn.rel_pos_h', table(15)], ['blocks.2.attn.rel_pos_h', table(65)], ['blocks.0.norm1.weight', table(1)]]);
+    expect(() => checkSamTables(ok, 7, 32, 'm.safetensors')).not.toThrow();
+    ok.set('blocks.3.attn.rel_pos_w', table(13)); // 2·7−1: the checkpoint-length rule
+    expect(() => checkSamTables(ok, 7, 32, 'm.safetensors')).toThrow(/m.safetensors: "blocks.3.attn.rel_pos_w" has 13 rows; .* 2·7\+1 = 15 .* 2·32\+1 = 65 .*--recipe benchmark/);
+  });
+
+  it('a SAM run under a benchmark recipe exports with 2·n+1 tables and no neck, and round-trips; under the demo recipe it is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vfm-export-sam-'));
+    const demo = join(dir, 'demo'), model = join(dir, 'sam.safetensors');
+    expect(cli('make-demo', '--out', demo).status).toBe(0);
+    writeFileSync(model, writeSafetensors(tinySam()));
+    const train = (recipe: string, out: string) => {
+      const t = cli('train', '--recipe', recipe, '--model', model, '--data', demo, '--out', out, '--crop', '32', '--steps', '1', '--batch', '1', '--accum', '1');
+      expect(t.status, t.stderr).toBe(0);
+    };
+    const run = join(dir, 'bench-run'), to = join(dir, 'bench');
+    train('benchmark', run);
+    const r = cli('export-benchmark', '--run', run, '--to', to, '--dataset', 'ade20k', '--encoder-name', 'samvit_base_patch16.sa1b');
+    expect(r.status, r.stderr).toBe(0);
+    const theirs = readSafetensors(readFileSync(join(to, 'weights.safetensors')), 'weights');
+    const ours = readSafetensors(readFileSync(join(run, 'model.safetensors')), 'model');
+    // crop 32, patch 4: grid 8, window 4 (as pretrained): 2·4+1 = 9 rows in block 0, 2·8+1 = 17 in the global block 1
+    expect(theirs.get('network.encoder.blocks.0.attn.rel_pos_h')!.shape).toEqual([9, 16]);
+    expect(theirs.get('network.encoder.blocks.1.attn.rel_pos_w')!.shape).toEqual([17, 16]);
+    expect([...theirs.keys()].filter((k) => k.includes('neck'))).toEqual([]);
+    for (const [name, t] of theirs) {
+      const back = fromBenchmarkKey(name);
+      if (back !== undefined) expect(t).toEqual(ours.get(back));
+    }
+    const demoRun = join(dir, 'demo-run');
+    train('demo', demoRun);
+    const refused = cli('export-benchmark', '--run', demoRun, '--to', join(dir, 'x'), '--dataset', 'ade20k', '--encoder-name', 'samvit_base_patch16.sa1b');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/"blocks\.0\.attn\.rel_pos_[hw]" has 7 rows/);
   }, 300_000);
 });

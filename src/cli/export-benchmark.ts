@@ -11,10 +11,15 @@
  *                                 buffers `pixel_mean`, `pixel_std` of shape [1, 3, 1, 1]
  *   models/linear_decoder.py      `self.head = nn.Linear(embed_dim, num_classes)`
  * so timm key K is `network.encoder.K`, our `seg_head.{weight,bias}` is `network.head.{weight,bias}`.
+ * SAM: models/encoder.py sets `self.encoder.neck = nn.Identity()` (no `neck.*` parameters; ours
+ * never load one) and replaces every `blocks.N.attn.rel_pos_{h,w}` by a table of 2·n+1 rows
+ * (`interpolate_rel_pos`: n the block's window, or the patch grid for global blocks) — the shapes
+ * a run under the benchmark's rule (`samRelPos: resized-once`) trains, so only such runs export.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSafetensorsWithMetadata, writeSafetensors, type HostTensor } from '../model/safetensors';
+import { parseMetadata } from '../train/session';
 import { CliError, parse, requireString } from './args';
 import { ensureWritableDir, writeAtomic } from './files';
 import { recordedSettings } from './train-options';
@@ -48,6 +53,21 @@ export function benchmarkWeights(weights: Map<string, HostTensor>, mean: readonl
   out.set('network.pixel_mean', { shape: [1, 3, 1, 1], data: Float32Array.from(mean) });
   out.set('network.pixel_std', { shape: [1, 3, 1, 1], data: Float32Array.from(std) });
   return out;
+}
+
+/**
+ * SAM's rel-pos tables must have the benchmark's lengths: 2·window+1 in window blocks, 2·grid+1 in
+ * global blocks (models/encoder.py `interpolate_rel_pos`); a table of another length is named.
+ */
+export function checkSamTables(weights: Map<string, HostTensor>, windowSize: number, grid: number, file: string): void {
+  for (const [name, t] of weights) {
+    if (!/\.attn\.rel_pos_[hw]$/.test(name)) continue;
+    if (t.shape[0] === 2 * windowSize + 1 || t.shape[0] === 2 * grid + 1) continue;
+    throw new CliError(
+      `${file}: "${name}" has ${t.shape[0]} rows; the benchmark's SAM tables have 2·${windowSize}+1 = ${2 * windowSize + 1} (window blocks) or ` +
+      `2·${grid}+1 = ${2 * grid + 1} (global blocks) (models/encoder.py interpolate_rel_pos). Train the run with a benchmark recipe ` +
+      '(--recipe benchmark|ade20k|voc|cityscapes: SAM rel-pos tables resized-once) to export it');
+  }
 }
 
 /** The benchmark's data module per dataset (datasets/*.py). */
@@ -105,9 +125,14 @@ export async function exportBenchmark(argv: string[]): Promise<void> {
   }
   const encoderName = (v['encoder-name'] as string | undefined) ?? json.preset;
   if (!encoderName) throw new CliError('export-benchmark: the run was not started from a preset; pass --encoder-name with the timm model name its weights come from');
-  if (json.family === 'sam') throw new CliError("export-benchmark: SAM runs keep rel-pos tables at the pretrained length; the benchmark's are 2·window+1 long (models/encoder.py interpolate_rel_pos) — not exported yet");
   const bytes = await readFile(modelPath).catch(() => { throw new CliError(`${modelPath}: cannot read it; the run must be finished (model.safetensors)`); });
   const model = readSafetensorsWithMetadata(bytes, modelPath);
+  if (json.family === 'sam') {
+    const windowSize = parseMetadata(model.metadata, modelPath)?.windowSize;
+    const patch = model.tensors.get('patch_embed.proj.weight')?.shape[2];
+    if (windowSize === undefined || !patch) throw new CliError(`${modelPath}: a SAM model without its window (metadata) or patch embedding; cannot check its rel-pos tables`);
+    checkSamTables(model.tensors, windowSize, s.crop / patch, modelPath);
+  }
   const yaml = benchmarkConfig(s, dataset as BenchmarkDataset, encoderName);
   await ensureWritableDir(to, '--to');
   await writeAtomic(join(to, 'config.yaml'), yaml);

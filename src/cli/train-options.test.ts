@@ -23,11 +23,11 @@ describe('train options', () => {
   it('--recipe ade20k resolves to 512 / 40000 / 1 × 16 / 1e-4 / 1e-5 / 0.05 on all parameters; explicit options override', () => {
     const s = fresh('--recipe', 'ade20k').settings;
     expect(s).toMatchObject({ recipe: 'ade20k', crop: 512, steps: 40000, batch: 1, accum: 16, lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true });
-    expect(s.rules).toEqual({ weightDecayScope: 'all', windowLayout: 'long-side', augmentation: 'torchvision', labelFilter: 'drop-single-value' });
+    expect(s.rules).toEqual({ weightDecayScope: 'all', windowLayout: 'long-side', augmentation: 'torchvision', labelFilter: 'drop-single-value', samRelPos: 'resized-once' });
     const o = fresh('--recipe', 'ade20k', '--crop', '64', '--steps', '5', '--accum', '2', '--lr-head', '3e-4', '--weight-decay', '0', '--no-augment', '--schedule', 'constant').settings;
     expect(o).toMatchObject({ recipe: 'ade20k', crop: 64, steps: 5, batch: 1, accum: 2, lrHead: 3e-4, lrEncoder: 1e-5, weightDecay: 0, augment: false, schedule: 'constant' });
     expect(o.rules.weightDecayScope).toBe('all');
-    expect(fresh().settings).toMatchObject({ recipe: 'demo', steps: 200, batch: 8, crop: 64, rules: { weightDecayScope: 'matrices', windowLayout: 'grid-2/3', augmentation: 'demo', labelFilter: 'none' } });
+    expect(fresh().settings).toMatchObject({ recipe: 'demo', steps: 200, batch: 8, crop: 64, rules: { weightDecayScope: 'matrices', windowLayout: 'grid-2/3', augmentation: 'demo', labelFilter: 'none', samRelPos: 'checkpoint-length' } });
     expect(() => fresh('--recipe', 'imagenet')).toThrow(/--recipe must be one of demo, benchmark, ade20k, voc, cityscapes; got "imagenet"/);
   });
 
@@ -35,6 +35,12 @@ describe('train options', () => {
     const { settings } = fresh();
     const { recipe: _r, rules: _u, ...old } = settings;
     expect(recordedSettings(JSON.parse(JSON.stringify(old)), 'o/config.json')).toEqual(settings);
+  });
+
+  it("rules recorded before the SAM rule existed resume with SAM's tables at the checkpoint's length", () => {
+    const { settings } = fresh('--recipe', 'ade20k');
+    const { samRelPos: _s, ...rules } = settings.rules;
+    expect(recordedSettings({ ...settings, rules }, 'o/config.json').rules).toEqual({ ...settings.rules, samRelPos: 'checkpoint-length' });
   });
 
   it.each([

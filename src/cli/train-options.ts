@@ -66,6 +66,8 @@ const SETTINGS = z.object({
   rules: z.object({
     weightDecayScope: z.enum(['matrices', 'all']), windowLayout: z.enum(['grid-2/3', 'long-side']),
     augmentation: z.enum(['demo', 'torchvision']), labelFilter: z.enum(['none', 'drop-single-value']),
+    // recorded before the rule existed: SAM's tables kept the checkpoint's length
+    samRelPos: z.enum(['checkpoint-length', 'resized-once']).default('checkpoint-length'),
   }).default(RECIPES.demo.rules),
   model: z.string(), data: z.string(), cacheDir: z.string().optional(),
   steps: positive, batch: positive, accum: positive, crop: positive,

@@ -95,13 +95,14 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   const family = s.family ?? source.preset?.family ?? saved?.family ?? detectFamily(source.tensors.keys());
   const norm = saved ?? normalisationFor(family, source.preset); // a vfm-lab model keeps the normalisation it was trained with
   const mean = (s.mean ?? norm.mean) as RGB, std = (s.std ?? norm.std) as RGB;
+  const parts = recipeOptions(s.rules, { ...s, mean, std }); // the recipe's rules, through the same function as the browser worker
   const limits = { maxPixels: s.maxPixels };
   const opened = await openDataset(await openSource(s.data, { zipLimits: { maxEntryBytes: s.maxZipEntryBytes } }), { seed: s.seed, limits }); // lists files only
   const knownClasses = opened.classes.length || (source.tensors.get('seg_head.weight')?.shape[0] ?? 1);
   preflightBatch(s, knownClasses);
   const prepare = (classes: number, classWeights?: Float32Array) => prepareRun(source.tensors, source.path, classes, {
     ...s, heads: s.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
-    family, classWeights, trainImages: opened.train.length, memoryBudget: freemem(),
+    family, classWeights, trainImages: opened.train.length, memoryBudget: freemem(), ...parts.model,
   });
   // compiling checks the model against --crop and --freeze, and gives the full memory estimate, before any decoding
   const early = prepare(knownClasses);
@@ -123,7 +124,6 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
     await writeAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2));
   }
 
-  const parts = recipeOptions(s.rules, { ...s, mean, std }); // the same function the browser worker uses
   const engine = new HostEngine(await createNodeRunner(prepared.trainGraph), await createNodeRunner(prepared.evalGraph), prepared.model.weights, prepared.trainable,
     parts.optimizer, prepared.extractor ? 'features' : 'image');
   if (resume) await engine.restoreOptimizerState(checkedMoments(resume, prepared.trainable, prepared.model.weights, source.path));

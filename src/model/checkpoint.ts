@@ -34,6 +34,8 @@ export interface LoadOptions {
   seed?: number;
   /** SAM: the attention window the checkpoint was trained with (vfm-lab records it); default from its rel-pos tables. */
   windowSize?: number;
+  /** SAM: resize the rel-pos tables once, at load, to 2·n+1 entries and train those (the benchmark's rule; see sam.ts). */
+  resizeRelPos?: boolean;
 }
 
 export interface LoadedModel {

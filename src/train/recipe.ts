@@ -13,6 +13,7 @@
  *   configs/pascal_voc_linear_semantic.yaml   max_steps 20000
  *   configs/cityscapes_linear_semantic.yaml   max_steps 20000
  *   datasets/ade20k.py, pascal_voc.py (img_size 512), cityscapes.py (img_size 1024), batch_size 1
+ *   models/encoder.py             interpolate_rel_pos: SAM's rel-pos tables resized once to 2·n+1
  * Accumulation 16 (the paper's effective batch of 16) is not in those files; it is the paper's.
  */
 
@@ -34,12 +35,19 @@ export type WindowLayout = 'grid-2/3' | 'long-side';
 export type AugmentationFamily = 'demo' | 'torchvision';
 /** `drop-single-value`: training and validation images whose label map holds one value are left out (datasets/dataset.py). */
 export type LabelFilter = 'none' | 'drop-single-value';
+/**
+ * SAM only. `checkpoint-length`: the rel-pos tables keep the checkpoint's length, resized to the
+ * window inside the graph (the demo's). `resized-once`: resized at load to 2·n+1 entries and
+ * trained at that length (the benchmark's models/encoder.py; see src/model/families/sam.ts).
+ */
+export type SamRelPos = 'checkpoint-length' | 'resized-once';
 
 export interface RecipeRules {
   weightDecayScope: WeightDecayScope;
   windowLayout: WindowLayout;
   augmentation: AugmentationFamily;
   labelFilter: LabelFilter;
+  samRelPos: SamRelPos;
 }
 
 /** The values a recipe sets; each has a CLI option that overrides it. */
@@ -68,8 +76,10 @@ export interface Recipe {
 const DEMO_VALUES: RecipeValues = {
   steps: 200, crop: 64, batch: 8, accum: 1, lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true,
 };
-const BENCHMARK_RULES: RecipeRules = { weightDecayScope: 'all', windowLayout: 'long-side', augmentation: 'torchvision', labelFilter: 'drop-single-value' };
-const DEMO_RULES: RecipeRules = { weightDecayScope: 'matrices', windowLayout: 'grid-2/3', augmentation: 'demo', labelFilter: 'none' };
+const BENCHMARK_RULES: RecipeRules = {
+  weightDecayScope: 'all', windowLayout: 'long-side', augmentation: 'torchvision', labelFilter: 'drop-single-value', samRelPos: 'resized-once',
+};
+const DEMO_RULES: RecipeRules = { weightDecayScope: 'matrices', windowLayout: 'grid-2/3', augmentation: 'demo', labelFilter: 'none', samRelPos: 'checkpoint-length' };
 /** training/linear_semantic.py: lr 1e-4, encoder ×0.1, weight_decay 0.05, PolynomialLR power 0.9, full fine-tuning. */
 const BENCHMARK_OPTIMISATION: Partial<RecipeValues> = { lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true };
 const perDataset = (crop: number, steps: number): Partial<RecipeValues> => ({ ...BENCHMARK_OPTIMISATION, crop, steps, batch: 1, accum: 16 });

@@ -7,6 +7,7 @@
 import type { BatchOptions } from '../data/batches';
 import type { Dataset, SampleRef } from '../data/dataset';
 import { RECIPES, type LabelFilter, type RecipeName, type RecipeRules, type WeightDecayScope, type WindowLayout } from './recipe';
+import type { ModelSettings } from './session';
 
 /** The rules of a recipe; a run recorded before recipes existed (no name) followed the demo's. */
 export function rulesOf(recipe: RecipeName | undefined): RecipeRules {
@@ -34,6 +35,8 @@ export interface RecipeOptions {
   evaluation: { crop: number; batch: number; mean: [number, number, number]; std: [number, number, number]; layout: WindowLayout };
   /** For the engines (HostEngine, GpuEngine): which parameters decay is the recipe's. */
   optimizer: { lrHead: number; lrEncoder: number; weightDecay: number; weightDecayScope: WeightDecayScope };
+  /** For `prepareRun`: how SAM's rel-pos tables are loaded is the recipe's. */
+  model: Pick<ModelSettings, 'resizeRelPos'>;
 }
 
 export function recipeOptions(rules: RecipeRules, v: RunValues): RecipeOptions {
@@ -42,6 +45,7 @@ export function recipeOptions(rules: RecipeRules, v: RunValues): RecipeOptions {
     batches: { batch, crop, augment: v.augment, augmentation: rules.augmentation, shuffle: v.shuffle, seed: v.seed, mean, std },
     evaluation: { crop, batch, mean, std, layout: rules.windowLayout },
     optimizer: { lrHead: v.lrHead, lrEncoder: v.lrEncoder, weightDecay: v.weightDecay, weightDecayScope: rules.weightDecayScope },
+    model: { resizeRelPos: rules.samRelPos === 'resized-once' },
   };
 }
 
@@ -70,7 +74,7 @@ export function describeDropped(dropped: SampleRef[]): string {
 
 /** The rules in words: the CLI's log, the browser's notices and its recipe panel. */
 export function ruleWords(r: RecipeRules): string {
-  return `weight decay on ${r.weightDecayScope === 'all' ? 'all parameters' : '≥2-D weights'}, ${r.windowLayout} evaluation windows, ${r.augmentation} augmentation, ${r.labelFilter} label filter`;
+  return `weight decay on ${r.weightDecayScope === 'all' ? 'all parameters' : '≥2-D weights'}, ${r.windowLayout} evaluation windows, ${r.augmentation} augmentation, ${r.labelFilter} label filter, SAM rel-pos tables ${r.samRelPos}`;
 }
 
 export function describeRules(recipe: RecipeName, r: RecipeRules): string {

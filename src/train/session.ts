@@ -42,6 +42,8 @@ export interface ModelSettings {
   normEps?: number;
   /** SAM: the window a saved vfm-lab checkpoint was trained with (its metadata). */
   windowSize?: number;
+  /** SAM: rel-pos tables resized once at load to 2·n+1 (a recipe rule, src/train/rules.ts). */
+  resizeRelPos?: boolean;
   classWeights?: Float32Array;
   /** With `freeze: 'encoder'`, no augmentation and a known training-set size, probe on cached features. */
   augment?: boolean;
@@ -69,7 +71,7 @@ export function prepareRun(tensors: Map<string, HostTensor>, file: string, numCl
   const patch = tensors.get('patch_embed.proj.weight')?.shape[2];
   const model = loadFamilyModel(tensors, file, {
     numClasses, crop: s.crop, family, patchSize: patch === 14 ? 16 : undefined, heads: s.heads, act: s.act, normEps: s.normEps, seed: s.seed,
-    windowSize: s.windowSize,
+    windowSize: s.windowSize, resizeRelPos: s.resizeRelPos,
   });
   const freeze = parseFreeze(s.freeze, model.config.depth);
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));

@@ -126,11 +126,11 @@ async function withEngine(
   // the recipe's rules, through the same functions as the CLI (src/train/rules.ts)
   const rules = runRules(record);
   const { ds, dropped } = applyLabelFilter(data.ds, data.summary.singleValued, rules.labelFilter);
-  const { optimizer } = recipeOptions(rules, { ...config, ...norm });
+  const { optimizer, model } = recipeOptions(rules, { ...config, ...norm });
   cb.onProgress({ task: 'compile', done: 0, total: 1, detail: 'building the train-step and eval graphs' });
   const prepared = prepareRun(checkpoint.tensors, checkpoint.name, ds.classes.length, {
     ...config, family: checkpoint.family, trainImages: ds.train.length,
-    heads: recorded?.heads, act: recorded?.act, normEps: recorded?.normEps, windowSize: recorded?.windowSize,
+    heads: recorded?.heads, act: recorded?.act, normEps: recorded?.normEps, windowSize: recorded?.windowSize, ...model,
   });
   cb.onProgress({ task: 'compile', done: 1, total: 1 });
   const said = config.recipe && config.recipe !== 'demo' ? [describeRules(config.recipe, rules)] : [];

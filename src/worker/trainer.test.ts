@@ -9,6 +9,7 @@ import { zipOf, genericFiles, maskPng, pngRgb, type FileList } from '../data/tes
 import { zipSource } from '../data/zip';
 import { longSideWindowPlan, slidingWindowPlan } from '../data/window';
 import { DEMO_MODEL, makeTinyVit } from '../model/demo';
+import { samParameterShapes, type SamConfig } from '../model/families/sam';
 import { readSafetensorsWithMetadata, writeSafetensors, type HostTensor } from '../model/safetensors';
 import { countSession, liveResources } from '../runtime/resources';
 import type { Engine } from '../train/engine';
@@ -326,7 +327,7 @@ describe('the recipe rules in the worker (the same functions as the CLI)', () =>
     expect(engine.logitCalls).toBe(windows(longSideWindowPlan, [[16, 48]], 16)); // and the single-labelled val image too
     expect(record.config.recipe).toBe('benchmark');
     expect(record.rules).toEqual(RECIPES.benchmark.rules);
-    expect(notices).toContain('recipe benchmark: weight decay on all parameters, long-side evaluation windows, torchvision augmentation, drop-single-value label filter');
+    expect(notices).toContain('recipe benchmark: weight decay on all parameters, long-side evaluation windows, torchvision augmentation, drop-single-value label filter, SAM rel-pos tables resized-once');
     expect(notices.some((n) => /label filter: left out 2 image\(s\)/.test(n))).toBe(true);
   });
 
@@ -337,6 +338,29 @@ describe('the recipe rules in the worker (the same functions as the CLI)', () =>
     expect(engine.images).toEqual(await expectedImages(true, 'demo', c));
     expect(engine.logitCalls).toBe(windows(slidingWindowPlan, [[16, 48], [16, 16]], 16));
     expect(record.rules).toEqual(RECIPES.demo.rules);
+  });
+
+  it('a SAM model under the benchmark recipe trains rel-pos tables resized once to 2·n+1; under the demo recipe they keep their length', async () => {
+    // pretrained at a grid of 8 with window 4 (block 0) and a global block 1; trained at crop 16 = grid 4, window 2
+    const sam: SamConfig = {
+      embedDim: 16, depth: 2, heads: 1, patchSize: 4, mlpHidden: 32, clsTokens: 0, regTokens: 0, posEmbed: 'patch-only', layerScale: false, preNorm: false,
+      qkvBias: true, patchBias: true, normEps: 1e-5, act: 'gelu', numClasses: 3, windowSize: 4, globalBlocks: [1], relPos: true, relPosLength: { global: 15, window: 7 },
+    };
+    const tensors = new Map([...samParameterShapes(sam, [8, 8])].filter(([k]) => !k.startsWith('seg_head.'))
+      .map(([k, shape], i) => [k, { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(i + j) * 0.1) }]));
+    const lengths = async (recipe: 'demo' | 'benchmark') => {
+      const { t } = makeTrainer();
+      await t.init('wasm');
+      await t.loadModel({ kind: 'bytes', name: 'sam.safetensors', bytes: writeSafetensors(tensors) });
+      await t.loadDataset({ kind: 'zip', name: 'recipe.zip', bytes: zipOf(recipeFiles()) });
+      const { cb } = recorder();
+      await t.start({ ...config(recipe), steps: 1 }, cb);
+      expect(cb.states).toEqual(['preparing', 'running', 'finished']);
+      const w = await FakeEngine.created.at(-1)!.weights();
+      return [w.get('blocks.0.attn.rel_pos_h')!.shape[0], w.get('blocks.1.attn.rel_pos_w')!.shape[0]];
+    };
+    expect(await lengths('benchmark')).toEqual([5, 9]);
+    expect(await lengths('demo')).toEqual([7, 15]);
   });
 
   it("a run saved before recipes resumes with the demo's rules", async () => {

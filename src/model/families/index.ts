@@ -13,7 +13,9 @@ import { resamplePatchEmbed, resamplePosEmbed } from '../resample';
 import { CheckpointError, type HostTensor } from '../safetensors';
 import { decode, decodeLoss, encoder, numPrefixTokens, parameterShapes, type Activation, type Params, type VitConfig } from '../vit';
 import { EVA02_IGNORED, eva02Encoder, eva02ParameterShapes, inferEva02Config, isEva02Keys, type Eva02Config } from './eva02';
-import { SAM_IGNORED, inferSamConfig, isSamKeys, resampleSamPosEmbed, samEncoder, samParameterShapes, samWindowAtCrop, type SamConfig } from './sam';
+import {
+  SAM_IGNORED, benchmarkRelPosTables, inferSamConfig, isSamKeys, resampleSamPosEmbed, samEncoder, samParameterShapes, samWindowAtCrop, type SamConfig,
+} from './sam';
 
 export type { Eva02Config } from './eva02';
 export type { SamConfig } from './sam';
@@ -139,6 +141,11 @@ export function loadFamilyModel(tensors: Map<string, HostTensor>, file: string, 
     const scaled = samWindowAtCrop(opts.windowSize ?? sam.windowSize, tensors.get('pos_embed')?.shape[1], side);
     sam.windowSize = scaled.windowSize;
     if (scaled.notice) notices.push(scaled.notice);
+    if (opts.resizeRelPos && sam.relPos) {
+      const resized = benchmarkRelPosTables(tensors, sam, side);
+      tensors = resized.tensors;
+      if (resized.notice) notices.push(resized.notice);
+    }
   }
   const expected = f.parameterShapes(config, grid);
   const unexpected = [...tensors.keys()].filter((k) => !expected.has(k) && !f.ignored.some((r) => r.test(k)));

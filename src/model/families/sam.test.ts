@@ -11,7 +11,10 @@ import { erf } from '../../graph/testing/reference';
 import { createNodeRunner } from '../../runtime/node';
 import type { HostTensor } from '../safetensors';
 import { decode } from '../vit';
-import { inferSamConfig, isSamKeys, resampleSamPosEmbed, samEncoder, samParameterShapes, type SamConfig } from './sam';
+import { compileTrainStep } from '../../train/graphs';
+import { PRESETS } from '../presets';
+import { loadFamilyModel } from './index';
+import { inferSamConfig, isSamKeys, resampleSamPosEmbed, resizeRelPosTable, samEncoder, samParameterShapes, type SamConfig } from './sam';
 
 type Mat = number[][];
 
@@ -167,4 +170,74 @@ describe('SAM encoder', () => {
       { sample: 6, directions: true },
     );
   }, 180_000);
+});
+
+describe("SAM rel-pos tables under the benchmark's rule (models/encoder.py interpolate_rel_pos)", () => {
+  it("resizeRelPosTable is torch's F.interpolate(mode='linear') of each column (direct formula)", () => {
+    const r = rng(4);
+    const table = { shape: [7, 3], data: Float32Array.from({ length: 21 }, () => r() * 2 - 1) };
+    expect(resizeRelPosTable(table, 7)).toBe(table);
+    for (const len of [15, 9, 5, 3, 27]) {
+      const out = resizeRelPosTable(table, len);
+      expect(out.shape).toEqual([len, 3]);
+      for (let row = 0; row < len; row++) {
+        interpRow(table.data, 7, 3, len, row).forEach((v, ch) => expect(out.data[row * 3 + ch]).toBeCloseTo(v, 6));
+      }
+    }
+  });
+
+  // pretrained at grid 8 (32 px, patch 4) with window 4; trained at crop 16 (grid 4): window 4·4/8 = 2
+  const pretrained = config({ windowSize: 4, globalBlocks: [1], relPosLength: { global: 15, window: 7 } });
+  const load = (resizeRelPos: boolean) => loadFamilyModel(checkpoint(pretrained, 8, 11), 'sam.safetensors', { numClasses: 3, crop: 16, family: 'sam', heads: 2, resizeRelPos });
+
+  it('resized once at load to 2·window+1 (window blocks) and 2·grid+1 (global blocks); the forward is timm\'s get_rel_pos on them', async () => {
+    const source = checkpoint(pretrained, 8, 11);
+    const m = load(true);
+    const c = m.config as SamConfig;
+    expect(c.windowSize).toBe(2);
+    expect(c.relPosLength).toEqual({ window: 5, global: 9 });
+    for (const axis of ['h', 'w']) {
+      const win = m.weights.get(`blocks.0.attn.rel_pos_${axis}`)!, glob = m.weights.get(`blocks.1.attn.rel_pos_${axis}`)!;
+      expect(win.shape).toEqual([5, 8]);
+      expect(glob.shape).toEqual([9, 8]);
+      const src = source.get(`blocks.0.attn.rel_pos_${axis}`)!;
+      for (let row = 0; row < 5; row++) interpRow(src.data, 7, 8, 5, row).forEach((v, ch) => expect(win.data[row * 8 + ch]).toBeCloseTo(v, 6));
+    }
+    expect(m.notices.join('\n')).toMatch(/SAM rel-pos tables resized once at load to 2·n\+1 entries \(7 → 5, 15 → 9\)/);
+    // the graph resizes 2n+1 → 2n−1 in each forward, as timm's attention does (the reference's interpRow)
+    const encoderWeights = new Map([...m.weights].filter(([k]) => !k.startsWith('seg_head.')));
+    const img = image(3, 16);
+    const got = await features(encoderWeights, c, img, 16);
+    referenceSam(encoderWeights, c, img, 16).flat().forEach((v, i) => expect(Math.abs(got[i] - v), `feature ${i}`).toBeLessThan(2e-4 * (1 + Math.abs(v))));
+    // and those tables are what trains: the train step returns their gradients at that length
+    const shapes = new Map([...m.weights].map(([k, t]) => [k, t.shape]));
+    const step = compileTrainStep(c, shapes, { batch: 1, crop: 16 }, 'none', undefined, 'sam');
+    const grads = new Map(step.manifest.outputs.map((o) => [o.name, o.shape]));
+    expect(grads.get('grad.blocks.0.attn.rel_pos_h')).toEqual([5, 8]);
+    expect(grads.get('grad.blocks.1.attn.rel_pos_w')).toEqual([9, 8]);
+  }, 60_000);
+
+  it("without the rule (the demo's) the tables keep the checkpoint's length; a table already at 2·n+1 is kept as it is", () => {
+    const m = load(false);
+    expect((m.config as SamConfig).relPosLength).toEqual({ window: 7, global: 15 });
+    expect(m.weights.get('blocks.0.attn.rel_pos_h')!.shape).toEqual([7, 8]);
+    // a vfm-lab checkpoint trained under the rule (its window recorded in its metadata) loads unchanged
+    const trained = load(true);
+    const again = loadFamilyModel(trained.weights, 'trained.safetensors', { numClasses: 3, crop: 16, family: 'sam', heads: 2, windowSize: 2, resizeRelPos: true });
+    expect(again.notices.join('\n')).not.toMatch(/rel-pos/);
+    for (const [k, t] of trained.weights) expect(again.weights.get(k)).toEqual(t);
+  });
+
+  it('the SAM preset at the ADE20K setting (crop 512): windows 14 → 7, tables 27 → 15 (window blocks) and 127 → 65 (global)', () => {
+    const preset = PRESETS.find((p) => p.family === 'sam')!;
+    expect(preset.name).toBe('samvit_base_patch16.sa1b');
+    const grid = preset.imageSize / preset.patchSize; // 64
+    // the preset's geometry (depth 12, window 14, global blocks 2, 5, 8, 11) at a narrow width
+    const narrow = config({ depth: 12, patchSize: 16, windowSize: 14, globalBlocks: [2, 5, 8, 11], relPosLength: { global: 2 * grid - 1, window: 27 } });
+    const m = loadFamilyModel(checkpoint(narrow, grid, 1), preset.name, { numClasses: 150, crop: 512, family: 'sam', heads: 2, resizeRelPos: true });
+    const c = m.config as SamConfig;
+    expect(c.windowSize).toBe(7);
+    expect(c.globalBlocks).toEqual([2, 5, 8, 11]);
+    for (let i = 0; i < 12; i++) expect(m.weights.get(`blocks.${i}.attn.rel_pos_h`)!.shape[0]).toBe(c.globalBlocks.includes(i) ? 65 : 15);
+  });
 });

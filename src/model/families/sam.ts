@@ -4,8 +4,9 @@
  * the patch grid, windowed attention (pad with zeros to a multiple of the window, partition,
  * attend, unpartition, crop) in every block except the global ones, and decomposed relative
  * position biases (`rel_pos_h`/`rel_pos_w`, linearly resized to 2·size−1 inside the graph as
- * timm's `get_rel_pos` does, so the parameters keep the checkpoint's shapes). The `neck.*` is
- * ignored: features are the last block's tokens (SAM has no final `norm`).
+ * timm's `get_rel_pos` does). By default the parameters keep the checkpoint's shapes; under the
+ * benchmark's rule they are first resized once, at load, to 2·size+1 (`benchmarkRelPosTables`).
+ * The `neck.*` is ignored: features are the last block's tokens (SAM has no final `norm`).
  */
 import { blockDepth } from '../blocks';
 import { add, hostArray, type Graph, layerNorm, linear, matmul, mul, pad, reshape, slice, softmax, transpose, transposeLast, type Tensor } from '../../graph';
@@ -175,6 +176,52 @@ export function samWindowAtCrop(window: number, checkpointGrid: number | undefin
   const windowSize = Math.max(1, Math.round(exact));
   const rounded = Number.isInteger(exact) ? '' : ` (rounded from ${exact.toFixed(2)}; crops where ${window}·grid/${checkpointGrid} is whole keep the benchmark's exact ratio)`;
   return { windowSize, notice: `SAM attention windows scaled with the crop from ${window}×${window} (on a ${checkpointGrid}×${checkpointGrid} grid) to ${windowSize}×${windowSize}${rounded}` };
+}
+
+/** torch `F.interpolate(table[None].permute(0, 2, 1), size=length, mode='linear')` of a [L, C] table, back as [length, C]. */
+export function resizeRelPosTable(table: HostTensor, length: number): HostTensor {
+  const [len, ch] = table.shape;
+  if (len === length) return table;
+  const m = bilinearMatrix(len, length); // 1-D linear, align_corners=False, no antialias: F.interpolate's 'linear'
+  const out = new Float32Array(length * ch);
+  for (let r = 0; r < length; r++) {
+    for (let l = 0; l < len; l++) {
+      const w = m[r * len + l];
+      if (w) for (let c = 0; c < ch; c++) out[r * ch + c] += w * table.data[l * ch + c];
+    }
+  }
+  return { shape: [length, ch], data: out };
+}
+
+/**
+ * The benchmark's SAM tables (tue-mps/benchmark-vfm-ss, models/encoder.py `Encoder.__init__` and
+ * `interpolate_rel_pos`): once, when the model is built, every block's `rel_pos_h`/`rel_pos_w`
+ * is resized linearly to 2·n+1 entries — n the block's new window (window blocks) or the new
+ * patch grid (global blocks) — and those become the trained parameters. timm's attention
+ * (`vision_transformer_sam.py` `get_rel_pos`) still resizes them to 2·n−1 in every forward, as
+ * our graph does (`relPosMatrix`), so the benchmark's forward is the composition of the two.
+ * Tables already at 2·n+1 (a vfm-lab checkpoint trained this way) are kept as they are.
+ */
+export function benchmarkRelPosTables(tensors: Map<string, HostTensor>, c: SamConfig, grid: number): { tensors: Map<string, HostTensor>; notice?: string } {
+  const lengths = { global: 2 * grid + 1, window: 2 * c.windowSize + 1 };
+  const out = new Map(tensors);
+  const resized = new Set<string>();
+  for (let i = 0; i < c.depth; i++) {
+    const length = isGlobal(c, i) ? lengths.global : lengths.window;
+    for (const axis of ['h', 'w']) {
+      const key = `blocks.${i}.attn.rel_pos_${axis}`;
+      const t = tensors.get(key);
+      if (!t || t.shape[0] === length) continue;
+      resized.add(`${t.shape[0]} → ${length}`);
+      out.set(key, resizeRelPosTable(t, length));
+    }
+  }
+  c.relPosLength = lengths;
+  if (!resized.size) return { tensors: out };
+  return {
+    tensors: out,
+    notice: `SAM rel-pos tables resized once at load to 2·n+1 entries (${[...resized].join(', ')}), as the benchmark trains them; attention resizes them to 2·n−1 in each forward, as timm does`,
+  };
 }
 
 /** Whether a key set is a SAM image encoder. */
