@@ -123,6 +123,35 @@ describe('scale jitter, pad and crop', () => {
     }
   });
 
+  it('Transforms.forward order: colour jitter on the full image, horizontal flip (x → W−1−x), ScaleJitter, pad, crop — one stream', () => {
+    const h = 12, w = 18, crop = 8;
+    const s = { stem: 'x', height: h, width: w, image: Uint8Array.from({ length: h * w * 3 }, (_, i) => (i * 53) % 256), mask: Uint8Array.from({ length: h * w }, (_, i) => (i % w) % 4) };
+    const lcg = (seed: number) => { let r = seed; return () => (r = (r * 16807) % 2147483647) / 2147483647; };
+    let flipped = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const got = augmentBenchmark(s, lcg(seed), { crop });
+      // the same steps by hand, from an identical stream
+      const rng = lcg(seed);
+      const image = s.image.slice();
+      colorJitter(image, rng);
+      let img = image, mask = s.mask;
+      if (rng() < 0.5) {
+        flipped++;
+        img = new Uint8Array(image.length); mask = new Uint8Array(s.mask.length);
+        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+          const from = y * w + (w - 1 - x), to = y * w + x; // torchvision hflip: column x takes column W−1−x
+          mask[to] = s.mask[from];
+          for (let c = 0; c < 3; c++) img[to * 3 + c] = image[from * 3 + c];
+        }
+      }
+      const size = scaleJitterSize(h, w, crop, 0.5 + 1.5 * rng());
+      const want = padAndCrop(resizeRgbAntialias(img, h, w, size.height, size.width), resizeMaskNearest(mask, h, w, size.height, size.width), size.height, size.width, crop, rng);
+      expect(got).toEqual(want);
+    }
+    expect(flipped).toBeGreaterThan(0);
+    expect(flipped).toBeLessThan(12);
+  });
+
   it('the single-value label filter (datasets/dataset.py: min == max)', () => {
     expect(hasSingleLabelValue(px(3, 3, 3))).toBe(true);
     expect(hasSingleLabelValue(px(255, 255))).toBe(true);
