@@ -35,6 +35,10 @@ test('choosing a benchmark recipe sets every field and says which', async ({ pag
   await expect(page.getByTestId('recipe-lrHead')).toHaveValue('0.001');
   await expect(active).toContainText('Active recipe: demo');
   await expect(active).toContainText('Rules of demo (as vfm-lab train --recipe demo): weight decay on ≥2-D weights, grid-2/3 evaluation windows, demo augmentation');
+  // "Benchmark settings" keeps the run size and takes the benchmark's rules
+  await page.getByRole('button', { name: 'Benchmark settings' }).click();
+  await expect(page.getByTestId('recipe-steps')).toHaveValue('300');
+  await expect(active).toContainText('Rules of benchmark (as vfm-lab train --recipe benchmark): weight decay on all parameters');
 });
 
 test('a run under the benchmark recipe trains with its rules and says which', async ({ page }, info) => {
