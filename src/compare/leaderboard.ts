@@ -5,7 +5,7 @@
  * always print in the same order, whatever order they finished in.
  */
 
-/** One run on the leaderboard. Times are the training loop's own (no compile, no evaluation). */
+/** One run on the leaderboard. */
 export interface LeaderboardRow {
   /** The run's name: a preset, a file's stem, the `benchmark --models` entry. */
   model: string;
@@ -17,9 +17,9 @@ export interface LeaderboardRow {
   perClassIoU: (number | null)[];
   /** Completed optimizer steps. */
   steps: number;
-  /** Seconds spent in optimizer steps (sum of the steps' times). */
+  /** Seconds the whole run took as its user waited: compiling, data checks, steps, evaluations, saves. */
   wallSeconds: number;
-  /** Training images per second (steps × batch × accumulation / wallSeconds). */
+  /** Training images per second of optimizer steps alone (steps × batch × accumulation / the steps' summed time). */
   imgPerSec: number;
   /** Median milliseconds per optimizer step. */
   msPerStep: number;
