@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { BackendBadge } from './components/BackendBadge';
 import { Charts } from './components/Charts';
+import { Leaderboard } from './compare/Leaderboard';
 import { Controls } from './components/Controls';
 import { Errors } from './components/Errors';
 import { DatasetPicker, ModelPicker } from './components/Pickers';
@@ -60,6 +61,7 @@ export function App() {
           <Controls />
           <ProgressBars />
           <Charts />
+          <Leaderboard />
           <Viewer />
         </section>
       </main>
