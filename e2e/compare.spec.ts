@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { makeTinyVit } from '../src/model/demo';
+import { writeSafetensors } from '../src/model/safetensors';
 import { openLab, setRecipe, shot } from './helpers';
 
 async function trainRun(page: Page, steps: number): Promise<void> {
@@ -52,4 +54,27 @@ test('two runs appear on the leaderboard best first, sort by a header, and downl
 
   const [md] = await Promise.all([page.waitForEvent('download'), page.getByTestId('leaderboard-md').click()]);
   expect(readFileSync((await md.path())!, 'utf8')).toMatch(/^\| # \| model \| family \| recipe \| mIoU % \|/);
+});
+
+test('a queue of two tiny models trains one after the other and both land on the leaderboard', async ({ page }, info) => {
+  test.setTimeout(420_000);
+  await openLab(page);
+  await setRecipe(page, { steps: 2, batch: 2, evalEvery: 2 });
+  await page.getByTestId('queue-demo').check();
+  const tiny = makeTinyVit({ embedDim: 64, depth: 2, patchSize: 8, grid: 8, seed: 7, regTokens: 2, layerScale: true });
+  await page.getByTestId('queue-file').setInputFiles({ name: 'tiny.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(tiny)) });
+  await expect(page.getByTestId('queue-picked')).toHaveText('Queued: demo, tiny.safetensors');
+  await page.getByTestId('queue-start').click();
+  const entries = page.getByTestId('queue-entry');
+  await expect(entries).toHaveText(['demo: done', 'tiny.safetensors: done']);
+  await expect(page.getByTestId('queue-progress')).toHaveAttribute('value', '1');
+  const rows = page.getByTestId('leaderboard-row');
+  await expect(rows).toHaveCount(2);
+  const names = (await column(page, 1)).join('\n');
+  expect(names).toContain('demo ViT');
+  expect(names).toContain('tiny.safetensors');
+  expect(await column(page, 2)).toContain('dinov2'); // the dropped one has registers: detected as DINOv2
+  const scores = (await column(page, 4)).map(Number);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  await shot(page, info, 'queue');
 });

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { BackendBadge } from './components/BackendBadge';
 import { Charts } from './components/Charts';
 import { Leaderboard } from './compare/Leaderboard';
+import { QueuePanel } from './compare/QueuePanel';
 import { Controls } from './components/Controls';
 import { Errors } from './components/Errors';
 import { DatasetPicker, ModelPicker } from './components/Pickers';
@@ -54,6 +55,7 @@ export function App() {
             <DatasetPicker />
             <RecipeForm />
             <RunsList />
+            <QueuePanel />
             <StoragePanel />
           </aside>
         )}
