@@ -4,7 +4,7 @@
  * row equals what `vfm-lab train` gives for that model alone. Bad input is refused before training.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 describe('vfm-lab benchmark', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vfm-bench-'));
   const demo = join(dir, 'demo');
+  const other = join(dir, 'demo-seed-1'); // the same classes, other images: the cross-dataset split
   const out = join(dir, 'bench');
   // three families the loader tells apart by their keys: plain ViT, DINOv2 (registers, layer scale), CLIP (norm_pre)
   const backbones: [string, string, TinyVitOptions][] = [
@@ -35,12 +36,13 @@ describe('vfm-lab benchmark', () => {
 
   beforeAll(() => {
     expect(cli('make-demo', '--out', demo).code).toBe(0);
+    expect(cli('make-demo', '--out', other, '--seed', '1').code).toBe(0);
     for (const [name, , o] of backbones) {
       mkdirSync(join(dir, 'models', name), { recursive: true });
       writeFileSync(modelPath(name), writeSafetensors(makeTinyVit({ ...DEMO_MODEL, ...o }), { format: 'pt' }));
     }
     const models = backbones.map(([name]) => `${name}=${modelPath(name)}`).join(',');
-    bench = cli('benchmark', '--models', models, '--out', out, ...settings);
+    bench = cli('benchmark', '--models', models, '--out', out, ...settings, '--cross-data', other);
     expect(bench.code, bench.stderr).toBe(0);
   }, 300_000);
 
@@ -91,8 +93,26 @@ describe('vfm-lab benchmark', () => {
     }
   }, 300_000);
 
+  it('the cross-dataset column equals evaluating the saved model on the second dataset (a zero learning-rate step)', () => {
+    const board = json(join(out, 'leaderboard.json'));
+    const row = board.rows[0];
+    expect(row.crossDataset.dataset).toBe('demo-seed-1');
+    const again = join(dir, 'cross-check');
+    const r = cli('train', '--model', join(out, row.model, 'model.safetensors'), '--data', other, '--out', again, '--steps', '1', '--batch', '4',
+      '--lr-head', '0', '--lr-encoder', '0', '--weight-decay', '0', '--schedule', 'constant');
+    expect(r.code, r.stderr).toBe(0);
+    expect(row.crossDataset.mIoU).toBe(json(join(again, 'eval.json')).mIoU);
+    expect(row.crossDataset.mIoU).not.toBe(row.mIoU); // another dataset: another score
+    expect(readFileSync(join(out, 'leaderboard.csv'), 'utf8').split('\r\n')[0]).toContain('cross_dataset,cross_dataset_mIoU');
+  }, 300_000);
+
   it('refuses bad input before any model trains, with one line that names the problem', () => {
     const fresh = join(dir, 'refused');
+    const renamed = join(dir, 'renamed');
+    cpSync(other, renamed, { recursive: true });
+    const classes = json(join(renamed, 'classes.json'));
+    classes[0].name = 'sky';
+    writeFileSync(join(renamed, 'classes.json'), JSON.stringify(classes));
     const a = modelPath('vit'), b = modelPath('dino');
     const cases: [string[], RegExp][] = [
       [['--models', `${a},${b}`, '--out', fresh], /both be named "model"; name them apart with NAME=MODEL/],
@@ -101,6 +121,8 @@ describe('vfm-lab benchmark', () => {
       [['--models', `x=${a}`, '--model', a, '--out', fresh], /--model is not a benchmark option/],
       [['--models', `x=${a}`], /--out is required/],
       [['--out', fresh], /--models is required/],
+      [['--models', `x=${a}`, '--out', fresh, '--cross-data', join(dir, 'nowhere')], /nowhere/],
+      [['--models', `x=${a}`, '--out', fresh, '--cross-data', renamed], /--cross-data .*renamed: its classes \(sky, disc, square, triangle, stripes\) are not those of --data/],
     ];
     for (const [args, message] of cases) {
       const r = cli('benchmark', ...args, '--data', demo);

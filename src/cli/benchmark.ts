@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { rankRows, toCsv, toMarkdown, type Leaderboard, type LeaderboardRow } from '../compare/leaderboard';
 import { resolvePreset } from '../model/presets';
 import { CliError, parse, requireString } from './args';
+import { checkCrossData, crossEvaluate } from './cross-eval';
 import { ensureWritableDir, writeAtomic } from './files';
 import { checkOutFolder, train, type TrainResult } from './train';
 import { parseTrainArgs, SPEC as TRAIN_SPEC } from './train-options';
@@ -20,7 +21,9 @@ Trains each model with the same settings (every "vfm-lab train" option except --
 "vfm-lab train" — and ranks them, best validation mIoU first, in OUT/leaderboard.json
 ({"classes": […], "rows": […]}), OUT/leaderboard.csv and OUT/leaderboard.md (also printed).
   --models LIST   comma-separated checkpoints or preset names; NAME=MODEL names one (the folder
-                  and leaderboard name; default: the preset's name or the file's stem)`;
+                  and leaderboard name; default: the preset's name or the file's stem)
+  --cross-data D2 also evaluate each trained model on the val split of D2, a dataset with the same
+                  classes (domain shift): the leaderboard's cross-dataset column`;
 
 export interface BenchmarkEntry {
   name: string;
@@ -56,7 +59,7 @@ export function parseModels(list: string): BenchmarkEntry[] {
 /** The options given to benchmark, written back as `train` arguments (so `train` parses and checks them, once per model). */
 function trainOptions(v: Record<string, string | boolean | undefined>): string[] {
   return Object.entries(v).flatMap(([key, value]) => {
-    if (key === 'models' || key === 'out' || key === 'help' || value === undefined || value === false) return [];
+    if (key === 'models' || key === 'out' || key === 'cross-data' || key === 'help' || value === undefined || value === false) return [];
     return value === true ? [`--${key}`] : [`--${key}`, value];
   });
 }
@@ -74,7 +77,7 @@ export function leaderboardRow(name: string, r: TrainResult, wallSeconds: number
 }
 
 export async function benchmark(argv: string[]): Promise<void> {
-  const v = parse(argv, { ...TRAIN_SPEC, models: { type: 'string' } }, 'benchmark');
+  const v = parse(argv, { ...TRAIN_SPEC, models: { type: 'string' }, 'cross-data': { type: 'string' } }, 'benchmark');
   for (const refused of ['model', 'resume'] as const) {
     if (v[refused] !== undefined) throw new CliError(`benchmark: --${refused} is not a benchmark option; list the models with --models A,B,…`);
   }
@@ -82,7 +85,10 @@ export async function benchmark(argv: string[]): Promise<void> {
   const out = requireString(v, 'out', 'benchmark');
   const common = trainOptions(v);
   const argvOf = (e: BenchmarkEntry) => [...common, '--model', e.model, '--out', join(out, e.name)];
-  for (const e of entries) parseTrainArgs(argvOf(e)); // every option is checked before anything trains
+  const settings = entries.map((e) => parseTrainArgs(argvOf(e))); // every option is checked before anything trains
+  const crossData = v['cross-data'] as string | undefined;
+  const first = settings[0].kind === 'fresh' ? settings[0].settings : undefined;
+  if (crossData && first) await checkCrossData(first.data, crossData, first);
   await ensureWritableDir(out);
   for (const e of entries) await checkOutFolder(join(out, e.name), !!v.overwrite);
 
@@ -92,7 +98,14 @@ export async function benchmark(argv: string[]): Promise<void> {
     process.stderr.write(`\n=== benchmark ${i + 1}/${entries.length}: ${e.name} (${e.model}) ===\n`);
     const started = performance.now();
     const result = await train(argvOf(e));
-    rows.push(leaderboardRow(e.name, result, (performance.now() - started) / 1000));
+    const row = leaderboardRow(e.name, result, (performance.now() - started) / 1000);
+    const s = settings[i].kind === 'fresh' ? settings[i].settings : undefined;
+    if (crossData && s) {
+      const cross = await crossEvaluate(join(out, e.name, 'model.safetensors'), crossData, { ...s, windowLayout: s.rules.windowLayout });
+      process.stderr.write(`cross-dataset: ${e.name} on ${cross.dataset}: mIoU ${(100 * cross.mIoU).toFixed(1)}%\n`);
+      row.crossDataset = { dataset: cross.dataset, mIoU: cross.mIoU };
+    }
+    rows.push(row);
     if (classes && classes.join('\n') !== result.classes.join('\n')) {
       throw new CliError(`benchmark: ${e.name} was trained on the classes ${result.classes.join(', ')}, the others on ${classes.join(', ')}; a leaderboard needs one class list`);
     }
