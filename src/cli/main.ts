@@ -4,6 +4,7 @@
  * `VFM_LAB_DEBUG=1` adds the stack trace.
  */
 import { CliError } from './args';
+import { benchmark, BENCHMARK_HELP } from './benchmark';
 import { exportBenchmark, EXPORT_BENCHMARK_HELP } from './export-benchmark';
 import { makeDemo, MAKE_DEMO_HELP } from './make-demo';
 import { predict, PREDICT_HELP } from './predict';
@@ -13,14 +14,16 @@ const USAGE = `vfm-lab — fine-tune vision foundation models for semantic segme
 
 Commands:
   vfm-lab train      train a ViT + linear decoder on a dataset
+  vfm-lab benchmark  train several models with the same settings and rank them (leaderboard)
   vfm-lab predict    write predicted masks for images
   vfm-lab make-demo  write the synthetic demo dataset and a tiny checkpoint
   vfm-lab export-benchmark  carry a finished run to tue-mps/benchmark-vfm-ss (config, weights, commands)
 
 Run "vfm-lab COMMAND --help" for the options of a command.`;
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<unknown>; help: string }> = {
   train: { run: train, help: TRAIN_HELP },
+  benchmark: { run: benchmark, help: BENCHMARK_HELP },
   predict: { run: predict, help: PREDICT_HELP },
   'make-demo': { run: makeDemo, help: MAKE_DEMO_HELP },
   'export-benchmark': { run: exportBenchmark, help: EXPORT_BENCHMARK_HELP },

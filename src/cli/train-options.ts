@@ -46,7 +46,7 @@ ${RECIPE_NAMES.map((n) => `                         ${n.padEnd(11)}${RECIPES[n].
 Writes OUTDIR/metrics.jsonl, OUTDIR/eval.json, OUTDIR/model.safetensors and OUTDIR/config.json,
 each through a temporary file and a rename.`;
 
-const SPEC = {
+export const SPEC = {
   recipe: { type: 'string' }, model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' },
   accum: { type: 'string' }, crop: { type: 'string' }, 'lr-head': { type: 'string' }, 'lr-encoder': { type: 'string' },
   'weight-decay': { type: 'string' }, schedule: { type: 'string' }, freeze: { type: 'string' }, 'no-augment': { type: 'boolean' },

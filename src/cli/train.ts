@@ -35,9 +35,25 @@ interface ModelSource {
   preset?: Preset;
 }
 
+/** What a finished run reports to a caller that compares runs (`vfm-lab benchmark`); the files hold the same. */
+export interface TrainResult {
+  family: string;
+  recipe: string;
+  classes: string[];
+  mIoU: number;
+  perClassIoU: (number | null)[];
+  steps: number;
+  /** Milliseconds of each optimizer step, in order (a resumed run's earlier steps included). */
+  stepMs: number[];
+  /** Training images per optimizer step (batch × accumulation). */
+  imagesPerStep: number;
+  /** The compiler's memory plan for one step (weights, gradients, AdamW moments, activations). */
+  memoryPlanBytes: number;
+}
+
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-export async function train(argv: string[]): Promise<void> {
+export async function train(argv: string[]): Promise<TrainResult> {
   const request = parseTrainArgs(argv);
   const { out } = request;
   if (request.kind === 'resume') {
@@ -61,7 +77,7 @@ export async function train(argv: string[]): Promise<void> {
 }
 
 /** A finished run (its model) or an unfinished one (config or checkpoint) in `out` is kept unless --overwrite says otherwise. */
-async function checkOutFolder(out: string, overwrite: boolean): Promise<void> {
+export async function checkOutFolder(out: string, overwrite: boolean): Promise<void> {
   if (overwrite) return;
   if (await exists(join(out, 'model.safetensors'))) throw new CliError(`${out} already holds a finished run (model.safetensors); pass --overwrite to replace it, or choose another --out`);
   if ((await exists(join(out, CHECKPOINT_FILE))) || (await exists(join(out, 'config.json')))) {
@@ -88,7 +104,7 @@ async function readConfig(out: string): Promise<TrainSettings> {
   return recordedSettings(json, path);
 }
 
-async function run(out: string, s: TrainSettings, source: ModelSource, resume?: RunCheckpoint): Promise<void> {
+async function run(out: string, s: TrainSettings, source: ModelSource, resume?: RunCheckpoint): Promise<TrainResult> {
   // everything about the model is settled before the dataset is decoded
   const recorded = parseMetadata(source.metadata, source.path);
   const saved = recorded && (!s.family || s.family === recorded.family) ? recorded : undefined; // an explicit --family overrides
@@ -116,7 +132,8 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   for (const n of prepared.model.notices) if (!resume) log(`note: ${n}`);
   const c = prepared.model.config;
   log(`model: ViT depth ${c.depth}, dim ${c.embedDim}, ${c.heads} heads, patch ${c.patchSize}; ${prepared.trainable.length} trainable tensors (freeze ${s.freeze})`);
-  log(describeMemory(estimateMemory(prepared.trainGraph.manifest, s.accum), prepared.trainGraph.manifest)); // the compiler's liveness plan
+  const memory = estimateMemory(prepared.trainGraph.manifest, s.accum);
+  log(describeMemory(memory, prepared.trainGraph.manifest)); // the compiler's liveness plan
   const modelMeta = metadataOf(prepared.model, ds.classes, s.crop, mean, std, family);
   if (!resume) {
     log(describeRules(s.recipe, s.rules));
@@ -126,6 +143,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
 
   const engine = new HostEngine(await createNodeRunner(prepared.trainGraph), await createNodeRunner(prepared.evalGraph), prepared.model.weights, prepared.trainable,
     parts.optimizer, prepared.extractor ? 'features' : 'image');
+  const extractor = prepared.extractor ? await createNodeRunner(prepared.extractor) : undefined;
   if (resume) await engine.restoreOptimizerState(checkedMoments(resume, prepared.trainable, prepared.model.weights, source.path));
   const rows: MetricsRow[] = resume ? [...resume.rows] : [];
   const save = async (step: number) => saveCheckpoint(out, { step, weights: await engine.weights(), metadata: modelMeta, optimizer: await engine.optimizerState(), rows });
@@ -133,8 +151,8 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   if (!resume) await save(0);
 
   const batchOptions = parts.batches;
-  const batches = prepared.extractor
-    ? await FeatureCache.build(await createNodeRunner(prepared.extractor), prepared.model.weights, ds, batchOptions, (d, n) => progress(`caching encoder features ${d}/${n}`))
+  const batches = extractor
+    ? await FeatureCache.build(extractor, prepared.model.weights, ds, batchOptions, (d, n) => progress(`caching encoder features ${d}/${n}`))
     : new BatchStream(ds, batchOptions);
   if (prepared.extractor) log('\rlinear probe: the frozen encoder ran once per training image; steps train the decoder on cached features');
   const evalOpts = { ...parts.evaluation, onImage: (d: number, n: number) => progress(`evaluating ${d}/${n}`) };
@@ -180,7 +198,15 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   await writeAtomic(join(out, 'eval.json'), JSON.stringify({ mIoU: last.mIoU, perClassIoU: last.perClassIoU, confusion: last.confusion, classes: ds.classes.map((k) => k.name) }, null, 1));
   await writeAtomic(join(out, 'model.safetensors'), writeSafetensors(await engine.weights(), modelMeta));
   await rm(join(out, CHECKPOINT_FILE), { force: true }); // the finished model supersedes it
+  // the sessions go back here, so that one process can train run after run (vfm-lab benchmark); on
+  // an error the command ends, and the process with them
+  await engine.release();
+  await extractor?.release();
   log(`done: mIoU ${(100 * last.mIoU).toFixed(1)}% — wrote ${out}/model.safetensors, eval.json, metrics.jsonl, config.json`);
+  return {
+    family, recipe: s.recipe, classes: ds.classes.map((k) => k.name), mIoU: last.mIoU, perClassIoU: last.perClassIoU, steps: s.steps,
+    stepMs: rows.filter((r) => 'loss' in r).map((r) => r.ms), imagesPerStep: s.batch * s.accum, memoryPlanBytes: memory.totalBytes,
+  };
 }
 
 /** The checkpoint must hold both moments, of the right size, for every trainable tensor. */

@@ -6,9 +6,9 @@
  * logits on the host, and an int64 ArgMax would run on the CPU in the WebGPU EP (a sync per call).
  */
 import { Graph, exportOnnx, grad, type CompiledGraph, type Tensor } from '../graph';
-import { familyEncoder, familySegmentationLoss, familySegmenter } from '../model/families';
+import { familyEncoder, familySegmentationLoss } from '../model/families';
 import type { FamilyName } from '../model/presets';
-import { decodeLoss, type VitConfig } from '../model/vit';
+import { decode, decodeLoss, type VitConfig } from '../model/vit';
 
 export type FreezeMode = 'none' | 'encoder' | `last:${number}`;
 
@@ -88,12 +88,17 @@ export function compileTrainStep(
   return exportOnnx(g, 'train_step');
 }
 
-export function compileEval(config: VitConfig, shapes: Map<string, readonly number[]>, { batch, crop }: StepShape, family: FamilyName = 'vit'): CompiledGraph {
+/**
+ * `features: true` adds a second output, the encoder's patch features [B, N, D] (after the final
+ * norm, prefix tokens dropped) that the decoder reads: the feature lens's input, from the same graph.
+ */
+export function compileEval(config: VitConfig, shapes: Map<string, readonly number[]>, { batch, crop }: StepShape, family: FamilyName = 'vit', { features = false } = {}): CompiledGraph {
   const g = new Graph();
   const params = declareParams(g, shapes, () => false);
   const image = g.input('image', [batch, 3, crop, crop]);
-  const logits = familySegmenter(family, image, params, config);
-  g.output('logits', logits);
+  const encoded = familyEncoder(family, image, params, config);
+  g.output('logits', decode(encoded, params, config, crop, crop));
+  if (features) g.output('features', encoded);
   return exportOnnx(g, 'eval');
 }
 

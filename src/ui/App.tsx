@@ -2,6 +2,8 @@
 import { useEffect } from 'react';
 import { BackendBadge } from './components/BackendBadge';
 import { Charts } from './components/Charts';
+import { Leaderboard } from './compare/Leaderboard';
+import { QueuePanel } from './compare/QueuePanel';
 import { Controls } from './components/Controls';
 import { Errors } from './components/Errors';
 import { DatasetPicker, ModelPicker } from './components/Pickers';
@@ -53,6 +55,7 @@ export function App() {
             <DatasetPicker />
             <RecipeForm />
             <RunsList />
+            <QueuePanel />
             <StoragePanel />
           </aside>
         )}
@@ -60,6 +63,7 @@ export function App() {
           <Controls />
           <ProgressBars />
           <Charts />
+          <Leaderboard />
           <Viewer />
         </section>
       </main>

@@ -1,0 +1,80 @@
+/**
+ * The leaderboard of saved runs (issue 14): two short runs on the demo, ranked best mIoU first,
+ * re-sorted by a header click, and downloaded as CSV (RFC 4180, best first) and Markdown.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { makeTinyVit } from '../src/model/demo';
+import { writeSafetensors } from '../src/model/safetensors';
+import { openLab, setRecipe, shot } from './helpers';
+
+async function trainRun(page: Page, steps: number): Promise<void> {
+  await setRecipe(page, { steps, batch: 2, evalEvery: steps });
+  await page.getByTestId('start-training').click();
+  await expect(page.getByTestId('run-state')).toHaveText('finished');
+}
+
+/** One CSV record's fields (RFC 4180: quoted fields may hold commas and doubled quotes). */
+const fields = (line: string) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"'));
+
+const column = (page: Page, index: number) =>
+  page.getByTestId('leaderboard-row').evaluateAll((rows, i) => rows.map((r) => r.querySelectorAll('td')[i].textContent ?? ''), index);
+
+test('two runs appear on the leaderboard best first, sort by a header, and download as CSV and Markdown', async ({ page }, info) => {
+  test.setTimeout(420_000);
+  await openLab(page);
+  await trainRun(page, 2);
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(1);
+  await trainRun(page, 3);
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(2);
+
+  // columns: # (best-first rank), run, family, recipe, mIoU %
+  const scores = (await column(page, 4)).map(Number);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  expect(await column(page, 0)).toEqual(['1', '2']);
+  expect(await column(page, 5)).toHaveLength(2);
+  await shot(page, info, 'leaderboard');
+
+  // a click on Steps sorts by it (ascending first), and the header says so
+  const steps = page.getByRole('columnheader', { name: /Steps/ });
+  await steps.getByRole('button').click();
+  await expect(steps).toHaveAttribute('aria-sort', 'ascending');
+  expect(await column(page, 5)).toEqual(['2', '3']);
+  await steps.getByRole('button').click();
+  await expect(steps).toHaveAttribute('aria-sort', 'descending');
+  expect(await column(page, 5)).toEqual(['3', '2']);
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('leaderboard-csv').click()]);
+  expect(csv.suggestedFilename()).toMatch(/^leaderboard-.*\.csv$/);
+  const lines = readFileSync((await csv.path())!, 'utf8').split('\r\n');
+  expect(lines[0]).toMatch(/^rank,model,family,recipe,mIoU,steps,/);
+  expect(lines).toHaveLength(4); // header, two runs, and the empty string after the last CRLF
+  const csvScores = lines.slice(1, 3).map((l) => Number(fields(l)[4]));
+  expect(csvScores.map((s) => (100 * s).toFixed(1))).toEqual(scores.map((s) => s.toFixed(1)));
+
+  const [md] = await Promise.all([page.waitForEvent('download'), page.getByTestId('leaderboard-md').click()]);
+  expect(readFileSync((await md.path())!, 'utf8')).toMatch(/^\| # \| model \| family \| recipe \| mIoU % \|/);
+});
+
+test('a queue of two tiny models trains one after the other and both land on the leaderboard', async ({ page }, info) => {
+  test.setTimeout(420_000);
+  await openLab(page);
+  await setRecipe(page, { steps: 2, batch: 2, evalEvery: 2 });
+  await page.getByTestId('queue-demo').check();
+  const tiny = makeTinyVit({ embedDim: 64, depth: 2, patchSize: 8, grid: 8, seed: 7, regTokens: 2, layerScale: true });
+  await page.getByTestId('queue-file').setInputFiles({ name: 'tiny.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(tiny)) });
+  await expect(page.getByTestId('queue-picked')).toHaveText('Queued: demo, tiny.safetensors');
+  await page.getByTestId('queue-start').click();
+  const entries = page.getByTestId('queue-entry');
+  await expect(entries).toHaveText(['demo: done', 'tiny.safetensors: done']);
+  await expect(page.getByTestId('queue-progress')).toHaveAttribute('value', '1');
+  const rows = page.getByTestId('leaderboard-row');
+  await expect(rows).toHaveCount(2);
+  const names = (await column(page, 1)).join('\n');
+  expect(names).toContain('demo ViT');
+  expect(names).toContain('tiny.safetensors');
+  expect(await column(page, 2)).toContain('dinov2'); // the dropped one has registers: detected as DINOv2
+  const scores = (await column(page, 4)).map(Number);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  await shot(page, info, 'queue');
+});

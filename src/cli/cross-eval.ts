@@ -1,0 +1,69 @@
+/**
+ * @file Cross-dataset evaluation, the paper's check for domain shift: a model saved by vfm-lab,
+ * evaluated on the val split of a second dataset with the same classes, with the model's own crop
+ * and pixel normalisation, exactly as `train` evaluates (sliding windows, dataset confusion matrix).
+ */
+import { basename } from 'node:path';
+import { openDataset, validateDataset } from '../data/dataset';
+import { readSafetensorsWithMetadata } from '../model/safetensors';
+import { createNodeRunner } from '../runtime/node';
+import { evaluateImages } from '../train/evaluate';
+import type { WindowLayout } from '../train/recipe';
+import { parseMetadata, prepareRun, validationImages } from '../train/session';
+import { CliError } from './args';
+import { readModel } from './model-source';
+import { openSource } from './nodeSource';
+
+export interface CrossResult {
+  /** The dataset's folder or file name. */
+  dataset: string;
+  mIoU: number;
+  perClassIoU: (number | null)[];
+}
+
+type Limits = { maxPixels: number; maxZipEntryBytes: number };
+const open = async (data: string, s: Limits) =>
+  openDataset(await openSource(data, { zipLimits: { maxEntryBytes: s.maxZipEntryBytes } }), { seed: 0, limits: { maxPixels: s.maxPixels } });
+const sameClasses = (a: string[], b: string[]) => a.join('\n') === b.join('\n');
+
+/**
+ * Before anything trains: the second dataset exists and, when both datasets name their classes,
+ * names the same ones in the same order.
+ */
+export async function checkCrossData(data: string, cross: string, s: Limits): Promise<void> {
+  const [a, b] = [(await open(data, s)).classes.map((k) => k.name), (await open(cross, s)).classes.map((k) => k.name)];
+  if (a.length && b.length && !sameClasses(a, b)) {
+    throw new CliError(`--cross-data ${cross}: its classes (${b.join(', ')}) are not those of --data ${data} (${a.join(', ')}); cross-dataset evaluation needs the same classes in the same order`);
+  }
+}
+
+export async function crossEvaluate(
+  modelFile: string, data: string, s: { batch: number; maxPixels: number; maxZipEntryBytes: number; windowLayout: WindowLayout },
+): Promise<CrossResult> {
+  const source = await readModel(modelFile);
+  const { tensors, metadata } = readSafetensorsWithMetadata(source.bytes, source.path);
+  const meta = parseMetadata(metadata, source.path);
+  if (!meta) throw new CliError(`${source.path}: not a model saved by vfm-lab (no classes, crop or normalisation recorded); cross-dataset evaluation needs one`);
+  const ds = await open(data, s);
+  await validateDataset(ds);
+  const names = ds.classes.map((k) => k.name), trained = meta.classes.map((k) => k.name);
+  if (!sameClasses(names, trained)) {
+    throw new CliError(`${data}: its classes (${names.join(', ')}) are not the model's (${trained.join(', ')}); cross-dataset evaluation needs the same classes in the same order`);
+  }
+  // a frozen encoder with cached features compiles the smallest train graph; only the eval graph runs
+  const prepared = prepareRun(tensors, source.path, names.length, {
+    crop: meta.crop, batch: s.batch, freeze: 'encoder', augment: false, trainImages: 1, seed: 0,
+    family: meta.family, heads: meta.heads, act: meta.act, normEps: meta.normEps, windowSize: meta.windowSize,
+  });
+  const runner = await createNodeRunner(prepared.evalGraph);
+  try {
+    const params = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
+    const r = await evaluateImages(validationImages(ds, meta.mean, meta.std), {
+      crop: meta.crop, batch: s.batch, numClasses: names.length, layout: s.windowLayout,
+      logits: async (image) => (await runner.run({ ...params, image }, ['logits'])).logits.data as Float32Array,
+    });
+    return { dataset: basename(ds.name), mIoU: r.mIoU, perClassIoU: r.perClassIoU };
+  } finally {
+    await runner.release();
+  }
+}

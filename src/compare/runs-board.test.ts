@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../worker/api';
+import { boardFromRuns, savedRunRow, type SavedRun } from './runs-board';
+
+const config = { steps: 4, crop: 64, batch: 2, accum: 3, lrHead: 1e-3, lrEncoder: 1e-4, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true, shuffle: true, seed: 0, evalEvery: 2 } as RunSummary['config'];
+function run(id: string, createdAt: number, mIoU: number | undefined, o: { fingerprint?: string; status?: RunSummary['status']; ms?: number[] } = {}): SavedRun {
+  const ms = o.ms ?? [100, 300, 200, 400];
+  return {
+    recipe: 'demo',
+    summary: {
+      id, createdAt, modelName: `model-${id}`, datasetName: 'demo', savedStep: ms.length, status: o.status ?? 'finished', config,
+      model: { name: `model-${id}`, family: 'dinov2', config: { embedDim: 64, depth: 2, heads: 1, patchSize: 8 }, sha256: '' },
+      dataset: { name: 'demo', format: 'generic', classes: ['a', 'b'], trainCount: 4, valCount: 2, fingerprint: o.fingerprint ?? 'f1', kept: false },
+    },
+    metrics: {
+      steps: ms.map((m, i) => ({ step: i + 1, loss: 1, lrHead: 0, lrEncoder: 0, ms: m })),
+      evals: mIoU === undefined ? [] : [{ step: 2, mIoU: 0.01, perClassIoU: [0, 0] }, { step: 4, mIoU, perClassIoU: [mIoU, null] }],
+    },
+  };
+}
+
+describe('leaderboard from saved runs', () => {
+  it('takes the last evaluation, the step times and the batch of a run', () => {
+    const r = savedRunRow(run('x', Date.UTC(2026, 0, 2, 3, 4, 5), 0.5));
+    expect(r).toEqual({
+      model: 'model-x · 2026-01-02 03:04:05', family: 'dinov2', recipe: 'demo', mIoU: 0.5, perClassIoU: [0.5, null], steps: 4,
+      wallSeconds: 1, imgPerSec: (4 * 2 * 3) / 1, msPerStep: 250, memoryPlanBytes: NaN,
+    });
+  });
+
+  it('ranks the newest dataset\'s evaluated runs best first and counts the runs on other datasets', () => {
+    const board = boardFromRuns([
+      run('old', 1, 0.9, { fingerprint: 'other' }), run('a', 2, 0.3), run('b', 3, 0.6), run('never', 4, undefined),
+      run('imported', 5, 0.99, { status: 'imported' }),
+    ]);
+    expect(board.rows.map((r) => r.model.split(' ')[0])).toEqual(['model-b', 'model-a']);
+    expect(board).toMatchObject({ dataset: 'demo', classes: ['a', 'b'], otherDatasets: 1 });
+    expect(boardFromRuns([run('never', 1, undefined)])).toEqual({ classes: [], rows: [], otherDatasets: 0 });
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * @file The browser's leaderboard: rows from the runs saved in this browser (their summaries and
+ * metrics.jsonl). One board holds one dataset's runs — the dataset of the newest evaluated run —
+ * since per-class IoU only lines up over one class list; the others are counted, not hidden silently.
+ */
+import type { EvalMetric, RunSummary, StepMetric } from '../worker/api';
+import { rankRows, type Leaderboard, type LeaderboardRow } from './leaderboard';
+
+export interface SavedRun {
+  summary: RunSummary;
+  metrics: { steps: StepMetric[]; evals: EvalMetric[] };
+  /** The recipe the run's values match (the UI's `activeRecipe`), else 'custom'. */
+  recipe: string;
+}
+
+export interface RunsBoard extends Leaderboard {
+  dataset?: string;
+  /** Evaluated runs left out because they were trained on another dataset. */
+  otherDatasets: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b), mid = s.length >> 1;
+  return !s.length ? NaN : s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/**
+ * A saved run's row. The browser records step times, not the run's whole wall time, so
+ * `wallSeconds` is the sum of its steps; the memory plan is not saved with a run (NaN: shown "—").
+ */
+export function savedRunRow({ summary, metrics, recipe }: SavedRun): LeaderboardRow {
+  const last = metrics.evals.at(-1);
+  const ms = metrics.steps.map((s) => s.ms);
+  const seconds = ms.reduce((a, b) => a + b, 0) / 1000;
+  return {
+    model: runLabel(summary), family: summary.model?.family ?? '?', recipe,
+    mIoU: last?.mIoU ?? NaN, perClassIoU: last?.perClassIoU ?? [],
+    steps: metrics.steps.at(-1)?.step ?? summary.savedStep, wallSeconds: seconds,
+    imgPerSec: (ms.length * summary.config.batch * summary.config.accum) / seconds, msPerStep: median(ms), memoryPlanBytes: NaN,
+  };
+}
+
+/** Runs of one model differ by when they started: the model's name and the start time (UTC, so the same everywhere). */
+export const runLabel = (r: RunSummary) => `${r.modelName} · ${new Date(r.createdAt).toISOString().slice(0, 19).replace('T', ' ')}`;
+
+const datasetKey = (r: RunSummary) => r.dataset?.fingerprint ?? r.datasetName;
+
+/** The board of the newest evaluated run's dataset, best first; imported models (no metrics) are not ranked. */
+export function boardFromRuns(runs: SavedRun[]): RunsBoard {
+  const evaluated = runs.filter((r) => r.summary.status !== 'imported' && r.metrics.evals.length)
+    .sort((a, b) => b.summary.createdAt - a.summary.createdAt);
+  if (!evaluated.length) return { classes: [], rows: [], otherDatasets: 0 };
+  const newest = evaluated[0].summary;
+  const mine = evaluated.filter((r) => datasetKey(r.summary) === datasetKey(newest));
+  return {
+    dataset: newest.datasetName,
+    classes: newest.dataset?.classes ?? [],
+    rows: rankRows(mine.map(savedRunRow)),
+    otherDatasets: evaluated.length - mine.length,
+  };
+}
