@@ -223,6 +223,8 @@ export interface DatasetSummary {
   val: number;
   /** Labelled training pixels per class. */
   pixelsPerClass: number[];
+  /** Images per split in which each class appears (the dataset zone's class preview). */
+  imagesPerClass: { train: number[]; val: number[] };
   absentFromTrain: string[];
   /** ∝ 1/√frequency, mean 1 over present classes; 0 for absent ones. */
   classWeights: Float32Array;
@@ -238,12 +240,15 @@ export async function validateDataset(ds: Dataset, onProgress?: (done: number, t
   const labelled = { train: 0, val: 0 };
   let done = 0;
   const singleValued: SampleRef[] = [];
+  const images = { train: [] as number[], val: [] as number[] };
   for (const [ref, isTrain] of all) {
     const s = await readSample(ds, ref);
     if (s.mask.every((v) => v === s.mask[0])) singleValued.push(ref);
+    const seen = new Uint8Array(256);
     for (let i = 0; i < s.mask.length; i++) {
       const y = s.mask[i];
       if (y === 255) continue;
+      seen[y] = 1;
       labelled[isTrain ? 'train' : 'val']++;
       if (known && y >= known) {
         throw new DatasetError(`${ref.mask}: label ${y} is out of range (the dataset has ${known} classes, ids 0…${known - 1}, and 255 = ignore).`);
@@ -251,6 +256,8 @@ export async function validateDataset(ds: Dataset, onProgress?: (done: number, t
       if (isTrain) counts[y] = (counts[y] ?? 0) + 1;
       else counts[y] = counts[y] ?? 0;
     }
+    const perImage = images[isTrain ? 'train' : 'val'];
+    seen.forEach((v, y) => (perImage[y] = (perImage[y] ?? 0) + v));
     onProgress?.(++done, all.length);
   }
   // a split of all-ignore masks would train on nothing or report a meaningless 0% mIoU
@@ -271,6 +278,7 @@ export async function validateDataset(ds: Dataset, onProgress?: (done: number, t
     train: ds.train.length,
     val: ds.val.length,
     pixelsPerClass: pixels,
+    imagesPerClass: { train: ds.classes.map((_, i) => images.train[i] ?? 0), val: ds.classes.map((_, i) => images.val[i] ?? 0) },
     absentFromTrain: ds.classes.filter((_, i) => pixels[i] === 0).map((c) => c.name),
     classWeights: Float32Array.from(raw, (w) => w / mean),
     singleValued,
