@@ -4,7 +4,9 @@
  * with polygon and RLE annotations here), says what it found when a layout is unknown, and is
  * axe-clean before and after a drop.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { cocoFiles, pngRgb, zipOf } from '../src/data/testing';
@@ -66,6 +68,18 @@ test('before a drop the zone lists the accepted layouts; a dropped COCO export (
   await page.getByText('What you can drop').click();
   await zoneShot(page, info, 'zone-after-coco-drop');
   await expectAxeClean(page);
+});
+
+test('a Roboflow export picked as a folder loads as COCO', async ({ page }) => {
+  const root = join(mkdtempSync(join(tmpdir(), 'vfm-coco-')), 'roboflow-export');
+  for (const f of cocoFiles()) {
+    mkdirSync(dirname(join(root, f.path)), { recursive: true });
+    writeFileSync(join(root, f.path), f.bytes);
+  }
+  await openLab(page);
+  await page.getByTestId('dataset-folder').setInputFiles(root);
+  await expect(zone(page).locator('.current')).toContainText('roboflow-export (coco) — 2 train / 1 val, 3 classes');
+  await expect(page.getByTestId('class-preview').locator('tbody tr')).toHaveText([/^background/, /^cat/, /^dog/]);
 });
 
 test('the example download is a zip that loads when dropped back', async ({ page }, info) => {

@@ -72,9 +72,10 @@ export async function openCoco(source: FileSource, paths: string[], jsons: strin
   const parsed = await Promise.all(jsons.map(async (json) => ({ json, split: splitOf(json), doc: parseJson(json, await source.read(json)) })));
   const { classes, indexOf, background, note } = classesOf(parsed);
   const entries = new Map<string, ImageEntry>();
+  const present = new Set(paths);
   const splits: Record<Split, SampleRef[]> = { train: [], val: [], test: [], unsplit: [] };
   for (const { json, split, doc } of parsed) {
-    for (const e of imagesOf(json, doc, paths)) {
+    for (const e of imagesOf(json, doc, present)) {
       entries.set(e.ref.mask, e);
       splits[split].push(e.ref);
     }
@@ -139,10 +140,11 @@ function classesOf(files: { json: string; doc: Doc }[]) {
   return { classes, indexOf, background: background !== undefined, note };
 }
 
-function imagesOf(json: string, doc: Doc, paths: string[]): ImageEntry[] {
+function imagesOf(json: string, doc: Doc, paths: Set<string>): ImageEntry[] {
   const byId = new Map<unknown, ImageEntry>();
   const dir = json.slice(0, json.lastIndexOf('/') + 1);
   const split = /instances_(.*)\.json$/i.exec(json)?.[1];
+  const categories = new Set(doc.categories.map((c) => c.id));
   for (const im of doc.images) {
     const { id, file_name: file, width, height } = im;
     if ((typeof id !== 'number' && typeof id !== 'string') || typeof file !== 'string' || !Number.isInteger(width) || !Number.isInteger(height) || (width as number) <= 0 || (height as number) <= 0) {
@@ -157,19 +159,19 @@ function imagesOf(json: string, doc: Doc, paths: string[]): ImageEntry[] {
     const entry = byId.get(a.image_id);
     if (!entry) throw new DatasetError(`${where} refers to image ${JSON.stringify(a.image_id)}, which is not in "images".`);
     if (!Number.isInteger(a.category_id)) throw new DatasetError(`${where} has no integer "category_id".`);
-    if (!doc.categories.some((c) => c.id === a.category_id)) throw new DatasetError(`${where} has category ${a.category_id}, which is not in "categories".`);
+    if (!categories.has(a.category_id)) throw new DatasetError(`${where} has category ${a.category_id}, which is not in "categories".`);
     entry.annotations.push({ id: String(a.id), category: a.category_id as number, crowd: a.iscrowd === 1 || a.iscrowd === true, segmentation: segmentationOf(where, a.segmentation, entry) });
   }
   return [...byId.values()];
 }
 
 /** An image's file: beside the JSON (Roboflow), else in `<split>/`, `images/`, `images/<split>/` beside `annotations/`, else the one file of that name. */
-function findImage(json: string, dir: string, split: string | undefined, file: string, paths: string[]): string {
+function findImage(json: string, dir: string, split: string | undefined, file: string, paths: Set<string>): string {
   const parent = dir.replace(/[^/]*\/$/, '');
   const candidates = [`${dir}${file}`, ...(split ? [`${parent}${split}/${file}`, `${parent}images/${split}/${file}`] : []), `${parent}images/${file}`];
-  const found = candidates.find((p) => paths.includes(p));
+  const found = candidates.find((p) => paths.has(p));
   if (found) return found;
-  const named = paths.filter((p) => p === file || p.endsWith(`/${file}`));
+  const named = [...paths].filter((p) => p === file || p.endsWith(`/${file}`));
   if (named.length === 1) return named[0];
   if (named.length > 1) throw new DatasetError(`${json}: image "${file}" is ambiguous: ${named.slice(0, 3).join(', ')}${named.length > 3 ? ', …' : ''}.`);
   throw new DatasetError(`${json}: image "${file}" is not in the dataset (looked for ${candidates.join(', ')}).`);
