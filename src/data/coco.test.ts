@@ -136,6 +136,14 @@ describe('COCO layout', () => {
     expect([cvat.train.length, cvat.val.length]).toEqual([1, 1]);
   });
 
+  it('a COCO file under another name is found by its content (Label Studio: result.json beside images/)', async () => {
+    const files = cocoDoc({ json: 'result.json', dir: 'images/' });
+    const ds = await openDataset(mem([...files, { path: 'notes.json', bytes: text('{"images": 3}') }]));
+    expect(ds.format).toBe('coco');
+    expect([ds.train.length, ds.val.length]).toEqual([1, 1]);
+    expect(ds.train[0].image).toMatch(/^images\//);
+  });
+
   it('malformed files and annotations are refused naming the file and the annotation id', async () => {
     const bad = (annotation: object) => refusal(openDataset(mem(cocoDoc({ annotations: [annotation] }))));
     const seg = (segmentation: unknown) => ({ id: 42, image_id: 1, category_id: 1, segmentation });
@@ -157,7 +165,7 @@ describe('COCO layout', () => {
       { path: 'photos/a.jpg', bytes: pngRgb(2, 2, () => [0, 0, 0]) }, { path: 'photos/b.jpg', bytes: pngRgb(2, 2, () => [0, 0, 0]) },
       { path: 'labels/export.json', bytes: text('{}') },
     ])));
-    expect(msg).toMatch(/^ds: unrecognised layout\. Found: labels\/ \(1 \.json\), photos\/ \(2 \.jpg\) \(labels\/export\.json is not read as COCO/);
+    expect(msg).toMatch(/^ds: unrecognised layout\. Found: labels\/ \(1 \.json\), photos\/ \(2 \.jpg\) \(labels\/export\.json is not a COCO file/);
     expect(msg).toMatch(/Expected one of — Images \+ masks: train\/images.*COCO segmentation JSON.*Pascal VOC.*ADE20K.*Cityscapes/);
   });
 });

@@ -29,6 +29,30 @@ import type { FileSource } from './source';
 /** `_annotations.coco.json` (Roboflow), any `*.coco.json`, or `instances_*.json` (COCO, CVAT). */
 export const isCocoJson = (path: string) => /(^|\/)([^/]*\.coco|instances_[^/]*)\.json$/i.test(path);
 
+/** Looked into when no file is named as COCO (Label Studio's `result.json`, a hand-named `annotations.json`). */
+const MAX_UNNAMED_JSONS = 8;
+
+/**
+ * The dataset's COCO files: those named as COCO, else the few other JSON files (not classes.json)
+ * whose content has COCO's "images", "annotations" and "categories" arrays.
+ */
+export async function findCocoJsons(source: FileSource, paths: string[]): Promise<string[]> {
+  const named = paths.filter(isCocoJson);
+  if (named.length) return named;
+  const others = paths.filter((p) => /\.json$/i.test(p) && !/(^|\/)classes\.json$/i.test(p));
+  if (others.length === 0 || others.length > MAX_UNNAMED_JSONS) return [];
+  const found: string[] = [];
+  for (const p of others) {
+    try {
+      const d = JSON.parse(new TextDecoder().decode(await source.read(p)));
+      if (Array.isArray(d?.images) && Array.isArray(d?.annotations) && Array.isArray(d?.categories)) found.push(p);
+    } catch {
+      // not JSON, or not ours: the layout detection goes on without it
+    }
+  }
+  return found;
+}
+
 type Segmentation = { polygons: number[][] } | { counts: number[]; height: number; width: number };
 interface Annotation {
   id: string;

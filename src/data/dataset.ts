@@ -7,7 +7,7 @@
 import {
   ADE20K_CLASSES, CITYSCAPES_CLASSES, INVALID_LABEL, VOC_CLASSES, adeLabels, cityscapesLabels, identityLabels, vocPalette, type LabelMap, type RGB,
 } from './classes';
-import { isCocoJson, openCoco } from './coco';
+import { findCocoJsons, openCoco } from './coco';
 import { DatasetError } from './errors';
 import { decodeImage, decodeMask, type DecodeLimits, type Mask } from './image';
 import { unrecognisedLayout } from './layouts';
@@ -108,7 +108,7 @@ async function openLayout(source: FileSource, opts: { valFraction?: number; seed
     return finish({ ...base, format: 'cityscapes', classes: CITYSCAPES_CLASSES.map(([name, , color]) => ({ name, color })), train: split('train'), val: split('val'), labelMap: cityscapesLabels() }, paths);
   }
 
-  const cocoJsons = paths.filter(isCocoJson);
+  const cocoJsons = await findCocoJsons(source, paths);
   if (cocoJsons.length) {
     const coco = await openCoco(source, paths, cocoJsons);
     let train = [...coco.train, ...coco.unsplit], val = coco.val;

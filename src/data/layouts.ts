@@ -18,7 +18,7 @@ export const ACCEPTED_LAYOUTS: LayoutHelp[] = [
   },
   {
     name: 'COCO segmentation JSON (Roboflow, CVAT)',
-    files: 'train/_annotations.coco.json + its images (valid/, test/), or annotations/instances_*.json',
+    files: 'train/_annotations.coco.json + its images (valid/, test/), annotations/instances_*.json, or a JSON with images, annotations, categories',
     detail: 'polygons or RLE (plain or compressed); without a "background" category, unannotated pixels are ignored',
   },
   { name: 'Pascal VOC', files: 'JPEGImages/ + SegmentationClass/ + ImageSets/Segmentation/{train,val}.txt', detail: '21 classes' },
@@ -45,6 +45,6 @@ export function unrecognisedLayout(name: string, paths: string[]): string {
   const expected = ACCEPTED_LAYOUTS.map((l) => `${l.name}: ${l.files}`).join('; ');
   // a JSON under another name is the likeliest near miss: an export renamed by hand
   const json = paths.find((p) => p.toLowerCase().endsWith('.json') && !/(^|\/)classes\.json$/i.test(p));
-  const hint = json ? ` (${json} is not read as COCO: name it _annotations.coco.json or instances_<split>.json)` : '';
+  const hint = json ? ` (${json} is not a COCO file: it needs "images", "annotations" and "categories" arrays)` : '';
   return `${name}: unrecognised layout. Found: ${describeFiles(paths)}${hint}. Expected one of — ${expected}.`;
 }
