@@ -40,11 +40,13 @@ test.use({ viewport: { width: 1440, height: 900 } });
 
 test('before a drop the zone lists the accepted layouts; a dropped COCO export (polygon + RLE) shows its classes', async ({ page }, info) => {
   await openLab(page);
-  const layouts = page.getByRole('list', { name: 'Accepted dataset layouts' });
+  const layouts = page.getByRole('list', { name: 'What you can drop' });
   await expect(layouts).toContainText('Images + masks');
   await expect(layouts).toContainText('COCO segmentation JSON (Roboflow, CVAT)');
   await expect(layouts).toContainText('_annotations.coco.json');
   for (const name of ['Pascal VOC', 'ADE20K', 'Cityscapes']) await expect(layouts).toContainText(name);
+  // the file inputs carry the list as their description, for a screen reader before any drop
+  await expect(page.getByTestId('dataset-zip')).toHaveAccessibleDescription(/Images \+ masks.*COCO segmentation JSON/);
   await expect(page.getByTestId('class-preview')).toContainText('5 classes · 48 train / 16 val images'); // the embedded demo
   await zoneShot(page, info, 'zone-before-drop');
   await expectAxeClean(page);

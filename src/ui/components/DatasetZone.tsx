@@ -7,15 +7,19 @@ import { ACCEPTED_LAYOUTS } from '../../data/layouts';
 import { useLab } from '../lab';
 import './dataset.css';
 
+/** The ids of the accepted layouts' items: the drop inputs' description (space-separated, for aria-describedby). */
+const layoutId = (i: number) => `accepted-layout-${i}`;
+export const ACCEPTED_LAYOUTS_IDS = ACCEPTED_LAYOUTS.map((_, i) => layoutId(i)).join(' ');
+
 /** Open while the embedded demo is loaded (a first visit); folded once the user's own dataset is in. */
 export function AcceptedLayouts() {
   const demo = useLab((s) => !s.dataset || s.dataset.name === 'demo');
   return (
     <details className="layouts" open={demo} key={demo ? 'demo' : 'own'}>
-      <summary>What you can drop</summary>
-      <ul aria-label="Accepted dataset layouts">
-        {ACCEPTED_LAYOUTS.map((l) => (
-          <li key={l.name}>
+      <summary id="accepted-layouts-title">What you can drop</summary>
+      <ul aria-labelledby="accepted-layouts-title">
+        {ACCEPTED_LAYOUTS.map((l, i) => (
+          <li key={l.name} id={layoutId(i)}>
             <strong>{l.name}</strong> <code>{l.files}</code>
             <small>{l.detail}</small>
           </li>
