@@ -127,6 +127,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   const { ds, dropped } = applyLabelFilter(opened, summary.singleValued, s.rules.labelFilter);
   if (dropped.length) log(`\r${describeDropped(dropped)}`);
   log(`\rdataset ${ds.name}: ${ds.format}, ${ds.train.length} train / ${ds.val.length} val images, ${ds.classes.length} classes${summary.absentFromTrain.length ? ` (absent from train: ${summary.absentFromTrain.join(', ')})` : ''}`);
+  if (ds.note) log(`dataset note: ${ds.note}`); // COCO: what unannotated pixels become
   // the class count was only known from the masks, or the loss weights by class: compile again
   const prepared = ds.classes.length === knownClasses && !s.classBalanced ? early : prepare(ds.classes.length, s.classBalanced ? summary.classWeights : undefined);
   for (const n of prepared.model.notices) if (!resume) log(`note: ${n}`);

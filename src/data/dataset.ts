@@ -1,14 +1,16 @@
 /**
  * @file Dataset formats, auto-detected from the file layout (a folder or a zip, possibly wrapped
  * in one top folder): generic (`train/`+`val/` or flat `images/`+`masks/`), Pascal VOC 2012,
- * ADE20K and Cityscapes. Opening only lists files; `validateDataset` decodes everything once and
+ * ADE20K, Cityscapes and COCO-style segmentation JSON (./coco). Opening only lists files; `validateDataset` decodes everything once and
  * refuses bad input with a message that names the file.
  */
 import {
   ADE20K_CLASSES, CITYSCAPES_CLASSES, INVALID_LABEL, VOC_CLASSES, adeLabels, cityscapesLabels, identityLabels, vocPalette, type LabelMap, type RGB,
 } from './classes';
+import { findCocoJsons, openCoco } from './coco';
 import { DatasetError } from './errors';
-import { decodeImage, decodeMask, type DecodeLimits } from './image';
+import { decodeImage, decodeMask, type DecodeLimits, type Mask } from './image';
+import { unrecognisedLayout } from './layouts';
 import type { FileSource } from './source';
 
 export interface ClassInfo {
@@ -18,9 +20,10 @@ export interface ClassInfo {
 export interface SampleRef {
   stem: string;
   image: string;
+  /** The mask's file; for COCO, the JSON file and the image's id (its label map is drawn from the annotations). */
   mask: string;
 }
-export type DatasetFormat = 'generic' | 'voc' | 'ade20k' | 'cityscapes';
+export type DatasetFormat = 'generic' | 'voc' | 'ade20k' | 'cityscapes' | 'coco';
 
 export interface Dataset {
   name: string;
@@ -32,6 +35,10 @@ export interface Dataset {
   labelMap: LabelMap;
   /** Bounds on every decode (pixel limit per image); defaults when absent. */
   limits?: DecodeLimits;
+  /** Label maps that are not files (COCO): drawn per sample instead of decoding `ref.mask`. */
+  drawMask?: (ref: SampleRef, limits?: DecodeLimits) => Promise<Mask>;
+  /** Something the user should know about the labels (COCO: what unannotated pixels become). */
+  note?: string;
 }
 
 export interface Sample {
@@ -101,6 +108,15 @@ async function openLayout(source: FileSource, opts: { valFraction?: number; seed
     return finish({ ...base, format: 'cityscapes', classes: CITYSCAPES_CLASSES.map(([name, , color]) => ({ name, color })), train: split('train'), val: split('val'), labelMap: cityscapesLabels() }, paths);
   }
 
+  const cocoJsons = await findCocoJsons(source, paths);
+  if (cocoJsons.length) {
+    const coco = await openCoco(source, paths, cocoJsons);
+    let train = [...coco.train, ...coco.unsplit], val = coco.val;
+    // no val/valid/test file (CVAT's one instances_default.json): hold out a seeded fraction
+    if (val.length === 0 && train.length > 1) ({ train, val } = seededSplit(train, opts.valFraction ?? 0.2, opts.seed ?? 0));
+    return finish({ ...base, format: 'coco', classes: coco.classes, train: [...train].sort(byStem), val: [...val].sort(byStem), labelMap: identityLabels(), drawMask: coco.mask, note: coco.note }, paths);
+  }
+
   const generic = find(/^(.*?)train\/images\//);
   if (generic !== undefined) {
     const split = (s: string) => pairs(paths, `${generic}${s}/images/`, `${generic}${s}/masks/`);
@@ -118,10 +134,7 @@ async function openLayout(source: FileSource, opts: { valFraction?: number; seed
     const classes = await readClassFile(source, paths, flat);
     return finish({ ...base, format: 'generic', classes, train, val, labelMap: identityLabels() }, paths);
   }
-  throw new DatasetError(
-    `${source.name}: unrecognised layout. Expected train/images + train/masks (and val/…), images/ + masks/, ` +
-      'Pascal VOC (JPEGImages, SegmentationClass), ADE20K (images/training, annotations/training) or Cityscapes (leftImg8bit, gtFine)',
-  );
+  throw new DatasetError(unrecognisedLayout(source.name, paths));
 }
 
 /** Image/mask pairs by stem; a mask is a PNG with the image's stem (or `maskName(stem)`). */
@@ -136,7 +149,7 @@ function finish(ds: Dataset, paths: string[]): Dataset {
   const present = new Set(paths);
   for (const ref of [...ds.train, ...ds.val]) {
     if (!present.has(ref.image)) throw new DatasetError(`${ds.name}: missing image ${ref.image} (listed in the split file).`);
-    if (!present.has(ref.mask)) throw new DatasetError(`${ds.name}: missing mask for ${ref.image} (expected ${ref.mask}).`);
+    if (!ds.drawMask && !present.has(ref.mask)) throw new DatasetError(`${ds.name}: missing mask for ${ref.image} (expected ${ref.mask}).`);
   }
   if (ds.train.length === 0) throw new DatasetError(`${ds.name}: the dataset is empty: no training images found (${ds.format} layout).`);
   if (ds.val.length === 0) throw new DatasetError(`${ds.name}: no validation images found (${ds.format} layout).`);
@@ -189,7 +202,7 @@ function seededSplit(all: SampleRef[], fraction: number, seed: number): { train:
 
 export async function readSample(ds: Dataset, ref: SampleRef): Promise<Sample> {
   const image = decodeImage(await ds.source.read(ref.image), ref.image, ds.limits);
-  const mask = decodeMask(await ds.source.read(ref.mask), ref.mask, ds.limits);
+  const mask = ds.drawMask ? await ds.drawMask(ref, ds.limits) : decodeMask(await ds.source.read(ref.mask), ref.mask, ds.limits);
   if (image.width !== mask.width || image.height !== mask.height) {
     throw new DatasetError(`${ref.mask}: the mask is ${mask.width}×${mask.height} but its image ${ref.image} is ${image.width}×${image.height}.`);
   }
@@ -210,6 +223,8 @@ export interface DatasetSummary {
   val: number;
   /** Labelled training pixels per class. */
   pixelsPerClass: number[];
+  /** Images per split in which each class appears (the dataset zone's class preview). */
+  imagesPerClass: { train: number[]; val: number[] };
   absentFromTrain: string[];
   /** ∝ 1/√frequency, mean 1 over present classes; 0 for absent ones. */
   classWeights: Float32Array;
@@ -225,12 +240,15 @@ export async function validateDataset(ds: Dataset, onProgress?: (done: number, t
   const labelled = { train: 0, val: 0 };
   let done = 0;
   const singleValued: SampleRef[] = [];
+  const images = { train: [] as number[], val: [] as number[] };
   for (const [ref, isTrain] of all) {
     const s = await readSample(ds, ref);
     if (s.mask.every((v) => v === s.mask[0])) singleValued.push(ref);
+    const seen = new Uint8Array(256);
     for (let i = 0; i < s.mask.length; i++) {
       const y = s.mask[i];
       if (y === 255) continue;
+      seen[y] = 1;
       labelled[isTrain ? 'train' : 'val']++;
       if (known && y >= known) {
         throw new DatasetError(`${ref.mask}: label ${y} is out of range (the dataset has ${known} classes, ids 0…${known - 1}, and 255 = ignore).`);
@@ -238,6 +256,8 @@ export async function validateDataset(ds: Dataset, onProgress?: (done: number, t
       if (isTrain) counts[y] = (counts[y] ?? 0) + 1;
       else counts[y] = counts[y] ?? 0;
     }
+    const perImage = images[isTrain ? 'train' : 'val'];
+    seen.forEach((v, y) => (perImage[y] = (perImage[y] ?? 0) + v));
     onProgress?.(++done, all.length);
   }
   // a split of all-ignore masks would train on nothing or report a meaningless 0% mIoU
@@ -258,6 +278,7 @@ export async function validateDataset(ds: Dataset, onProgress?: (done: number, t
     train: ds.train.length,
     val: ds.val.length,
     pixelsPerClass: pixels,
+    imagesPerClass: { train: ds.classes.map((_, i) => images.train[i] ?? 0), val: ds.classes.map((_, i) => images.val[i] ?? 0) },
     absentFromTrain: ds.classes.filter((_, i) => pixels[i] === 0).map((c) => c.name),
     classWeights: Float32Array.from(raw, (w) => w / mean),
     singleValued,

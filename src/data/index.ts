@@ -9,3 +9,5 @@ export * from './augment';
 export * from './batches';
 export * from './window';
 export * from './synthetic';
+export * from './coco';
+export * from './layouts';

@@ -95,3 +95,30 @@ export function cityscapesFiles(root = ''): FileList {
   }
   return files;
 }
+
+/**
+ * A Roboflow-style COCO export (8×6 images): train/ (a polygon and a plain RLE), valid/ (a
+ * compressed RLE string, from pycocotools' rleToString), test/; categories 0 "shapes" (Roboflow's
+ * parent), 1 "cat", 2 "dog". Expected label maps: train/a.png cat for x < 4; train/b.jpg dog in
+ * columns 2–4; valid/c.png cat in columns 2–4; background 0 elsewhere.
+ */
+export function cocoFiles(): FileList {
+  const categories = [{ id: 0, name: 'shapes', supercategory: 'none' }, { id: 1, name: 'cat', supercategory: 'shapes' }, { id: 2, name: 'dog', supercategory: 'shapes' }];
+  const doc = (images: { id: number; file_name: string }[], annotations: object[]) =>
+    text(JSON.stringify({ info: {}, categories, images: images.map((im) => ({ ...im, width: 8, height: 6 })), annotations }));
+  const image = pngRgb(8, 6, (x) => [x * 30, 90, 120]);
+  return [
+    { path: 'train/a.png', bytes: image },
+    { path: 'train/b.jpg', bytes: jpegRgb(8, 6, () => [200, 100, 50]) },
+    { path: 'train/_annotations.coco.json', bytes: doc([{ id: 0, file_name: 'a.png' }, { id: 1, file_name: 'b.jpg' }], [
+      { id: 10, image_id: 0, category_id: 1, iscrowd: 0, segmentation: [[0, 0, 4, 0, 4, 6, 0, 6]] },
+      { id: 11, image_id: 1, category_id: 2, iscrowd: 0, segmentation: { counts: [12, 18, 18], size: [6, 8] } },
+    ]) },
+    { path: 'valid/c.png', bytes: image },
+    { path: 'valid/_annotations.coco.json', bytes: doc([{ id: 0, file_name: 'c.png' }], [
+      { id: 20, image_id: 0, category_id: 1, iscrowd: 0, segmentation: { counts: '<b0b0', size: [6, 8] } },
+    ]) },
+    { path: 'test/d.png', bytes: image },
+    { path: 'test/_annotations.coco.json', bytes: doc([{ id: 0, file_name: 'd.png' }], []) },
+  ];
+}

@@ -47,6 +47,11 @@ export interface DatasetInfo {
   classes: ClassInfo[];
   trainCount: number;
   valCount: number;
+  /** The class preview: labelled training pixels per class, images per split showing each class. */
+  pixelsPerClass?: number[];
+  imagesPerClass?: { train: number[]; val: number[] };
+  /** What the user should know about the labels (COCO: what unannotated pixels become). */
+  note?: string;
 }
 
 /** One optimizer step, as streamed to the UI and written to metrics.jsonl by the CLI. */

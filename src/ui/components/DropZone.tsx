@@ -7,7 +7,8 @@ export async function bytesOf(f: File): Promise<Uint8Array> {
   return new Uint8Array(await f.arrayBuffer());
 }
 
-export function DropZone({ label, accept, onFiles, testId, directory }: { label: string; accept?: string; onFiles: (f: PickedFile[]) => void; testId: string; directory?: boolean }) {
+/** `describedBy`: the id of what the zone accepts (read out with the file input, the list need not be open). */
+export function DropZone({ label, accept, onFiles, testId, directory, describedBy }: { label: string; accept?: string; onFiles: (f: PickedFile[]) => void; testId: string; directory?: boolean; describedBy?: string }) {
   const [over, setOver] = useState(false);
   const reportError = useLab((s) => s.reportError);
   const onDrop = (e: DragEvent) => {
@@ -24,6 +25,7 @@ export function DropZone({ label, accept, onFiles, testId, directory }: { label:
         type="file"
         data-testid={testId}
         accept={accept}
+        aria-describedby={describedBy}
         {...(directory ? { webkitdirectory: '', multiple: true } : {})}
         onChange={(e) => e.target.files && onFiles(pickedFiles(e.target.files))}
       />

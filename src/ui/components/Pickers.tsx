@@ -3,6 +3,7 @@ import { PRESETS, SUPPORTED_FAMILIES, presetPage } from '../../model/presets';
 import type { PickedFile } from '../drop';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
+import { ACCEPTED_LAYOUTS_IDS, AcceptedLayouts, ClassPreview, ExampleDownload } from './DatasetZone';
 import { DropZone, bytesOf } from './DropZone';
 
 export function ModelPicker() {
@@ -72,12 +73,15 @@ export function DatasetPicker() {
     return loadDataset({ kind: 'files', name: root ?? 'dropped files', files: withPaths });
   };
   return (
-    <fieldset disabled={busy}>
+    <fieldset disabled={busy} data-testid="dataset-zone">
       <legend>Dataset</legend>
       <p className="current">{dataset ? `${dataset.name} (${dataset.format}) — ${dataset.trainCount} train / ${dataset.valCount} val, ${dataset.classes.length} classes` : 'loading…'}</p>
       <button type="button" onClick={() => loadDataset({ kind: 'demo' })}>Embedded synthetic demo</button>
-      <DropZone label="…or drop a .zip or a folder" accept=".zip" testId="dataset-zip" onFiles={fromFiles} />
-      <DropZone label="…or pick a folder" testId="dataset-folder" directory onFiles={fromFiles} />
+      <DropZone label="…or drop a .zip or a folder here (or click to choose a .zip)" accept=".zip" testId="dataset-zip" describedBy={ACCEPTED_LAYOUTS_IDS} onFiles={fromFiles} />
+      <DropZone label="…or pick a folder" testId="dataset-folder" directory describedBy={ACCEPTED_LAYOUTS_IDS} onFiles={fromFiles} />
+      <AcceptedLayouts />
+      <ExampleDownload />
+      <ClassPreview />
     </fieldset>
   );
 }
