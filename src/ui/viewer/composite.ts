@@ -11,7 +11,7 @@ export const IGNORE = 255;
 export const blend = (image: number, color: number, opacity: number): number => Math.round(image * (1 - opacity) + color * opacity);
 
 /** The image alone, as RGBA. */
-export function paintImage(image: Uint8Array, out = new Uint8ClampedArray((image.length / 3) * 4)): Uint8ClampedArray {
+export function paintImage(image: Uint8Array, out: Uint8ClampedArray = new Uint8ClampedArray((image.length / 3) * 4)): Uint8ClampedArray {
   for (let i = 0, n = image.length / 3; i < n; i++) out.set([image[3 * i], image[3 * i + 1], image[3 * i + 2], 255], 4 * i);
   return out;
 }
