@@ -44,7 +44,7 @@ export function Charts() {
     ? last.perClassIoU.map((v, i) => ({ name: classes[i]?.name ?? `class ${i}`, IoU: v === null ? 0 : 100 * v, absent: v === null, color: rgb(classes[i]?.color ?? [120, 120, 120]) }))
     : [];
   const tick = { fontSize: size.font };
-  const margin = { top: 6, right: Math.round(18 * scale), bottom: 0, left: 0 }; // room for the last step tick
+  const margin = { top: 6, right: Math.round(18 * scale), bottom: Math.round(6 * scale), left: 0 }; // room for the last step tick and the axis title
   const xAxis = (
     <XAxis dataKey="step" type="number" domain={[xTicks[0], xTicks.at(-1)!]} ticks={xTicks} interval={0} allowDecimals={false} tick={tick}
       height={size.xHeight} label={{ value: 'step', position: 'insideBottomRight', offset: 0, fontSize: size.font }} />
