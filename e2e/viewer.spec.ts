@@ -46,6 +46,9 @@ test('the wheel zooms about the pointer and does not scroll the page; +/−, arr
   await openLab(page);
   const image = page.getByTestId('viewer').getByRole('img', { name: 'Image' });
   await image.scrollIntoViewIfNeeded();
+  // scrolled part-way, so a wheel that reached the page would move it either way
+  await page.evaluate(() => window.scrollBy(0, 40));
+  expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
   const box = (await image.boundingBox())!;
   const at = { x: Math.round(box.x + box.width * 0.3), y: Math.round(box.y + box.height * 0.65) }; // the mouse moves to whole pixels
   await page.mouse.move(at.x, at.y);
@@ -59,6 +62,15 @@ test('the wheel zooms about the pointer and does not scroll the page; +/−, arr
   const after = await contentUnder(page, image, at);
   expect(after[0]).toBeCloseTo(before[0], 6);
   expect(after[1]).toBeCloseTo(before[1], 6);
+  // a drag pans: the content follows the pointer
+  const dragged = await viewOf(page);
+  await page.mouse.down();
+  await page.mouse.move(at.x - 20, at.y - 10, { steps: 4 });
+  await page.mouse.up();
+  const panned = await viewOf(page);
+  expect(panned.zoom).toBe(dragged.zoom);
+  expect(panned.x).toBeLessThan(dragged.x);
+  expect(panned.y).toBeLessThan(dragged.y);
 
   // keys on the focused viewer: 0 resets, + zooms about the centre, ArrowRight shows what lies right
   const viewer = page.getByTestId('viewer');
