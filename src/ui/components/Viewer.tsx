@@ -85,10 +85,12 @@ export function Viewer() {
         <ul className="legend" aria-label="Legend">
           {classes?.map((c) => <li key={c.name}>{swatch(c.color)}{c.name}</li>)}
         </ul>
-        <ul className="legend error-legend" aria-label="Error map colours">
-          {errorKindsFor(background).map((k) => <li key={k}>{swatch(ERROR_COLORS[k])}{ERROR_LABELS[k]}</li>)}
-          <li><span className="swatch clear" />correct or unlabelled: image shows through</li>
-        </ul>
+        {predicted && (
+          <ul className="legend error-legend" aria-label="Error map colours">
+            {errorKindsFor(background).map((k) => <li key={k}>{swatch(ERROR_COLORS[k])}{ERROR_LABELS[k]}</li>)}
+            <li><span className="swatch clear" />correct or unlabelled: image shows through</li>
+          </ul>
+        )}
       </div>
       <ThumbnailList />
     </section>
