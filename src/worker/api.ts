@@ -190,8 +190,8 @@ export interface TrainerApi {
   listRuns(): Promise<RunSummary[]>;
   runMetrics(runId: string): Promise<{ steps: StepMetric[]; evals: EvalMetric[] }>;
   deleteRun(runId: string): Promise<void>;
-  /** Small RGB previews of the validation images (at most 32), longest side `size`. */
-  thumbnails(size: number): Promise<Thumbnail[]>;
+  /** Small RGB previews of validation images `from` … `from + count − 1` (fewer at the end), longest side `size`. */
+  thumbnails(size: number, from?: number, count?: number): Promise<Thumbnail[]>;
   /** Predictions of a saved run's checkpoint on a validation image (the viewer's second model). */
   predictWithRun(runId: string, valIndex: number): Promise<Prediction>;
   /**

@@ -35,9 +35,10 @@ export async function predictImage(
   return { index: valIndex, width: sample.width, height: sample.height, image: sample.image, label: sample.mask, prediction: argmaxClasses(scores, ds.classes.length, pixels) };
 }
 
-export async function thumbnails(ds: Dataset, size: number): Promise<Thumbnail[]> {
+/** Previews of validation images `from` … `from + count − 1`, a page at a time (a dataset may have thousands). */
+export async function thumbnails(ds: Dataset, size: number, from = 0, count = 32): Promise<Thumbnail[]> {
   const out: Thumbnail[] = [];
-  for (const ref of ds.val.slice(0, 32)) {
+  for (const ref of ds.val.slice(from, from + count)) {
     const s = await readSample(ds, ref);
     const k = size / Math.max(s.width, s.height);
     const width = Math.max(1, Math.round(s.width * k)), height = Math.max(1, Math.round(s.height * k));

@@ -260,8 +260,8 @@ export class Trainer implements TrainerApi {
     return (await this.saved.get(this.shown)).prepared.evalGraph.onnx;
   }
 
-  async thumbnails(size: number) {
-    return this.data ? thumbnails(this.data.ds, size) : [];
+  async thumbnails(size: number, from?: number, count?: number) {
+    return this.data ? thumbnails(this.data.ds, size, from, count) : [];
   }
 
   async listRuns(): Promise<RunSummary[]> {

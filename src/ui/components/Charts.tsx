@@ -1,84 +1,119 @@
-/** @file Live charts (recharts): loss raw + smoothed, validation mIoU, learning rates, throughput, per-class IoU. */
-import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+/**
+ * @file Live charts (recharts): training loss (raw + smoothed, with a smoothing slider), validation
+ * mIoU, per-class IoU in the dataset's colours, and — smaller — learning rates and throughput.
+ * Before any step there are no empty frames, only a line saying what will appear.
+ */
+import { useMemo, useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Rectangle, Tooltip, XAxis, YAxis } from 'recharts';
 import { useLab } from '../lab';
-import { ema, niceTicks, throughput } from '../store/metrics';
+import { chartSummary, lossLine, lrTicks, percent, sig, stepTicks } from '../charts/format';
+import { ema, niceTicks, windowedThroughput } from '../store/metrics';
+import { Panel, chartSizes, tip, useTalkScale } from './charts/Panel';
+import './charts.css';
 
-function Panel({ title, testId, children }: { title: string; testId?: string; children: React.ReactElement }) {
-  return (
-    <figure className="chart" data-testid={testId}>
-      <figcaption>{title}</figcaption>
-      <ResponsiveContainer width="100%" height={180}>{children}</ResponsiveContainer>
-    </figure>
-  );
-}
+const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
+const PERCENT_TICKS = [0, 25, 50, 75, 100];
 
 export function Charts() {
   const steps = useLab((s) => s.steps);
   const evals = useLab((s) => s.evals);
   const perStep = useLab((s) => s.config.batch * s.config.accum);
   const classes = useLab((s) => s.dataset?.classes);
+  const [smoothing, setSmoothing] = useState(0.6);
+  const [scale, ref] = useTalkScale();
+  const size = chartSizes(scale);
   const lossData = useMemo(() => {
-    const smooth = ema(steps.map((s) => s.loss));
+    const smooth = ema(steps.map((s) => s.loss), smoothing);
     return steps.map((s, i) => ({ step: s.step, loss: s.loss, smoothed: smooth[i], lrHead: s.lrHead, lrEncoder: s.lrEncoder }));
-  }, [steps]);
+  }, [steps, smoothing]);
   const lossTicks = useMemo(() => {
     let lo = Infinity, hi = -Infinity; // a loop, not Math.min(...): runs can have many thousands of steps
     for (const d of lossData) for (const v of [d.loss, d.smoothed]) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     return niceTicks(lo, hi);
   }, [lossData]);
-  const lrTicks = useMemo(() => niceTicks(0, lossData.reduce((m, d) => Math.max(m, d.lrHead, d.lrEncoder), 0)), [lossData]);
-  const speed = useMemo(() => throughput(steps, perStep), [steps, perStep]);
+  const lr = useMemo(() => lrTicks(lossData.reduce((m, d) => Math.max(m, d.lrHead, d.lrEncoder), 0)), [lossData]);
+  const speed = useMemo(() => windowedThroughput(steps, perStep), [steps, perStep]);
+  const speedTicks = useMemo(() => niceTicks(0, speed.reduce((m, p) => Math.max(m, p.imgPerS), 0), 4), [speed]);
+  const xTicks = useMemo(() => stepTicks(0, Math.max(steps.at(-1)?.step ?? 1, evals.at(-1)?.step ?? 1)), [steps, evals]);
+
+  if (steps.length === 0 && evals.length === 0) {
+    return <p className="charts-empty" data-testid="charts-empty" ref={ref}>Charts appear when training starts: loss, validation mIoU, learning rate and speed.</p>;
+  }
   const last = evals.at(-1);
-  const iouBars = last && classes ? last.perClassIoU.map((v, i) => ({ name: classes[i]?.name ?? `class ${i}`, IoU: v === null ? 0 : 100 * v, absent: v === null })) : [];
+  const iouBars = last && classes
+    ? last.perClassIoU.map((v, i) => ({ name: classes[i]?.name ?? `class ${i}`, IoU: v === null ? 0 : 100 * v, absent: v === null, color: rgb(classes[i]?.color ?? [120, 120, 120]) }))
+    : [];
+  const tick = { fontSize: size.font };
+  const margin = { top: 6, right: Math.round(18 * scale), bottom: Math.round(6 * scale), left: 0 }; // room for the last step tick and the axis title
+  const xAxis = (
+    <XAxis dataKey="step" type="number" domain={[xTicks[0], xTicks.at(-1)!]} ticks={xTicks} interval={0} allowDecimals={false} tick={tick}
+      height={size.xHeight} label={{ value: 'step', position: 'insideBottomRight', offset: 0, fontSize: size.font }} />
+  );
+  const big = Math.round(190 * scale), small = Math.round(120 * scale);
+  const lastLoss = lossData.at(-1);
   return (
-    <div className="charts">
-      <Panel title="Training loss" testId="loss-chart">
-        <LineChart data={lossData}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-          <YAxis domain={[lossTicks[0], lossTicks.at(-1)!]} ticks={lossTicks} interval={0} tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()} width={48} />
-          <Tooltip />
-          <Legend />
-          <Line dataKey="loss" stroke="#9bb" dot={false} isAnimationActive={false} name="raw" />
-          <Line dataKey="smoothed" stroke="#057" dot={false} isAnimationActive={false} strokeWidth={2} />
-        </LineChart>
-      </Panel>
-      <Panel title={`Validation mIoU${last ? `: ${(100 * last.mIoU).toFixed(1)}%` : ''}`} testId="miou-chart">
-        <LineChart data={evals.map((e) => ({ step: e.step, mIoU: 100 * e.mIoU }))}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} />
-          <YAxis domain={[0, 100]} unit="%" />
-          <Tooltip />
-          <Line dataKey="mIoU" stroke="#a40" isAnimationActive={false} />
-        </LineChart>
-      </Panel>
-      <Panel title="Learning rate" testId="lr-chart">
-        <LineChart data={lossData}>
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-          <YAxis domain={[0, lrTicks.at(-1)!]} ticks={lrTicks} interval={0} tickFormatter={(v: number) => (v === 0 ? '0' : Number(v.toPrecision(3)).toExponential())} width={56} />
-          <Tooltip />
-          <Legend />
-          <Line dataKey="lrHead" name="decoder" stroke="#a40" dot={false} isAnimationActive={false} />
-          <Line dataKey="lrEncoder" name="encoder" stroke="#057" dot={false} isAnimationActive={false} />
-        </LineChart>
-      </Panel>
-      <Panel title="Throughput (images/s)" testId="throughput-chart">
-        <LineChart data={speed}>
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-          <YAxis />
-          <Tooltip />
-          <Line dataKey="imgPerS" stroke="#555" dot={false} isAnimationActive={false} />
-        </LineChart>
-      </Panel>
-      <Panel title="Per-class IoU at the last evaluation" testId="iou-bars">
-        <BarChart data={iouBars}>
-          <XAxis dataKey="name" />
-          <YAxis domain={[0, 100]} unit="%" />
-          <Tooltip formatter={(v, _n, item) => ((item.payload as { absent: boolean }).absent ? 'not in the validation set' : `${Number(v).toFixed(1)}%`)} />
-          <Bar dataKey="IoU" fill="#057" isAnimationActive={false} />
-        </BarChart>
-      </Panel>
+    <div className="charts-wrap" ref={ref}>
+      <label className="smoothing">
+        Smoothing <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(e.target.valueAsNumber)}
+          aria-valuetext={smoothing === 0 ? 'off' : String(smoothing)} />
+        <output>{smoothing === 0 ? 'off' : smoothing.toFixed(2)}</output>
+      </label>
+      <div className="charts">
+        <Panel title="Training loss (cross-entropy)" testId="loss-chart" height={big}
+          summary={chartSummary('training loss', lossData.length, lastLoss && sig(lastLoss.smoothed, 2))}>
+          <LineChart data={lossData} accessibilityLayer={false} margin={margin}>
+            <CartesianGrid strokeDasharray="3 3" />
+            {xAxis}
+            <YAxis domain={[lossTicks[0], lossTicks.at(-1)!]} ticks={lossTicks} interval={0} tick={tick} width={size.yWidth(5)} tickFormatter={(v: number) => sig(v)} />
+            <Tooltip content={tip((d: (typeof lossData)[number]) => lossLine(d.step, d.loss, smoothing > 0 ? d.smoothed : undefined))} />
+            <Legend wrapperStyle={{ fontSize: size.font }} />
+            <Line dataKey="loss" name="raw" stroke="#9bb" dot={false} isAnimationActive={false} />
+            <Line dataKey="smoothed" name={`smoothed (${smoothing.toFixed(2)})`} stroke="#057" strokeWidth={2} dot={false} isAnimationActive={false} />
+          </LineChart>
+        </Panel>
+        <Panel title={`Validation mIoU (%)${last ? `: ${(100 * last.mIoU).toFixed(1)}%` : ''}`} testId="miou-chart" height={big}
+          summary={chartSummary('validation mIoU', evals.length, last && percent(100 * last.mIoU, 1), 'evaluations')}>
+          <LineChart data={evals.map((e) => ({ step: e.step, mIoU: 100 * e.mIoU }))} accessibilityLayer={false} margin={margin}>
+            <CartesianGrid strokeDasharray="3 3" />
+            {xAxis}
+            <YAxis domain={[0, 100]} ticks={PERCENT_TICKS} interval={0} tick={tick} width={size.yWidth(4)} tickFormatter={(v: number) => percent(v)} />
+            <Tooltip content={tip((d: { step: number; mIoU: number }) => `step ${d.step} · mIoU ${percent(d.mIoU, 1)}`)} />
+            <Line dataKey="mIoU" stroke="#a40" strokeWidth={2} isAnimationActive={false} />
+          </LineChart>
+        </Panel>
+        <Panel title="Per-class IoU at the last evaluation (%)" testId="iou-bars" height={big}
+          summary={last ? `per-class IoU at step ${last.step}: ${iouBars.map((b) => `${b.name} ${b.absent ? 'absent' : percent(b.IoU)}`).join(', ')}` : 'per-class IoU, no evaluation yet'}>
+          <BarChart data={iouBars} accessibilityLayer={false} margin={margin}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="name" tick={tick} interval={iouBars.length <= 12 ? 0 : 'preserveStartEnd'} height={size.xHeight} />
+            <YAxis domain={[0, 100]} ticks={PERCENT_TICKS} interval={0} tick={tick} width={size.yWidth(4)} tickFormatter={(v: number) => percent(v)} />
+            <Tooltip content={tip((d: (typeof iouBars)[number]) => `${d.name}: ${d.absent ? 'not in the validation set' : `IoU ${percent(d.IoU, 1)}`}`)} />
+            <Bar dataKey="IoU" isAnimationActive={false} shape={(p: object) => <Rectangle {...p} fill={(p as { payload: { color: string } }).payload.color} />} />
+          </BarChart>
+        </Panel>
+        <div className="chart-stack">
+          <Panel title="Learning rate" testId="lr-chart" height={small} secondary
+            summary={chartSummary('learning rate (decoder)', lossData.length, lastLoss && lastLoss.lrHead.toExponential(2))}>
+            <LineChart data={lossData} accessibilityLayer={false} margin={margin}>
+              {xAxis}
+              <YAxis domain={[0, lr.ticks.at(-1)!]} ticks={lr.ticks} interval={0} tick={tick} width={size.yWidth(6)} tickFormatter={(v: number) => lr.labels.get(v) ?? String(v)} />
+              <Tooltip content={tip((d: (typeof lossData)[number]) => `step ${d.step} · decoder ${d.lrHead.toExponential(2)} · encoder ${d.lrEncoder.toExponential(2)}`)} />
+              <Legend wrapperStyle={{ fontSize: size.font }} />
+              <Line dataKey="lrHead" name="decoder" stroke="#a40" dot={false} isAnimationActive={false} />
+              <Line dataKey="lrEncoder" name="encoder" stroke="#057" dot={false} isAnimationActive={false} />
+            </LineChart>
+          </Panel>
+          <Panel title="Throughput (img/s, last 10 steps)" testId="throughput-chart" height={small} secondary
+            summary={chartSummary('throughput in images per second', speed.length, speed.at(-1) && sig(speed.at(-1)!.imgPerS))}>
+            <LineChart data={speed} accessibilityLayer={false} margin={margin}>
+              {xAxis}
+              <YAxis domain={[0, speedTicks.at(-1)!]} ticks={speedTicks} interval={0} tick={tick} width={size.yWidth(5)} tickFormatter={(v: number) => sig(v)} />
+              <Tooltip content={tip((d: { step: number; imgPerS: number }) => `step ${d.step} · ${sig(d.imgPerS)} img/s`)} />
+              <Line dataKey="imgPerS" stroke="#555" dot={false} isAnimationActive={false} />
+            </LineChart>
+          </Panel>
+        </div>
+      </div>
     </div>
   );
 }

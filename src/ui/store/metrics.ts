@@ -53,3 +53,17 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
   return Array.from({ length: last - first + 1 }, (_, i) => Number(((first + i) * step).toFixed(decimals)));
 }
+
+/**
+ * Throughput over the last `window` steps: their images divided by their total time (not a mean of
+ * per-step rates), so one fast or slow step (a compile, a save) moves the line only a little.
+ */
+export function windowedThroughput(steps: readonly StepMetric[], imagesPerStep: number, window = 10): { step: number; imgPerS: number }[] {
+  let ms = 0;
+  return steps.map((s, i) => {
+    ms += s.ms;
+    if (i >= window) ms -= steps[i - window].ms;
+    const n = Math.min(i + 1, window);
+    return { step: s.step, imgPerS: ms > 0 ? (1000 * imagesPerStep * n) / ms : 0 };
+  });
+}

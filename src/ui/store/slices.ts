@@ -5,6 +5,7 @@
  */
 import { proxy, transfer } from 'comlink';
 import type { DatasetInfo, EvalMetric, ModelInfo, Prediction, Progress, RunState, StepMetric } from '../../worker/api';
+import { PAGE_SIZE } from '../viewer/listnav';
 import { Throttle } from './metrics';
 import { DEMO_RECIPE } from './recipe';
 import type {
@@ -48,16 +49,25 @@ export const createModelSlice = (worker: WorkerRef): Slice<ModelSlice> => (set, 
   cancelDownload: guarded(get, async () => worker().cancelDownload()),
 });
 
-export const createDatasetSlice = (worker: WorkerRef): Slice<DatasetSlice> => (set, get) => ({
-  thumbnails: [],
-  loadDataset: guarded(get, async (src) => {
-    // on failure nothing changes: the previous dataset stays loaded
-    const dataset = await worker().loadDataset(src, onProgress(set));
-    set({ dataset, viewIndex: 0, prediction: undefined, comparison: undefined, thumbnails: [] });
-    set({ thumbnails: await worker().thumbnails(48) });
-    await get().refreshPrediction();
-  }),
-});
+export const createDatasetSlice = (worker: WorkerRef): Slice<DatasetSlice> => (set, get) => {
+  let latest = 0; // pages arrive out of order when keys move fast: only the latest request's page is kept
+  return {
+    thumbnails: [],
+    thumbnailsFrom: 0,
+    loadDataset: guarded(get, async (src) => {
+      // on failure nothing changes: the previous dataset stays loaded
+      const dataset = await worker().loadDataset(src, onProgress(set));
+      set({ dataset, viewIndex: 0, prediction: undefined, comparison: undefined, thumbnails: [] });
+      await get().showThumbnails(0);
+      await get().refreshPrediction();
+    }),
+    showThumbnails: guarded(get, async (from) => {
+      const tag = ++latest;
+      const page = await worker().thumbnails(48, from, PAGE_SIZE);
+      if (tag === latest) set({ thumbnails: page, thumbnailsFrom: from });
+    }),
+  };
+};
 
 export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSlice> => (set, get) => {
   const steps = new Throttle<StepMetric>((items) => set((s) => ({ steps: [...s.steps, ...items] })), throttleMs);
@@ -86,7 +96,7 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
         onModel: (model: ModelInfo) => set({ model }),
         onDataset: (dataset: DatasetInfo) => {
           set({ dataset, viewIndex: 0, prediction: undefined, comparison: undefined, thumbnails: [] });
-          void worker().thumbnails(48).then((thumbnails) => set({ thumbnails }));
+          void get().showThumbnails(0);
         },
         onState: (runState: RunState, message?: string) => {
           steps.drain();

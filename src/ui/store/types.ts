@@ -24,8 +24,12 @@ export interface ModelSlice {
 }
 export interface DatasetSlice {
   dataset?: DatasetInfo;
+  /** Previews of one page of validation images, starting at `thumbnailsFrom`. */
   thumbnails: Thumbnail[];
+  thumbnailsFrom: number;
   loadDataset(src: DatasetSource): Promise<void>;
+  /** Fetches the page of previews starting at validation image `from`. */
+  showThumbnails(from: number): Promise<void>;
 }
 export interface RunSlice {
   config: TrainConfig;

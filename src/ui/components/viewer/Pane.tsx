@@ -1,0 +1,92 @@
+/**
+ * @file One viewer pane: a canvas that draws its picture (RGBA from src/ui/viewer/composite) under
+ * the shared zoom/pan view, zooms about the pointer on the wheel, pans on drag, and reports the
+ * image pixel under the pointer.
+ */
+import { useEffect, useRef } from 'react';
+import { pan, toContent, wheelFactor, zoomAt, type View } from '../../viewer/zoom';
+
+/** Canvas size in canvas pixels (the CSS size scales it; zoom math works in these units). */
+export const CANVAS = 256;
+
+export interface Picture {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+}
+
+export function Pane({ title, picture, view, onView, onHover, placeholder }: {
+  title: string; picture?: Picture; placeholder?: string;
+  view: View; onView: (update: (v: View) => View) => void; onHover: (xy?: [number, number]) => void;
+}) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const drag = useRef<{ x: number; y: number } | null>(null);
+  // the wheel listener is added with the canvas (non-passive, so it can stop the page scrolling);
+  // views are updated as functions of the previous one, so quick wheel events never start from a stale view
+  const onViewRef = useRef(onView);
+  onViewRef.current = onView;
+
+  useEffect(() => {
+    const canvas = ref.current;
+    if (!canvas || !picture) return;
+    const off = new OffscreenCanvas(picture.width, picture.height);
+    off.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(picture.rgba), picture.width, picture.height), 0, 0);
+    const ctx = canvas.getContext('2d')!;
+    ctx.imageSmoothingEnabled = false;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, CANVAS, CANVAS);
+    ctx.setTransform(view.zoom, 0, 0, view.zoom, view.x, view.y);
+    ctx.drawImage(off, 0, 0, CANVAS, CANVAS);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+  }, [picture, view]);
+
+  useEffect(() => {
+    const canvas = ref.current;
+    if (!canvas) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault(); // zoom the picture, not scroll the page
+      const at = toCanvas(canvas, e), factor = wheelFactor(e.deltaY, e.deltaMode);
+      onViewRef.current((v) => zoomAt(v, at, factor, CANVAS));
+    };
+    canvas.addEventListener('wheel', onWheel, { passive: false });
+    return () => canvas.removeEventListener('wheel', onWheel);
+  }, [picture]);
+
+  const pixelAt = (canvas: HTMLCanvasElement, e: { clientX: number; clientY: number }): [number, number] | undefined => {
+    if (!picture) return undefined;
+    const [cx, cy] = toContent(view, toCanvas(canvas, e));
+    const x = Math.floor((cx / CANVAS) * picture.width), y = Math.floor((cy / CANVAS) * picture.height);
+    return x >= 0 && y >= 0 && x < picture.width && y < picture.height ? [x, y] : undefined;
+  };
+
+  return (
+    <figure className="pane">
+      <figcaption>{title}</figcaption>
+      {picture ? (
+        <canvas
+          ref={ref} width={CANVAS} height={CANVAS} aria-label={title} role="img"
+          onPointerDown={(e) => { drag.current = { x: e.clientX, y: e.clientY }; e.currentTarget.setPointerCapture?.(e.pointerId); }}
+          onPointerUp={() => (drag.current = null)}
+          onPointerCancel={() => (drag.current = null)}
+          onPointerLeave={() => onHover(undefined)}
+          onPointerMove={(e) => {
+            onHover(pixelAt(e.currentTarget, e));
+            if (!drag.current) return;
+            const k = CANVAS / e.currentTarget.getBoundingClientRect().width; // CSS px → canvas px
+            const dx = (e.clientX - drag.current.x) * k, dy = (e.clientY - drag.current.y) * k;
+            onView((v) => pan(v, dx, dy, CANVAS));
+            drag.current = { x: e.clientX, y: e.clientY };
+          }}
+        />
+      ) : (
+        <div className="placeholder" data-testid="pane-placeholder">{placeholder ?? 'not available yet'}</div>
+      )}
+    </figure>
+  );
+}
+
+/** A pointer position in canvas pixels. */
+function toCanvas(canvas: HTMLCanvasElement, e: { clientX: number; clientY: number }): [number, number] {
+  const r = canvas.getBoundingClientRect();
+  return [((e.clientX - r.left) / r.width) * CANVAS, ((e.clientY - r.top) / r.height) * CANVAS];
+}
