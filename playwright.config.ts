@@ -29,7 +29,8 @@ export default defineConfig({
     { name: 'wasm', testMatch: /(wasm|app|run-life|recipe|compare|dataset-zone|viewer)\.spec/, use: { launchOptions: { executablePath, args: common } } },
   ],
   webServer: {
-    command: `npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
+    // VITE_NO_CPU_FALLBACK: every WebGPU session refuses nodes that would run on the CPU (src/runtime/webgpu.ts)
+    command: `VITE_NO_CPU_FALLBACK=1 npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
     url: `http://localhost:${port}`,
     // never test a server this run did not build (E2E_REUSE_SERVER=1 opts in, never in CI)
     reuseExistingServer: !process.env.CI && process.env.E2E_REUSE_SERVER === '1',

@@ -5,8 +5,8 @@
  * and the compiler's memory plan is printed next to the measured peak.
  *
  * Columns: `plan` is what the browser preflight counts (the compiler's liveness peak of the step +
- * AdamW's two moments); `host plan` adds what the Node host engine holds besides (a gradient
- * accumulator, and the JS copy of the gradients onnxruntime-node returns); `RSS growth` is the peak
+ * AdamW's two moments); `host plan` adds what the Node host engine holds besides (the JS copy of the
+ * gradients onnxruntime-node returns after the run, when the workspace is free); `RSS growth` is the peak
  * RSS minus the RSS before the step was compiled (Node itself, ~90 MiB); `session` runs the compiled
  * step alone in onnxruntime-node (inputs allocated first) and sets the plan against its RSS growth.
  */
@@ -24,7 +24,7 @@ function child<T>(mode: 'engine' | 'session', opts: StepOptions): T {
 const ours = (opts: StepOptions) => child<{
   msPerStep: number; gflopPerStep: number; gflops: number; planBytes: number; hostPlanBytes: number; peakRssBytes: number; baselineRssBytes: number;
 }>('engine', opts);
-/** The step's session alone: the plan (without inputs, allocated before) against onnxruntime's RSS growth. */
+/** The step's session alone: the plan's workspace (or the gradients' JS copy, when larger) against onnxruntime's RSS growth. */
 const session = (opts: StepOptions) => child<{ planBytes: number; growthBytes: number }>('session', opts);
 
 export async function benchPaper(threads: number, skipTorch: boolean): Promise<Record<string, string | number>[]> {

@@ -54,7 +54,7 @@ async function trainSteps(): Promise<void> {
 
 async function paperScale(): Promise<void> {
   console.log(`\n## Paper scale: ViT-B/16, 512 px (1025 tokens), batch 1, 150 classes, full fine-tuning, AdamW — ${threads} threads, each run in its own process\n`);
-  console.log('plan = compiler liveness peak + AdamW moments (the browser preflight); host plan adds the Node engine\'s accumulator and JS gradient copy.\n');
+  console.log('plan = compiler liveness peak (in onnxruntime\'s node order) + AdamW moments (the browser preflight); host plan: the JS copy of the gradients onnxruntime-node returns after the run, when it exceeds the workspace.\n');
   table(await benchPaper(threads, args.has('--skip-torch')));
 }
 

@@ -48,13 +48,15 @@ export async function benchTrainStep(s: VitSize, opts: StepOptions) {
   }
   const ms = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   const flops = 3 * forwardFlops(s, crop, batch, classes);
-  // the plan's peak + AdamW moments (what the browser preflight counts); on the host, HostEngine
-  // also keeps a gradient accumulator, and onnxruntime-node hands each gradient back as a JS copy
+  // the plan's peak + AdamW moments (what the browser preflight counts). On the host the gradients
+  // are written into the accumulators (the plan's outputs); onnxruntime-node then returns a JS copy
+  // of them, made after the run has freed its workspace and collected at once (src/runtime/node.ts)
   const planBytes = stepPeakBytes(trainGraph.manifest);
   const gradBytes = trainGraph.manifest.outputs.filter((o) => o.name.startsWith('grad.')).reduce((a, o) => a + 4 * o.shape.reduce((p, q) => p * q, 1), 0);
+  const { workspaceBytes } = trainGraph.manifest.plan;
   return {
     model: s.name, msPerStep: ms, imgPerS: (1000 * batch) / ms, gflopPerStep: flops / 1e9, gflops: flops / 1e9 / (ms / 1000), compileMs,
-    onnxKB: trainGraph.onnx.length / 1024, planBytes, hostPlanBytes: planBytes + 2 * gradBytes,
+    onnxKB: trainGraph.onnx.length / 1024, planBytes, hostPlanBytes: planBytes - workspaceBytes + Math.max(workspaceBytes, gradBytes),
   };
 }
 

@@ -36,6 +36,15 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
   // adds up (the `+=` of micrograd).
   const cotangent = new Map<number, Tensor>([[loss.id, expand(graph.scalar(1, loss.dtype), loss.shape)]]);
   const recompute = opts.recompute ? new Recompute(graph, ancestors) : undefined;
+  // Gradients of `wrt` that are complete once the walk is below their first reader (ids descend).
+  const firstUse = new Map<number, number>();
+  for (const t of ancestors) for (const x of t.inputs) if (!firstUse.has(x.id)) firstUse.set(x.id, t.id);
+  let pending = wrt.filter((w) => firstUse.has(w.id));
+  const finished = (below: number) => {
+    const done = pending.filter((w) => firstUse.get(w.id)! > below);
+    pending = pending.filter((w) => firstUse.get(w.id)! <= below);
+    return done.map((w) => cotangent.get(w.id)).filter((t): t is Tensor => !!t);
+  };
   const accumulate = (t: Tensor, g: Tensor) => {
     const prev = cotangent.get(t.id);
     cotangent.set(t.id, prev ? add(prev, g) : g);
@@ -50,7 +59,7 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
     graph.gradScope = y.id;
     try {
       // with recomputation, the rule reads the rebuilt copies of the segment's values
-      const at = recompute ? recompute.valuesFor(y, g) : (t: Tensor) => t;
+      const at = recompute ? recompute.valuesFor(y, g, () => finished(y.id)) : (t: Tensor) => t;
       const grads = (rule as (...a: unknown[]) => (Tensor | null)[])(g, at(y), y.inputs.map(at), y.attrs, needs);
       y.inputs.forEach((x, j) => {
         if (!needs[j]) return;

@@ -5,4 +5,4 @@ export * from './ops';
 export * from './nn';
 export { grad, ancestorsOf } from './autodiff';
 export { exportOnnx, WEBGPU_OPS, OPSET, type CompiledGraph, type Manifest, type TensorSpec, type InputSpec } from './onnx';
-export { planMemory, type MemoryPlan } from './plan';
+export { planMemory, runtimeOrder, type MemoryPlan } from './plan';

@@ -7,7 +7,7 @@
 import { ancestorsOf } from './autodiff';
 import { ATTR_TYPE, ELEM_TYPE, ModelProto } from './onnx-schema';
 import type { OpType } from './ops';
-import { BYTES, planMemory, type MemoryPlan } from './plan';
+import { BYTES, planMemory, runtimeOrder, type MemoryPlan } from './plan';
 import { GraphError, numel } from './shape';
 import { hostArray, type DType, type Graph, type HostArray, type Tensor } from './tensor';
 
@@ -112,7 +112,7 @@ export function exportOnnx(graph: Graph, name = 'vfm-lab'): CompiledGraph {
     onnx: ModelProto.encode(model).finish(),
     manifest: {
       inputs, outputs: outSpecs, nodeCount: nodes.length, opCounts, intermediateBytes, largestIntermediate,
-      plan: planMemory(live, outputs.map(([, t]) => t)),
+      plan: planMemory(runtimeOrder(live), outputs.map(([, t]) => t)),
     },
   };
 }

@@ -35,7 +35,34 @@ export interface MemoryPlan {
 
 const isLeaf = (t: Tensor) => t.op === 'Input' || t.op === 'Param' || t.op === 'Constant';
 
-/** `live`: the emitted tensors in ascending id order (a schedule); `outputs`: the graph outputs. */
+/**
+ * The order onnxruntime runs a graph's nodes in (its default `GraphViewer` order, the same in
+ * onnxruntime-node and -web): a depth-first walk back from the nodes nobody reads, the last of
+ * them first, visiting a node's inputs from the latest emitted, and running each node once all
+ * its inputs have run. Not the emitted order: a value can live much longer here (a weight
+ * gradient nobody reads waits until the walk reaches it), which is why the recompute gates read
+ * the finished weight gradients (src/graph/recompute.ts).
+ */
+export function runtimeOrder(live: readonly Tensor[]): Tensor[] {
+  const inGraph = new Set(live.map((t) => t.id));
+  const read = new Set<number>();
+  for (const t of live) for (const x of t.inputs) read.add(x.id);
+  const stack: [Tensor, boolean][] = live.filter((t) => !read.has(t.id)).map((t) => [t, false]);
+  const seen = new Set<number>();
+  const order: Tensor[] = [];
+  while (stack.length) {
+    const [t, leave] = stack.pop()!;
+    if (leave) { order.push(t); continue; }
+    if (seen.has(t.id)) continue;
+    seen.add(t.id);
+    stack.push([t, true]);
+    const inputs = [...new Set(t.inputs)].filter((x) => inGraph.has(x.id)).sort((a, b) => a.id - b.id);
+    for (const x of inputs) stack.push([x, false]);
+  }
+  return order;
+}
+
+/** `live`: the emitted tensors in the order they run (a schedule); `outputs`: the graph outputs. */
 export function planMemory(live: readonly Tensor[], outputs: readonly Tensor[]): MemoryPlan {
   // A Reshape shares its input's buffer: everything is accounted on the root of its view chain.
   const root = new Map<number, Tensor>();

@@ -33,18 +33,28 @@ export class Recompute {
     }
   }
 
-  /** The values the VJP of `y` should read: rebuilt copies inside a segment, the originals elsewhere. */
-  valuesFor(y: Tensor, cotangent: Tensor): (t: Tensor) => Tensor {
+  /**
+   * The values the VJP of `y` should read: rebuilt copies inside a segment, the originals elsewhere.
+   * `finished`: the parameter gradients already complete when the walk reaches `y`.
+   */
+  valuesFor(y: Tensor, cotangent: Tensor, finished: () => Tensor[] = () => []): (t: Tensor) => Tensor {
     const seg = this.segmentOf.get(y.id);
     if (seg && !this.done.has(seg)) {
       this.done.add(seg);
-      this.rebuild(seg, cotangent);
+      this.rebuild(seg, cotangent, finished());
     }
     return (t) => this.copies.get(t.id) ?? t;
   }
 
-  private rebuild(seg: { start: number; end: number }, cotangent: Tensor): void {
-    const zero = mul(slice(reshape(cotangent, [cotangent.size]), 0, 0, 1), 0);
+  /**
+   * The gate also reads one element of every parameter gradient finished so far (the previous
+   * block's): a runtime that orders nodes by its own search (onnxruntime walks back from each
+   * output in turn) must then compute those weight gradients — and free the rebuilt activations
+   * they read — before it rebuilds this segment, instead of after the whole backward pass.
+   */
+  private rebuild(seg: { start: number; end: number }, cotangent: Tensor, finished: Tensor[]): void {
+    const first = (t: Tensor) => slice(reshape(t, [t.size]), 0, 0, 1);
+    const zero = mul(finished.filter((t) => t.dtype === cotangent.dtype).reduce((s, t) => add(s, first(t)), first(cotangent)), 0);
     const entry = new Map<number, Tensor>();
     const enter = (x: Tensor) => {
       if (isLeaf(x) || !isFloat(x.dtype) || x.dtype !== zero.dtype) return x;

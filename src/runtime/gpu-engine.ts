@@ -13,6 +13,7 @@ import { dataInput } from '../train/graphs';
 import { ADAMW_DEFAULTS, appliesWeightDecay, paramGroup, type AdamWState } from '../train/optimizer';
 import type { WeightDecayScope } from '../train/recipe';
 import { countGpuBytes, countSession } from './resources';
+import { webGpuSessionExtra } from './webgpu';
 import { ACCUMULATE_WGSL, ADAMW_UNIFORM_BYTES, ADAMW_WGSL, adamwUniform, dispatchSize } from './adamw-wgsl';
 
 const STORAGE = 0x80 | 0x04 | 0x08; // GPUBufferUsage.STORAGE | COPY_SRC | COPY_DST
@@ -117,7 +118,7 @@ export class GpuEngine implements Engine {
     const sessionOptions = (graph: CompiledGraph): ort.InferenceSession.SessionOptions => ({
       executionProviders: [{ name: 'webgpu', device } as ort.InferenceSession.WebGpuExecutionProviderOption],
       graphOptimizationLevel: 'all',
-      logSeverityLevel: 3, // errors only: ORT's "shape ops assigned to CPU" warning is expected and by design
+      ...webGpuSessionExtra(),
       preferredOutputLocation: Object.fromEntries(graph.manifest.outputs.map((o) => [o.name, o.name.startsWith('grad.') ? 'gpu-buffer' : 'cpu'])),
     });
     const sessions: ort.InferenceSession[] = [];

@@ -4,7 +4,7 @@
  * CLI, the tests and the Web Worker run compiled graphs through the same code.
  */
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
-import type { DType, HostArray, Manifest } from '../graph';
+import { numel, type DType, type HostArray, type Manifest } from '../graph';
 import { countSession } from './resources';
 
 export interface HostTensor {
@@ -23,16 +23,24 @@ const ORT_TYPE: Record<DType, OrtTensor.Type> = {
 };
 
 export class GraphRunner {
-  private constructor(readonly session: InferenceSession, readonly manifest: Manifest, private readonly ort: OrtModule) {}
+  private constructor(
+    readonly session: InferenceSession, readonly manifest: Manifest, private readonly ort: OrtModule,
+    /** Called after a run that wrote into caller arrays, once the runtime's copies of them are unreachable. */
+    private readonly collect?: () => void,
+  ) {}
 
-  static async create(ort: OrtModule, onnx: Uint8Array, manifest: Manifest, options: InferenceSession.SessionOptions = {}) {
+  static async create(ort: OrtModule, onnx: Uint8Array, manifest: Manifest, options: InferenceSession.SessionOptions = {}, collect?: () => void) {
     const session = await ort.InferenceSession.create(onnx, options);
     countSession(1);
-    return new GraphRunner(session, manifest, ort);
+    return new GraphRunner(session, manifest, ort, collect);
   }
 
-  /** Runs with host feeds (every manifest input), returns the requested outputs on the host. */
-  async run(feeds: Record<string, HostArray | HostTensor>, outputs?: string[]): Promise<Record<string, HostTensor>> {
+  /**
+   * Runs with host feeds (every manifest input), returns the requested outputs on the host.
+   * Outputs named in `into` are written by onnxruntime straight into those arrays (pre-allocated
+   * fetches): no output buffer of its own, and the result holds the caller's arrays.
+   */
+  async run(feeds: Record<string, HostArray | HostTensor>, outputs?: string[], into: Record<string, HostArray> = {}): Promise<Record<string, HostTensor>> {
     const ortFeeds: Record<string, OrtTensor> = {};
     for (const spec of this.manifest.inputs) {
       const f = feeds[spec.name];
@@ -45,10 +53,27 @@ export class GraphRunner {
       ortFeeds[spec.name] = new this.ort.Tensor(ORT_TYPE[spec.dtype], data, spec.shape);
     }
     const names = outputs ?? this.manifest.outputs.map((o) => o.name);
-    const result = await this.session.run(ortFeeds, names);
-    const out: Record<string, HostTensor> = {};
-    for (const n of names) out[n] = { data: result[n].data as HostArray, dims: result[n].dims };
+    const out = await this.runOnce(ortFeeds, names, into);
+    if (Object.keys(into).length) this.collect?.();
     return out;
+  }
+
+  private async runOnce(ortFeeds: Record<string, OrtTensor>, names: string[], into: Record<string, HostArray>): Promise<Record<string, HostTensor>> {
+    for (const n of Object.keys(into)) if (!names.includes(n)) throw new Error(`an array is given for output "${n}", which is not requested (${names.join(', ')})`);
+    const fetches: Record<string, OrtTensor | null> = {};
+    for (const n of names) fetches[n] = into[n] ? this.preallocated(n, into[n]) : null;
+    const result = await this.session.run(ortFeeds, fetches);
+    const out: Record<string, HostTensor> = {};
+    // onnxruntime-node still hands back a copy of a pre-allocated output: drop it, keep the caller's array
+    for (const n of names) out[n] = { data: into[n] ?? (result[n].data as HostArray), dims: result[n].dims };
+    return out;
+  }
+
+  private preallocated(name: string, data: HostArray): OrtTensor {
+    const spec = this.manifest.outputs.find((o) => o.name === name);
+    if (!spec) throw new Error(`the graph has no output "${name}" to write into`);
+    if (data.length !== numel(spec.shape)) throw new Error(`output "${name}" needs ${numel(spec.shape)} values for [${spec.shape}], the array given has ${data.length}`);
+    return new this.ort.Tensor(ORT_TYPE[spec.dtype], data, spec.shape);
   }
 
   private released = false;

@@ -49,3 +49,13 @@ export async function chooseBackend(choice: BackendChoice, threads: number): Pro
     return wasm(`WebGPU device creation failed: ${(e as Error).message}`);
   }
 }
+
+/**
+ * Session options for every WebGPU session. Builds for the tests set `VITE_NO_CPU_FALLBACK=1`
+ * (playwright.config.ts): onnxruntime then refuses to create a session with a node the WebGPU EP
+ * cannot run (`session.disable_cpu_ep_fallback`), so a future CPU fallback — a copy to the host and
+ * a GPU sync on every call — fails loudly instead of quietly slowing training down.
+ */
+export function webGpuSessionExtra(): { extra?: { session: { disable_cpu_ep_fallback: '1' } } } {
+  return import.meta.env?.VITE_NO_CPU_FALLBACK === '1' ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {};
+}

@@ -35,13 +35,21 @@ export interface Engine {
 
 /** What the host engine needs from a session: onnxruntime-node and -web both provide it. */
 export interface Runner {
-  run(feeds: Record<string, HostArray>, outputs?: string[]): Promise<Record<string, { data: HostArray; dims: readonly number[] }>>;
+  /**
+   * `into`: arrays (of the outputs' exact sizes) that these outputs are written into; the result
+   * then holds those same arrays. Saves the runtime's own copy of large outputs (gradients).
+   */
+  run(
+    feeds: Record<string, HostArray>, outputs?: string[], into?: Record<string, HostArray>,
+  ): Promise<Record<string, { data: HostArray; dims: readonly number[] }>>;
   /** Gives back the session; whoever created the runner (or the engine it was handed to) calls it once. */
   release?(): Promise<void>;
 }
 
 export class HostEngine implements Engine {
   private readonly grads = new Map<string, Float32Array>();
+  /** Where the gradients of the second and later micro-batches land before they are added (made on first use). */
+  private scratch?: Map<string, Float32Array>;
   private micro = 0;
   private readonly optimizer: AdamW;
 
@@ -65,10 +73,20 @@ export class HostEngine implements Engine {
   }
 
   async accumulate(inputs: Float32Array, labels: Int32Array): Promise<number> {
-    const out = await this.trainStep.run({ ...this.feeds(this.trainInput, inputs), labels });
-    for (const [name, acc] of this.grads) {
-      const g = out[`grad.${name}`].data as Float32Array;
-      for (let i = 0; i < acc.length; i++) acc[i] += g[i];
+    // The first micro-batch's gradients are written straight into the accumulators (the sum of
+    // one); later ones into a scratch set that is then added. Nothing else holds a gradient copy.
+    const target = this.micro === 0 ? this.grads : (this.scratch ??= new Map([...this.grads].map(([n, a]) => [n, new Float32Array(a.length)])));
+    const into = Object.fromEntries([...target].map(([name, g]) => [`grad.${name}`, g]));
+    const out = await this.trainStep.run({ ...this.feeds(this.trainInput, inputs), labels }, ['loss', ...Object.keys(into)], into);
+    for (const [name, g] of target) {
+      const data = out[`grad.${name}`].data; // the same array when the runner wrote into it; else copied once
+      if (data !== g) g.set(data as Float32Array);
+    }
+    if (target !== this.grads) {
+      for (const [name, acc] of this.grads) {
+        const g = target.get(name)!;
+        for (let i = 0; i < acc.length; i++) acc[i] += g[i];
+      }
     }
     this.micro++;
     return Number(out.loss.data[0]);

@@ -48,7 +48,7 @@ export class Exclusive {
   }
 
   runner(r: OwnedRunner): OwnedRunner {
-    return { run: (feeds, outputs) => this.run(() => r.run(feeds, outputs)), release: () => this.run(() => r.release()) };
+    return { run: (feeds, outputs, into) => this.run(() => r.run(feeds, outputs, into)), release: () => this.run(() => r.release()) };
   }
 }
 
