@@ -22,6 +22,9 @@ const ORT_TYPE: Record<DType, OrtTensor.Type> = {
   float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool',
 };
 
+/** Copies of caller-written outputs above this size are collected at once (see `collect`). */
+const COLLECT_ABOVE_BYTES = 32 * 2 ** 20;
+
 export class GraphRunner {
   private constructor(
     readonly session: InferenceSession, readonly manifest: Manifest, private readonly ort: OrtModule,
@@ -54,7 +57,10 @@ export class GraphRunner {
     }
     const names = outputs ?? this.manifest.outputs.map((o) => o.name);
     const out = await this.runOnce(ortFeeds, names, into);
-    if (Object.keys(into).length) this.collect?.();
+    // a full collection costs milliseconds: worth it only when the copies are large (a ViT-B step's
+    // gradients are 330 MiB; a test model's steps are milliseconds each and their copies tiny)
+    const copiedBytes = Object.values(into).reduce((sum, a) => sum + a.byteLength, 0);
+    if (copiedBytes >= COLLECT_ABOVE_BYTES) this.collect?.();
     return out;
   }
 
