@@ -1,6 +1,6 @@
 /** @file The page: header, set-up panel (pickers, recipe, controls), charts and the viewer. */
 import { useEffect } from 'react';
-import { BackendBadge } from './components/BackendBadge';
+import { BackendBadge, Tagline } from './components/BackendBadge';
 import { Charts } from './components/Charts';
 import { Controls } from './components/Controls';
 import { Errors } from './components/Errors';
@@ -35,7 +35,7 @@ export function App() {
     <div className={talkMode ? 'app talk' : 'app'}>
       <header>
         <h1>VFM Lab</h1>
-        <span className="tagline">fine-tune vision foundation models for segmentation, on your GPU</span>
+        <Tagline />
         <BackendBadge />
         <button type="button" aria-pressed={talkMode} onClick={() => {
           // talk mode: full screen (where the browser allows it) with large type

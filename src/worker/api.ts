@@ -13,6 +13,8 @@ export interface BackendInfo {
   /** Why this backend runs, in words a user understands ("WebGPU unavailable: no adapter"). */
   reason: string;
   adapter?: string;
+  /** The software renderer behind the WebGPU adapter (SwiftShader, llvmpipe…), when it is one: shown amber. */
+  software?: string;
   limits?: { maxBufferSize: number; maxStorageBufferBindingSize: number };
   threads?: number;
 }
