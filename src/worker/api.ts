@@ -139,6 +139,8 @@ export interface DatasetIdentity {
 /** A run saved in the browser (OPFS), as listed after a reload. */
 export interface RunSummary {
   id: string;
+  /** The name the user gave it (absent: shown as model · dataset). */
+  name?: string;
   createdAt: number;
   modelName: string;
   datasetName: string;
@@ -183,6 +185,8 @@ export interface TrainerApi {
   listRuns(): Promise<RunSummary[]>;
   runMetrics(runId: string): Promise<{ steps: StepMetric[]; evals: EvalMetric[] }>;
   deleteRun(runId: string): Promise<void>;
+  /** Names a saved run (an empty name restores the default). */
+  renameRun(runId: string, name: string): Promise<void>;
   /** Small RGB previews of the validation images (at most 32), longest side `size`. */
   thumbnails(size: number): Promise<Thumbnail[]>;
   /** Predictions of a saved run's checkpoint on a validation image (the viewer's second model). */

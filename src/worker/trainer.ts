@@ -284,6 +284,10 @@ export class Trainer implements TrainerApi {
     await this.deps.store.deleteRun(runId);
   }
 
+  async renameRun(runId: string, name: string): Promise<void> {
+    await this.deps.store.rename(runId, name);
+  }
+
   async storage(): Promise<StorageReport> {
     const records = new Map((await this.deps.store.listRuns()).map((r) => [r.id, r]));
     const runs = (await this.deps.store.sizes()).map(({ id, bytes }) => {

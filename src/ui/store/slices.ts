@@ -178,6 +178,10 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
       await get().refreshRuns();
       if (get().storage) await get().refreshStorage();
     }),
+    renameRun: guarded(get, async (id, name) => {
+      await worker().renameRun(id, name);
+      await get().refreshRuns();
+    }),
     refreshStorage: guarded(get, async () => set({ storage: await worker().storage() })),
     deleteCachedModel: guarded(get, async (url) => {
       await worker().deleteCachedModel(url);

@@ -62,6 +62,8 @@ export interface RunsSlice {
   /** Its charts, then Start from its save (on its own model and dataset). */
   resumeRun(id: string): Promise<void>;
   deleteRun(id: string): Promise<void>;
+  /** Names a saved run (persisted with it; an empty name restores the default). */
+  renameRun(id: string, name: string): Promise<void>;
   /** Saves a trained `.safetensors` as a run and shows its predictions as the second model. */
   importRun(name: string, bytes: Uint8Array): Promise<void>;
   /** What the browser keeps for this site (runs, cached models), for the storage panel. */
