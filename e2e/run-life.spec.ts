@@ -68,13 +68,12 @@ test('a dropped checkpoint and zip: train, pause (within two steps), reload, Res
   await page.getByTestId('stop-training').click();
   await expect(page.getByTestId('run-state')).toHaveText('stopped');
 
-  // a failed Start (a crop that is not a multiple of the patch) leaves the saved run as it was
+  // a crop that is not a multiple of the patch is flagged on the field and Start waits; the saved run stays as it was
   await expect(saved).toContainText('· stopped');
   const before = await saved.textContent();
   await page.getByTestId('recipe-crop').fill('12');
-  await page.getByTestId('start-training').click();
-  await expect(page.getByTestId('run-state')).toHaveText('error');
-  await expect(page.getByTestId('error-message').filter({ hasText: 'crop 12 is not a multiple of the patch size 8' })).toBeVisible();
+  await expect(page.getByTestId('recipe-crop-problem')).toHaveText('crop must be a multiple of the patch size 8 (e.g. 8 or 16)');
+  await expect(page.getByTestId('start-training')).toBeDisabled();
   await page.reload();
   await openLab(page);
   await expect(page.getByTestId('saved-run').first()).toHaveText(before!);

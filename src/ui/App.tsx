@@ -1,17 +1,29 @@
-/** @file The page: header, set-up panel (pickers, recipe, controls), charts and the viewer. */
+/**
+ * @file The page: header, the three steps (model → data → train, with Start), the set-up panel
+ * (pickers, recipe, runs) and the work area (progress, viewer, charts). Talk mode hides the set-up
+ * panel and scales everything through `--talk-scale` (on .app.talk, read by the charts and viewer too).
+ */
 import { useEffect } from 'react';
 import { BackendBadge, Tagline } from './components/BackendBadge';
 import { Charts } from './components/Charts';
-import { Controls } from './components/Controls';
-import { Errors } from './components/Errors';
+import { ExportButtons } from './components/Controls';
 import { DatasetPicker } from './components/DatasetPicker';
+import { Errors } from './components/Errors';
 import { ModelPicker } from './components/ModelPicker';
 import { ProgressBars } from './components/ProgressBars';
 import { RecipeForm } from './components/RecipeForm';
 import { RunsList } from './components/RunsList';
+import { Steps } from './components/Steps';
 import { StoragePanel } from './components/StoragePanel';
 import { Viewer } from './components/Viewer';
 import { useLab } from './lab';
+
+/** Before the first step of any run: one line saying what will appear, not five empty chart frames. */
+function ChartsOrEmpty() {
+  const hasMetrics = useLab((s) => s.steps.length > 0 || s.evals.length > 0);
+  if (hasMetrics) return <Charts />;
+  return <p className="charts-empty" data-testid="charts-empty">Loss, validation mIoU, learning rates and per-class IoU are charted here once training starts.</p>;
+}
 
 export function App() {
   const talkMode = useLab((s) => s.talkMode);
@@ -33,11 +45,15 @@ export function App() {
 
   return (
     <div className={talkMode ? 'app talk' : 'app'}>
+      <nav className="skip-links" aria-label="Skip links">
+        <a href="#train-step">Skip to Start</a>
+        <a href="#viewer-region">Skip to the viewer</a>
+      </nav>
       <header>
         <h1>VFM Lab</h1>
         <Tagline />
         <BackendBadge />
-        <button type="button" aria-pressed={talkMode} onClick={() => {
+        <button type="button" className="secondary" aria-pressed={talkMode} onClick={() => {
           // talk mode: full screen (where the browser allows it) with large type
           if (!talkMode) void document.documentElement.requestFullscreen?.().catch(() => undefined);
           else if (document.fullscreenElement) void document.exitFullscreen();
@@ -47,21 +63,24 @@ export function App() {
         </button>
       </header>
       <Errors />
+      <Steps talk={talkMode} />
       <main>
         {!talkMode && (
           <aside aria-label="Set-up">
-            <ModelPicker />
-            <DatasetPicker />
+            <div id="model-panel"><ModelPicker /></div>
+            <div id="data-panel"><DatasetPicker /></div>
             <RecipeForm />
             <RunsList />
             <StoragePanel />
           </aside>
         )}
-        <section className="work">
-          <Controls />
+        <section className="work" aria-label="Training">
           <ProgressBars />
-          <Charts />
-          <Viewer />
+          <section id="viewer-region" aria-label="Viewer" tabIndex={-1}>
+            <Viewer />
+          </section>
+          <ChartsOrEmpty />
+          {!talkMode && <ExportButtons />}
         </section>
       </main>
     </div>

@@ -162,6 +162,15 @@ export interface StorageReport {
   quota?: number;
 }
 
+/** What a run with these settings would allocate, from the compiler's memory plan. */
+export interface MemoryPlanInfo {
+  totalBytes: number;
+  /** The largest single buffer (it must fit the adapter's per-buffer limit). */
+  largestBinding: { bytes: number; what: string };
+  /** One line: the total and what it is made of. */
+  summary: string;
+}
+
 /** Open onnxruntime sessions and bytes of GPU buffers our engines hold (for tests and the storage panel). */
 export interface LiveResources {
   sessions: number;
@@ -185,6 +194,8 @@ export interface TrainerApi {
   listRuns(): Promise<RunSummary[]>;
   runMetrics(runId: string): Promise<{ steps: StepMetric[]; evals: EvalMetric[] }>;
   deleteRun(runId: string): Promise<void>;
+  /** The memory plan of a run on the loaded model and dataset (undefined until both are loaded). */
+  memoryPlan(config: TrainConfig): Promise<MemoryPlanInfo | undefined>;
   /** Names a saved run (an empty name restores the default). */
   renameRun(runId: string, name: string): Promise<void>;
   /** Small RGB previews of the validation images (at most 32), longest side `size`. */

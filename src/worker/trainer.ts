@@ -10,13 +10,14 @@ import { FeatureCache, evaluateDataset } from '../train/session';
 import { explainOutOfMemory } from '../runtime/memory';
 import { liveResources } from '../runtime/resources';
 import type {
-  BackendChoice, BackendInfo, DatasetInfo, DatasetSource, LiveResources, ModelInfo, ModelSource, Prediction, Progress,
+  BackendChoice, BackendInfo, DatasetInfo, DatasetSource, LiveResources, MemoryPlanInfo, ModelInfo, ModelSource, Prediction, Progress,
   RunSummary, StorageReport, TrainConfig, TrainerApi, TrainerCallbacks,
 } from './api';
 import { Exclusive, yieldToMessages, type Compute, type ComputeFactory } from './compute';
 import { Lifecycle } from './lifecycle';
 import { loadCheckpoint, loadData, type FetchBytes, type LoadedCheckpoint, type LoadedData } from './loading';
 import { groundTruth, predictImage, SavedModels, thumbnails } from './predictor';
+import { planMemory } from './plan';
 import { buildRun } from './prepare';
 import type { Run } from './run';
 import { RunStore } from './runs';
@@ -282,6 +283,10 @@ export class Trainer implements TrainerApi {
     await this.saved.release(runId);
     if (this.shown === runId) this.shown = undefined;
     await this.deps.store.deleteRun(runId);
+  }
+
+  async memoryPlan(config: TrainConfig): Promise<MemoryPlanInfo | undefined> {
+    return this.checkpoint && this.data ? planMemory(this.checkpoint, this.data, config) : undefined;
   }
 
   async renameRun(runId: string, name: string): Promise<void> {

@@ -1,6 +1,7 @@
 /** @file The store's shape: one interface per slice, merged into `LabState`. */
 import type { Remote } from 'comlink';
 import type { StateCreator } from 'zustand';
+import type { PlanSlice } from './plan';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress, RunState,
   RunSummary, StepMetric, StorageReport, Thumbnail, TrainConfig, TrainerApi,
@@ -79,5 +80,5 @@ export interface UiSlice {
   setTalkMode(on: boolean): void;
 }
 
-export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice;
+export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice & PlanSlice;
 export type Slice<T> = StateCreator<LabState, [], [], T>;
