@@ -64,11 +64,23 @@ test('a run from start to finish: preparing stages, training with a human ETA, f
   await expect(page.getByTestId('preparing-stages')).toHaveCount(0);
   await expect(page.getByTestId('saved-run').first()).toContainText('finished');
   await shot(page, info, 'finished-1440x900');
+  await expect(page.getByTestId('run-miou').first()).toHaveText(/^\d+\.\d %$/);
   expect(await axeViolations(page)).toEqual([]);
   // exports are named after the run and its step
-  const download = page.waitForEvent('download');
+  let download = page.waitForEvent('download');
   await page.getByTestId('export-model').click();
-  expect((await download).suggestedFilename()).toMatch(/^demo-ViT-depth-2-width-64-demo.*-step24\.safetensors$/);
+  expect((await download).suggestedFilename()).toBe('demo-ViT-depth-2-width-64-demo-step24.safetensors');
+  // a renamed run keeps its name after a reload, and its exports take it
+  await page.getByTestId('run-name').first().fill('my first run');
+  await page.getByTestId('run-name').first().press('Enter');
+  await expect(page.getByTestId('run-name').first()).not.toBeFocused();
+  await expect.poll(() => page.evaluate(() => (globalThis as unknown as { vfmLab: { getState(): { runs: { name?: string }[] } } }).vfmLab.getState().runs[0].name)).toBe('my first run');
+  await page.reload();
+  await openLab(page);
+  await expect(page.getByTestId('run-name').first()).toHaveValue('my first run');
+  download = page.waitForEvent('download');
+  await page.getByTestId('export-onnx').click();
+  expect((await download).suggestedFilename()).toBe('my-first-run-step24-eval.onnx');
 });
 
 test('talk mode at 1280×720 and 1920×1080: viewer on screen, no exports, model switch and compare reachable; axe-clean', async ({ page }, info) => {

@@ -26,9 +26,11 @@ test('a checkpoint with unexpected keys, and a preset download without network, 
   await page.getByTestId('model-file').setInputFiles({ name: 'odd.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(ckpt)) });
   await expect(page.getByTestId('error-message')).toContainText('odd.safetensors: unexpected keys for a 1-block ViT: decoder.conv.weight');
   await expect(page.getByTestId('model-current')).toHaveText(before!);
-  await page.locator('summary', { hasText: 'Vision foundation models' }).click();
   await page.locator('.preset-card', { hasText: 'vit_base_patch16_224.mae' }).getByRole('button', { name: 'Use' }).click();
   await expect(page.getByTestId('error-message').filter({ hasText: 'download of vit_base_patch16_224.mae failed' })).toBeVisible();
+  // offline: Retry, and the file's address to download by hand and drop
+  await expect(page.getByTestId('retry-download')).toBeVisible();
+  await expect(page.getByTestId('manual-download')).toHaveAttribute('href', 'https://huggingface.co/timm/vit_base_patch16_224.mae/resolve/main/model.safetensors');
   await expect(page.locator('.preset-card', { hasText: 'beit3' })).toContainText('unavailable: BEiT-3 has no timm checkpoint');
   await expect(page.getByTestId('model-current')).toHaveText(before!);
 });

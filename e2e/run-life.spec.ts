@@ -140,6 +140,8 @@ test('Start→finish five times and Compare ten times give back every session an
   await expect.poll(() => live(page)).toEqual({ ...baseline, sessions: baseline.sessions + 1 });
   // deleting the compared run gives its runner back
   await page.getByTestId('saved-run').nth(1).getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('saved-run')).toHaveCount(5); // nothing goes before the confirmation
+  await page.getByTestId('saved-run').nth(1).getByTestId('confirm-delete').click();
   await expect(page.getByTestId('saved-run')).toHaveCount(4);
   await expect.poll(() => live(page)).toEqual(baseline);
 

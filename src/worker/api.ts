@@ -149,6 +149,8 @@ export interface RunSummary {
   dataset?: DatasetIdentity;
   config: TrainConfig;
   savedStep: number;
+  /** Validation mIoU at the run's last saved evaluation (listing only; absent before one). */
+  mIoU?: number;
   /** 'imported': a trained model brought in to compare (no metrics, nothing to resume). */
   status: 'running' | 'paused' | 'stopped' | 'finished' | 'interrupted' | 'imported';
 }

@@ -266,7 +266,12 @@ export class Trainer implements TrainerApi {
     const all = await this.deps.store.listRuns();
     // a run still marked running after a reload was interrupted
     const live = this.life.active ? this.run?.record.id : undefined;
-    return all.map((r) => (r.status === 'running' && r.id !== live ? { ...r, status: 'interrupted' } : r));
+    return Promise.all(all.map(async (r) => {
+      // unreadable metrics only cost the score in the list
+      const mIoU = r.status === 'imported' ? undefined : (await this.deps.store.loadMetrics(r.id).catch(() => undefined))?.evals.at(-1)?.mIoU;
+      const status = r.status === 'running' && r.id !== live ? 'interrupted' : r.status;
+      return { ...r, status, ...(mIoU === undefined ? {} : { mIoU }) };
+    }));
   }
 
   async runMetrics(runId: string) {

@@ -42,7 +42,11 @@ export const createModelSlice = (worker: WorkerRef): Slice<ModelSlice> => (set, 
     const arg = src.kind === 'bytes' ? transfer(src, [src.bytes.buffer]) : src;
     if (src.kind === 'preset') set((s) => ({ fetchingPreset: src.name, progress: { ...s.progress, download: { task: 'download', done: 0, total: 0, detail: src.name } } }));
     try {
-      set({ model: await worker().loadModel(arg, onProgress(set)) });
+      set({ model: await worker().loadModel(arg, onProgress(set)), failedPreset: undefined });
+    } catch (e) {
+      // the picker offers Retry and the file's URL (to download by hand and drop)
+      if (src.kind === 'preset') set({ failedPreset: src.name });
+      throw e;
     } finally {
       if (src.kind === 'preset') set({ fetchingPreset: undefined });
     }

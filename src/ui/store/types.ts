@@ -19,6 +19,8 @@ export interface ModelSlice {
   model?: ModelInfo;
   /** The preset being fetched (from the click until it is loaded, fails or is cancelled). */
   fetchingPreset?: string;
+  /** The preset whose last download failed or was cancelled (until a model loads). */
+  failedPreset?: string;
   loadModel(src: ModelSource): Promise<void>;
   /** Stops a preset download; the previous model stays loaded. */
   cancelDownload(): Promise<void>;
