@@ -23,7 +23,7 @@ function PresetCard({ p, cached, disabled }: { p: Preset; cached: boolean; disab
       <code className="timm-id">{p.name}</code>
       <span>{p.pretraining}</span>
       <span>{p.paramsM} M params · {p.downloadMB ? `${p.downloadMB} MB download` : 'no download'} · native {p.imageSize} px, patch {p.patchSize}{p.patchSize !== 16 ? ' (run at 16)' : ''}</span>
-      {!why && <span>training needs ≥ {formatBytes(trainingStateBytes(p))} for weights, gradients and AdamW, plus activations (the plan shows beside Start once loaded)</span>}
+      {!why && <span title="weights, gradients and AdamW moments in float32; activations come on top (the full plan shows beside Start once the model is loaded)">memory: ≥ {formatBytes(trainingStateBytes(p))} + activations to train</span>}
       {why ? <em>unavailable: {why}</em> : <button type="button" className="secondary" disabled={disabled} aria-label={`Use ${presetTitle(p.name)}`} onClick={() => loadModel({ kind: 'preset', name: p.name })}>Use</button>}
     </li>
   );
