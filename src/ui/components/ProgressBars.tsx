@@ -18,8 +18,10 @@ export function ProgressBars() {
   const left = step ? secondsLeft(steps.map((s) => s.ms), step.step, total) : undefined;
   const recent = steps.slice(-20).filter((s) => s.ms > 0);
   const imgPerS = recent.length ? (1000 * perStep * recent.length) / recent.reduce((a, s) => a + s.ms, 0) : 0;
-  // other long tasks while they run (dataset checks, loading, evaluation); compile and features are stages above, the download is in the model picker
-  const rows = Object.values(progress).filter((p) => p.task !== 'compile' && p.task !== 'features' && p.task !== 'download' && p.total > 0 && p.done < p.total);
+  // other long tasks while they run (dataset checks, loading, evaluation); compile and features are stages above, and
+  // the download has its own bar in the model picker (hidden in talk mode, where the model switch starts it)
+  const talk = useLab((s) => s.talkMode);
+  const rows = Object.values(progress).filter((p) => p.task !== 'compile' && p.task !== 'features' && (talk || p.task !== 'download') && p.total > 0 && p.done < p.total);
   return (
     <div className="progress" data-testid="progress">
       {stages.length > 0 && (
