@@ -38,7 +38,7 @@ test('a preset download can be cancelled while it waits for the hub; the previou
   const before = await page.getByTestId('model-current').textContent();
   await page.locator('.preset-card', { hasText: PRESET }).getByRole('button', { name: 'Use' }).click();
   const download = page.locator('.download');
-  await expect(download).toContainText(`connecting to the model hub for ${PRESET}`);
+  await expect(download).toContainText(`connecting to the model hub for MAE ViT-B/16 (${PRESET})`);
   await download.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('error-message')).toContainText(`download of ${PRESET} cancelled`);
   await expect(download).toHaveCount(0);

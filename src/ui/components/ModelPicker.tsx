@@ -68,12 +68,12 @@ export function ModelPicker() {
         <div className="download">
           {bytes ? (
             <label>
-              downloading {presetTitle(fetching)}: {(bytes.done / 2 ** 20).toFixed(0)} / {(bytes.total / 2 ** 20).toFixed(0)} MiB
+              downloading {presetTitle(fetching)} ({fetching}): {(bytes.done / 2 ** 20).toFixed(0)} / {(bytes.total / 2 ** 20).toFixed(0)} MiB
               <progress max={bytes.total} value={bytes.done} />
             </label>
           ) : (
             <label>
-              connecting to the model hub for {presetTitle(fetching)}…
+              connecting to the model hub for {presetTitle(fetching)} ({fetching})…
               <progress />
             </label>
           )}
