@@ -26,7 +26,7 @@ export default defineConfig({
     { name: 'webgpu', testIgnore: /wasm\.spec/, use: { launchOptions: { executablePath, args: ['--enable-unsafe-webgpu', ...common] } } },
     // Without --enable-unsafe-webgpu this Chromium exposes navigator.gpu but no adapter: the wasm path.
     // app.spec's smoke tests run in both projects (they assert the adapter per project).
-    { name: 'wasm', testMatch: /(wasm|app|run-life|recipe|compare|dataset-zone|viewer)\.spec/, use: { launchOptions: { executablePath, args: common } } },
+    { name: 'wasm', testMatch: /(wasm|app|run-life|recipe|compare|dataset-zone|viewer|experience)\.spec/, use: { launchOptions: { executablePath, args: common } } },
   ],
   webServer: {
     // VITE_NO_CPU_FALLBACK: every WebGPU session refuses nodes that would run on the CPU (src/runtime/webgpu.ts)

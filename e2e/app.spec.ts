@@ -13,8 +13,8 @@ test('the page loads cross-origin isolated, with the title', async ({ page }) =>
   expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
 });
 
-test('WebGPU probe: an adapter under the webgpu project, none under wasm; the badge agrees', async ({ page }, info) => {
-  await page.goto('/');
+test('WebGPU probe: a software adapter under the webgpu project, none under wasm; auto picks wasm and says why; WebGPU on request', async ({ page }, info) => {
+  await page.goto('/?backend=auto');
   const probe = await page.evaluate(async () => {
     if (!navigator.gpu) return { gpu: false, adapter: false };
     const a = await navigator.gpu.requestAdapter();
@@ -23,9 +23,17 @@ test('WebGPU probe: an adapter under the webgpu project, none under wasm; the ba
   info.annotations.push({ type: 'webgpu', description: JSON.stringify(probe) });
   const webgpu = info.project.name === 'webgpu';
   expect(probe.adapter).toBe(webgpu);
-  await expect(page.getByTestId('backend-badge')).toContainText(webgpu ? 'WebGPU' : 'wasm');
-  // the reason is on hover (title), too
-  expect(await page.getByTestId('backend-badge').getAttribute('title')).toBeTruthy();
+  const badge = page.getByTestId('backend-badge');
+  // headless Chromium's only adapter is SwiftShader: auto runs on wasm, amber, and the reason names it
+  await expect(badge).toContainText('wasm');
+  await expect(badge).toHaveClass(/warn/);
+  expect(await badge.getAttribute('title')).toBeTruthy(); // the reason is on hover, too
+  await expect(page.locator('.tagline')).not.toContainText('GPU');
+  if (!webgpu) return;
+  await expect(page.getByTestId('backend-reason')).toContainText('software WebGPU adapter (SwiftShader)');
+  await page.getByTestId('backend-choice').selectOption('webgpu'); // the user can still override
+  await expect(badge).toContainText('WebGPU · software (SwiftShader)');
+  await expect(badge).toHaveClass(/warn/);
 });
 
 test('the recipe and talk mode survive a reload', async ({ page }) => {

@@ -15,17 +15,16 @@ test('a preset is fetched from the model hub URL, cached, and the second start w
     return route.fulfill({ body, headers: { 'content-type': 'application/octet-stream', 'content-length': String(body.length), 'access-control-allow-origin': '*' } });
   });
   await openLab(page);
-  await page.locator('summary', { hasText: 'Vision foundation models' }).click();
   await page.locator('.preset-card', { hasText: PRESET }).getByRole('button', { name: 'Use' }).click();
   await expect(page.getByTestId('model-current')).toContainText(`${PRESET} (vit) — depth 1, width 32`);
   expect(requested).toEqual([`https://huggingface.co/timm/${PRESET}/resolve/main/model.safetensors`]);
+  await expect(page.locator('.preset-card', { hasText: PRESET }).getByTestId('preset-cached')).toBeVisible(); // marked as in the browser's cache
 
   // offline now: the hub refuses every request, the cached copy is used
   await context.unroute('https://huggingface.co/**');
   await context.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
   await page.reload();
   await openLab(page);
-  await page.locator('summary', { hasText: 'Vision foundation models' }).click();
   await page.locator('.preset-card', { hasText: PRESET }).getByRole('button', { name: 'Use' }).click();
   await expect(page.getByTestId('model-current')).toContainText(`${PRESET} (vit)`);
   await expect(page.getByTestId('error-message')).toHaveCount(0);
@@ -37,10 +36,9 @@ test('a preset download can be cancelled while it waits for the hub; the previou
   await context.route('https://huggingface.co/**', async (route) => { await held; await route.abort().catch(() => undefined); });
   await openLab(page);
   const before = await page.getByTestId('model-current').textContent();
-  await page.locator('summary', { hasText: 'Vision foundation models' }).click();
   await page.locator('.preset-card', { hasText: PRESET }).getByRole('button', { name: 'Use' }).click();
   const download = page.locator('.download');
-  await expect(download).toContainText(`connecting to the model hub for ${PRESET}`);
+  await expect(download).toContainText(`connecting to the model hub for MAE ViT-B/16 (${PRESET})`);
   await download.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('error-message')).toContainText(`download of ${PRESET} cancelled`);
   await expect(download).toHaveCount(0);

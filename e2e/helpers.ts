@@ -1,8 +1,15 @@
 /** Shared steps for the end-to-end tests. */
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
 
+/**
+ * The lab with the project's backend asked for by name: "auto" prefers wasm beside a software
+ * adapter (SwiftShader here), so the webgpu project requests WebGPU explicitly to keep testing it.
+ */
 export async function openLab(page: Page, query = ''): Promise<void> {
-  await page.goto(`/${query}`);
+  const params = new URLSearchParams(query.replace(/^\?/, ''));
+  if (test.info().project.name === 'webgpu' && !params.has('backend')) params.set('backend', 'webgpu');
+  const search = params.toString();
+  await page.goto(search ? `/?${search}` : '/');
   await expect(page.getByTestId('backend-badge')).not.toHaveText(/starting/);
   await expect(page.getByTestId('start-training')).toBeEnabled();
 }

@@ -26,9 +26,11 @@ test('a checkpoint with unexpected keys, and a preset download without network, 
   await page.getByTestId('model-file').setInputFiles({ name: 'odd.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(ckpt)) });
   await expect(page.getByTestId('error-message')).toContainText('odd.safetensors: unexpected keys for a 1-block ViT: decoder.conv.weight');
   await expect(page.getByTestId('model-current')).toHaveText(before!);
-  await page.locator('summary', { hasText: 'Vision foundation models' }).click();
   await page.locator('.preset-card', { hasText: 'vit_base_patch16_224.mae' }).getByRole('button', { name: 'Use' }).click();
   await expect(page.getByTestId('error-message').filter({ hasText: 'download of vit_base_patch16_224.mae failed' })).toBeVisible();
+  // offline: Retry, and the file's address to download by hand and drop
+  await expect(page.getByTestId('retry-download')).toBeVisible();
+  await expect(page.getByTestId('manual-download')).toHaveAttribute('href', 'https://huggingface.co/timm/vit_base_patch16_224.mae/resolve/main/model.safetensors');
   await expect(page.locator('.preset-card', { hasText: 'beit3' })).toContainText('unavailable: BEiT-3 has no timm checkpoint');
   await expect(page.getByTestId('model-current')).toHaveText(before!);
 });
@@ -38,7 +40,8 @@ test('a trained model imported under Saved runs becomes the second model in the 
   // a timm-style checkpoint with a seg_head for the demo dataset's 5 classes, without vfm-lab metadata
   const trained = makeTinyVit({ embedDim: 32, depth: 1, patchSize: 8, grid: 8, numClasses: 5, seed: 5 });
   await page.getByTestId('import-run').setInputFiles({ name: 'from-cli.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(trained)) });
-  await expect(page.getByTestId('saved-run')).toContainText('from-cli.safetensors · demo · imported model');
+  await expect(page.getByTestId('saved-run')).toContainText('from-cli.safetensors · demo · '); // model · dataset · date
+  await expect(page.getByTestId('saved-run')).toContainText('imported model');
   const viewer = page.getByTestId('viewer');
   await expect(viewer.getByTestId('pane-placeholder').filter({ hasText: 'Choose a second run' })).toHaveCount(0);
   await expect(viewer.getByRole('img', { name: /^Second run/ })).toBeVisible();

@@ -5,7 +5,7 @@ import { openLab, setRecipe } from './helpers';
 test('freeze encoder without augmentation caches features on the GPU and trains the decoder', async ({ page }) => {
   await openLab(page);
   await setRecipe(page, { steps: 12, batch: 4, evalEvery: 0, augment: false });
-  await page.getByTestId('recipe-freeze').fill('encoder');
+  await page.getByTestId('recipe-freeze').selectOption('encoder');
   const sawFeatures = page.waitForFunction(() => {
     const p = (globalThis as unknown as { vfmLab: { getState(): { progress: Record<string, { done: number; total: number }> } } }).vfmLab.getState().progress.features;
     return p && p.total === 48 && p.done === 48;

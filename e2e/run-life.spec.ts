@@ -57,7 +57,8 @@ test('a dropped checkpoint and zip: train, pause (within two steps), reload, Res
   await page.reload();
   await openLab(page); // the embedded demo model and dataset are loaded again
   const saved = page.getByTestId('saved-run').first();
-  await expect(saved).toContainText(`mine.safetensors · shapes.zip · step ${paused}/400`);
+  await expect(saved).toContainText('mine.safetensors · shapes.zip · '); // model · dataset · date, then the progress cell
+  await expect(saved).toContainText(`step ${paused}/400`);
   await saved.getByTestId('resume-run').click();
   await expect(page.getByTestId('run-state')).toHaveText(/running|paused/);
   await expect(page.getByTestId('model-current')).toContainText('mine.safetensors');
@@ -68,13 +69,12 @@ test('a dropped checkpoint and zip: train, pause (within two steps), reload, Res
   await page.getByTestId('stop-training').click();
   await expect(page.getByTestId('run-state')).toHaveText('stopped');
 
-  // a failed Start (a crop that is not a multiple of the patch) leaves the saved run as it was
+  // a crop that is not a multiple of the patch is flagged on the field and Start waits; the saved run stays as it was
   await expect(saved).toContainText('· stopped');
   const before = await saved.textContent();
   await page.getByTestId('recipe-crop').fill('12');
-  await page.getByTestId('start-training').click();
-  await expect(page.getByTestId('run-state')).toHaveText('error');
-  await expect(page.getByTestId('error-message').filter({ hasText: 'crop 12 is not a multiple of the patch size 8' })).toBeVisible();
+  await expect(page.getByTestId('recipe-crop-problem')).toHaveText('crop must be a multiple of the patch size 8 (e.g. 8 or 16)');
+  await expect(page.getByTestId('start-training')).toBeDisabled();
   await page.reload();
   await openLab(page);
   await expect(page.getByTestId('saved-run').first()).toHaveText(before!);
@@ -100,7 +100,7 @@ test('Resume of a run whose dataset folder was not kept asks for it by name and 
   await page.reload();
   await openLab(page); // the demo dataset again: not the run's
   const saved = page.getByTestId('saved-run').first();
-  await expect(saved).toContainText('my-shapes · step');
+  await expect(saved).toContainText('my-shapes · ');
   const before = await saved.textContent();
   await saved.getByTestId('resume-run').click();
   await expect(page.getByTestId('run-state')).toHaveText('error');
@@ -141,6 +141,8 @@ test('Start→finish five times and Compare ten times give back every session an
   await expect.poll(() => live(page)).toEqual({ ...baseline, sessions: baseline.sessions + 1 });
   // deleting the compared run gives its runner back
   await page.getByTestId('saved-run').nth(1).getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('saved-run')).toHaveCount(5); // nothing goes before the confirmation
+  await page.getByTestId('saved-run').nth(1).getByTestId('confirm-delete').click();
   await expect(page.getByTestId('saved-run')).toHaveCount(4);
   await expect.poll(() => live(page)).toEqual(baseline);
 

@@ -37,7 +37,8 @@ test('talk mode shows charts and viewer full-width with large type', async ({ pa
   await page.getByRole('button', { name: 'Talk mode' }).click();
   await expect(page.locator('.app.talk')).toBeVisible();
   await expect(page.getByRole('complementary', { name: 'Set-up' })).toHaveCount(0);
-  await expect(page.getByTestId('charts-empty')).toBeVisible(); // before a run: a line, not empty chart frames
+  // before any run: the viewer, and one line where the charts will be (not empty chart frames)
+  await expect(page.getByTestId('charts-empty')).toBeVisible();
   await expect(page.getByTestId('viewer')).toBeVisible();
   await shot(page, info, '3-talk-mode');
   await page.getByRole('button', { name: 'Exit talk mode' }).click();

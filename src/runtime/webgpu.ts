@@ -5,6 +5,7 @@
  * falls back to wasm visibly — never silently.
  */
 import type { BackendChoice, BackendInfo } from '../worker/api';
+import { softwareAdapter, softwareReason } from './adapter';
 
 export interface Backend {
   info: BackendInfo;
@@ -29,19 +30,29 @@ export async function chooseBackend(choice: BackendChoice, threads: number): Pro
     return wasm(`WebGPU adapter request failed: ${(e as Error).message}`);
   }
   if (!adapter) return wasm('WebGPU is present but no GPU adapter was found');
+  const info = adapter.info;
+  // GPUAdapterInfo's fields are getters on its prototype: read them one by one (a spread copies nothing)
+  const software = softwareAdapter({
+    vendor: info?.vendor, architecture: info?.architecture, device: info?.device, description: info?.description,
+    isFallbackAdapter: info?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter,
+  });
+  // a software adapter is only used when asked for by name: "auto" prefers wasm, and says why
+  if (software && choice === 'auto') return { info: { ...wasm(softwareReason(software)).info, software } };
   try {
     const requiredLimits: Record<string, number> = {};
     for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
     const requiredFeatures: GPUFeatureName[] = adapter.features.has('shader-f16') ? ['shader-f16'] : [];
     const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
-    const info = adapter.info;
     const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
     return {
       device,
       info: {
         backend: 'webgpu',
-        reason: choice === 'webgpu' ? 'WebGPU was chosen in the settings' : 'a WebGPU adapter is available',
+        reason: software
+          ? `WebGPU was chosen in the settings, on a software adapter (${software}): correct, but far slower than wasm`
+          : choice === 'webgpu' ? 'WebGPU was chosen in the settings' : 'a WebGPU adapter is available',
         adapter: name,
+        software,
         limits: { maxBufferSize: device.limits.maxBufferSize, maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize },
       },
     };

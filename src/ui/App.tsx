@@ -1,19 +1,26 @@
-/** @file The page: header, set-up panel (pickers, recipe, controls), charts and the viewer. */
+/**
+ * @file The page: header, the three steps (model → data → train, with Start), the set-up panel
+ * (pickers, recipe, runs) and the work area (progress, viewer, charts). Talk mode hides the set-up
+ * panel and scales everything through `--talk-scale` (on .app.talk, read by the charts and viewer too).
+ */
 import { useEffect } from 'react';
-import { BackendBadge } from './components/BackendBadge';
+import { BackendBadge, Tagline } from './components/BackendBadge';
 import { Charts } from './components/Charts';
 import { Leaderboard } from './compare/Leaderboard';
 import { QueuePanel } from './compare/QueuePanel';
-import { Controls } from './components/Controls';
+import { ExportButtons } from './components/Controls';
+import { DatasetPicker } from './components/DatasetPicker';
 import { Errors } from './components/Errors';
-import { DatasetPicker, ModelPicker } from './components/Pickers';
+import { ModelPicker } from './components/ModelPicker';
 import { ProgressBars } from './components/ProgressBars';
 import { RecipeForm } from './components/RecipeForm';
 import { RunsList } from './components/RunsList';
+import { Steps } from './components/Steps';
 import { StoragePanel } from './components/StoragePanel';
 import { Viewer } from './components/Viewer';
 import { useLab } from './lab';
 
+/** Before the first step of any run: one line saying what will appear, not five empty chart frames. */
 export function App() {
   const talkMode = useLab((s) => s.talkMode);
   const setTalkMode = useLab((s) => s.setTalkMode);
@@ -34,11 +41,15 @@ export function App() {
 
   return (
     <div className={talkMode ? 'app talk' : 'app'}>
+      <nav className="skip-links" aria-label="Skip links">
+        <a href="#train-step">Skip to Start</a>
+        <a href="#viewer-region">Skip to the viewer</a>
+      </nav>
       <header>
         <h1>VFM Lab</h1>
-        <span className="tagline">fine-tune vision foundation models for segmentation, on your GPU</span>
+        <Tagline />
         <BackendBadge />
-        <button type="button" aria-pressed={talkMode} onClick={() => {
+        <button type="button" className="secondary" aria-pressed={talkMode} onClick={() => {
           // talk mode: full screen (where the browser allows it) with large type
           if (!talkMode) void document.documentElement.requestFullscreen?.().catch(() => undefined);
           else if (document.fullscreenElement) void document.exitFullscreen();
@@ -48,23 +59,26 @@ export function App() {
         </button>
       </header>
       <Errors />
+      <Steps talk={talkMode} />
       <main>
         {!talkMode && (
           <aside aria-label="Set-up">
-            <ModelPicker />
-            <DatasetPicker />
+            <div id="model-panel"><ModelPicker /></div>
+            <div id="data-panel"><DatasetPicker /></div>
             <RecipeForm />
             <RunsList />
             <QueuePanel />
             <StoragePanel />
           </aside>
         )}
-        <section className="work">
-          <Controls />
+        <section className="work" aria-label="Training">
           <ProgressBars />
+          <section id="viewer-region" aria-label="Viewer" tabIndex={-1}>
+            <Viewer />
+          </section>
           <Charts />
           <Leaderboard />
-          <Viewer />
+          {!talkMode && <ExportButtons />}
         </section>
       </main>
     </div>

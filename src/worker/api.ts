@@ -13,6 +13,8 @@ export interface BackendInfo {
   /** Why this backend runs, in words a user understands ("WebGPU unavailable: no adapter"). */
   reason: string;
   adapter?: string;
+  /** The software renderer behind the WebGPU adapter (SwiftShader, llvmpipe…), when it is one: shown amber. */
+  software?: string;
   limits?: { maxBufferSize: number; maxStorageBufferBindingSize: number };
   threads?: number;
 }
@@ -144,6 +146,8 @@ export interface DatasetIdentity {
 /** A run saved in the browser (OPFS), as listed after a reload. */
 export interface RunSummary {
   id: string;
+  /** The name the user gave it (absent: shown as model · dataset). */
+  name?: string;
   createdAt: number;
   modelName: string;
   datasetName: string;
@@ -154,6 +158,8 @@ export interface RunSummary {
   /** The rules the run followed, resolved from its recipe (absent in runs saved before recipes: the demo's). */
   rules?: RecipeRules;
   savedStep: number;
+  /** Validation mIoU at the run's last saved evaluation (listing only; absent before one). */
+  mIoU?: number;
   /** 'imported': a trained model brought in to compare (no metrics, nothing to resume). */
   status: 'running' | 'paused' | 'stopped' | 'finished' | 'interrupted' | 'imported';
 }
@@ -165,6 +171,15 @@ export interface StorageReport {
   /** navigator.storage.estimate(), when the browser tells. */
   usage?: number;
   quota?: number;
+}
+
+/** What a run with these settings would allocate, from the compiler's memory plan. */
+export interface MemoryPlanInfo {
+  totalBytes: number;
+  /** The largest single buffer (it must fit the adapter's per-buffer limit). */
+  largestBinding: { bytes: number; what: string };
+  /** One line: the total and what it is made of. */
+  summary: string;
 }
 
 /** Open onnxruntime sessions and bytes of GPU buffers our engines hold (for tests and the storage panel). */
@@ -190,6 +205,10 @@ export interface TrainerApi {
   listRuns(): Promise<RunSummary[]>;
   runMetrics(runId: string): Promise<{ steps: StepMetric[]; evals: EvalMetric[] }>;
   deleteRun(runId: string): Promise<void>;
+  /** The memory plan of a run on the loaded model and dataset (undefined until both are loaded). */
+  memoryPlan(config: TrainConfig): Promise<MemoryPlanInfo | undefined>;
+  /** Names a saved run (an empty name restores the default). */
+  renameRun(runId: string, name: string): Promise<void>;
   /** Small RGB previews of validation images `from` … `from + count − 1` (fewer at the end), longest side `size`. */
   thumbnails(size: number, from?: number, count?: number): Promise<Thumbnail[]>;
   /** Predictions of a saved run's checkpoint on a validation image (the viewer's second model). */

@@ -70,4 +70,13 @@ describe('RunStore', () => {
     expect((await store.loadRows('run-a')).length).toBe(20);
     expect([...root.files.get('run-a')!.keys()].filter((k) => k.endsWith('.safetensors')).sort()).toEqual(['model-1.safetensors', 'optimizer-1.safetensors']);
   });
+
+  it('a rename survives the run\'s own status saves and a reload; an empty name restores the default', async () => {
+    const { root, store } = await savedAt10();
+    await store.rename(record.id, '  DINOv2, lr 1e-4  ');
+    await store.saveRecord({ ...record, status: 'paused' }); // what the run writes when it pauses
+    expect(await new RunStore(root).record(record.id)).toMatchObject({ name: 'DINOv2, lr 1e-4', status: 'paused', savedStep: 10 });
+    await store.rename(record.id, ' ');
+    expect((await store.listRuns())[0].name).toBeUndefined();
+  });
 });

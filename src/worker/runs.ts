@@ -11,6 +11,8 @@
  *   optimizer-<seq>.safetensors  AdamW moments and step
  *   metrics.jsonl             append-only; rows past the manifest's metricsBytes are ignored
  *   dataset.zip               a small dataset kept with the run (optional)
+ *   name.txt                  the name the user gave the run (optional; its own file, so the
+ *                             run's status saves, which rewrite run.json, never undo a rename)
  */
 import type { EvalMetric, RunSummary, StepMetric } from './api';
 import type { Folder, FolderRoot } from './folders';
@@ -100,7 +102,16 @@ export class RunStore {
     const bytes = await f?.read('run.json');
     if (!f || !bytes) return undefined;
     const r = JSON.parse(decoder.decode(bytes)) as RunRecord;
-    return { ...r, savedStep: (await this.manifest(f))?.step ?? 0 };
+    const name = await f.read('name.txt');
+    return { ...r, savedStep: (await this.manifest(f))?.step ?? 0, ...(name ? { name: decoder.decode(name) } : {}) };
+  }
+
+  /** Names the run (an empty name goes back to the default: model · dataset). */
+  async rename(id: string, name: string): Promise<void> {
+    const f = await this.folder(id);
+    const trimmed = name.trim().slice(0, 120);
+    if (trimmed) await f.write('name.txt', encoder.encode(trimmed));
+    else await f.remove('name.txt');
   }
 
   /**

@@ -11,13 +11,14 @@ import { FeatureCache, evaluateDataset } from '../train/session';
 import { explainOutOfMemory } from '../runtime/memory';
 import { liveResources } from '../runtime/resources';
 import type {
-  BackendChoice, BackendInfo, DatasetInfo, DatasetSource, LiveResources, ModelInfo, ModelSource, Prediction, Progress,
+  BackendChoice, BackendInfo, DatasetInfo, DatasetSource, LiveResources, MemoryPlanInfo, ModelInfo, ModelSource, Prediction, Progress,
   RunSummary, StorageReport, TrainConfig, TrainerApi, TrainerCallbacks,
 } from './api';
 import { Exclusive, yieldToMessages, type Compute, type ComputeFactory } from './compute';
 import { Lifecycle } from './lifecycle';
 import { loadCheckpoint, loadData, type FetchBytes, type LoadedCheckpoint, type LoadedData } from './loading';
 import { groundTruth, predictImage, SavedModels, thumbnails } from './predictor';
+import { planMemory } from './plan';
 import { buildRun, runRules } from './prepare';
 import type { Run } from './run';
 import { RunStore } from './runs';
@@ -268,7 +269,12 @@ export class Trainer implements TrainerApi {
     const all = await this.deps.store.listRuns();
     // a run still marked running after a reload was interrupted
     const live = this.life.active ? this.run?.record.id : undefined;
-    return all.map((r) => (r.status === 'running' && r.id !== live ? { ...r, status: 'interrupted' } : r));
+    return Promise.all(all.map(async (r) => {
+      // unreadable metrics only cost the score in the list
+      const mIoU = r.status === 'imported' ? undefined : (await this.deps.store.loadMetrics(r.id).catch(() => undefined))?.evals.at(-1)?.mIoU;
+      const status = r.status === 'running' && r.id !== live ? 'interrupted' : r.status;
+      return { ...r, status, ...(mIoU === undefined ? {} : { mIoU }) };
+    }));
   }
 
   async runMetrics(runId: string) {
@@ -285,6 +291,14 @@ export class Trainer implements TrainerApi {
     await this.saved.release(runId);
     if (this.shown === runId) this.shown = undefined;
     await this.deps.store.deleteRun(runId);
+  }
+
+  async memoryPlan(config: TrainConfig): Promise<MemoryPlanInfo | undefined> {
+    return this.checkpoint && this.data ? planMemory(this.checkpoint, this.data, config) : undefined;
+  }
+
+  async renameRun(runId: string, name: string): Promise<void> {
+    await this.deps.store.rename(runId, name);
   }
 
   async storage(): Promise<StorageReport> {

@@ -1,31 +1,36 @@
+/** @file Start (the one primary button) / Pause / Resume / Stop, the step counter, and the export buttons. */
+import { recipeProblems } from '../../train/recipe-check';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
 
-/** Start / Pause / Resume / Stop, the step counter and export buttons. */
 export function Controls() {
   const state = useLab((s) => s.runState);
   const step = useLab((s) => s.steps.at(-1)?.step ?? 0);
   const total = useLab((s) => s.config.steps);
   const ready = useLab((s) => !!s.model && !!s.dataset && !!s.backend);
+  const invalid = useLab((s) => Object.keys(recipeProblems(s.config, s.model)).length > 0);
   const { start, pause, resume, stop } = useLab.getState();
   const active = isActive(state);
+  const why = !ready ? 'loading the model and data…' : invalid ? 'fix the flagged recipe fields first' : undefined;
   return (
     <div className="controls">
-      <button type="button" data-testid="start-training" disabled={!ready || active} onClick={() => start()}>Start</button>
+      <button type="button" className="primary" data-testid="start-training" disabled={!ready || active || invalid}
+        aria-describedby={why && !active ? 'start-why' : undefined} onClick={() => start()}>Start training</button>
       {state === 'paused'
-        ? <button type="button" data-testid="pause-training" onClick={() => resume()}>Resume</button>
-        : <button type="button" data-testid="pause-training" disabled={state !== 'running'} onClick={() => pause()}>Pause</button>}
-      <button type="button" data-testid="stop-training" disabled={!active || state === 'stopping'} onClick={() => stop()}>Stop</button>
-      <span data-testid="step-counter" aria-live="polite" className="step-counter">step {step} / {total}</span>
+        ? <button type="button" className="secondary" data-testid="pause-training" onClick={() => resume()}>Resume</button>
+        : <button type="button" className="secondary" data-testid="pause-training" disabled={state !== 'running'} onClick={() => pause()}>Pause</button>}
+      <button type="button" className="secondary" data-testid="stop-training" disabled={!active || state === 'stopping'} onClick={() => stop()}>Stop</button>
+      <span data-testid="step-counter" aria-live="polite" className="step-counter">step {step} / {Number.isFinite(total) ? total : '?'}</span>
       <span className="state" data-testid="run-state">{state === 'stopping' ? 'stopping…' : state}</span>
-      <ExportButtons />
+      {why && !active && <small id="start-why" className="start-why">{why}</small>}
     </div>
   );
 }
 
-function ExportButtons() {
+/** The trained weights or the eval graph as files named after the run (not while it is being prepared). */
+export function ExportButtons() {
   // a run in this session, or a saved run reopened from the list
-  const hasRun = useLab((s) => s.runState !== 'idle' || !!s.runId);
+  const hasRun = useLab((s) => (s.runState !== 'idle' && s.runState !== 'preparing') || (s.runState === 'idle' && !!s.runId));
   const exportFile = useLab((s) => s.exportFile);
   const download = async (kind: 'model' | 'onnx') => {
     const file = await exportFile(kind);
@@ -35,9 +40,9 @@ function ExportButtons() {
     URL.revokeObjectURL(url);
   };
   return (
-    <span className="exports">
-      <button type="button" disabled={!hasRun} onClick={() => download('model')}>Export .safetensors</button>
-      <button type="button" disabled={!hasRun} onClick={() => download('onnx')}>Export eval .onnx</button>
-    </span>
+    <div className="exports">
+      <button type="button" className="secondary" data-testid="export-model" disabled={!hasRun} onClick={() => download('model')}>Export .safetensors</button>
+      <button type="button" className="secondary" data-testid="export-onnx" disabled={!hasRun} onClick={() => download('onnx')}>Export eval .onnx</button>
+    </div>
   );
 }

@@ -4,6 +4,7 @@ import type { TrainConfig } from '../../worker/api';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
 import { RECIPE_NAMES, RECIPES, type RecipeName } from '../../train/recipe';
+import { recipeProblems } from '../../train/recipe-check';
 import { ruleWords, rulesOf } from '../../train/rules';
 import { BENCHMARK_SETTINGS, DEMO_RECIPE, RECIPE_PRESETS, activeRecipe } from '../store';
 
@@ -20,22 +21,34 @@ const NUMBERS: [NumberKey, string, string, number?][] = [
   ['seed', 'Seed', 'shuffling, augmentation and decoder initialisation'],
 ];
 
-/** A labelled control; its one-line explanation is its description (the label stays short). */
-function Field({ id, label, help, children }: { id: string; label: string; help: string; children: (a11y: { id: string; 'aria-describedby': string }) => ReactNode }) {
+type A11y = { id: string; 'aria-describedby': string; 'aria-invalid': boolean };
+
+/** A labelled control; its one-line explanation (and what is wrong with it, if anything) is its description. */
+function Field({ id, label, help, problem, children }: { id: string; label: string; help: string; problem?: string; children: (a11y: A11y) => ReactNode }) {
   return (
     <div className="field" title={help}>
       <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-describedby': `${id}-help` })}
+      {children({ id, 'aria-describedby': problem ? `${id}-problem ${id}-help` : `${id}-help`, 'aria-invalid': !!problem })}
+      {problem && <small id={`${id}-problem`} className="problem" data-testid={`${id}-problem`}>{problem}</small>}
       <small id={`${id}-help`}>{help}</small>
     </div>
   );
+}
+
+/** The freeze choices this model allows: none, the encoder, or its last K blocks. */
+function freezeOptions(depth: number, current: string): [string, string][] {
+  const opts: [string, string][] = [['none', 'none: full fine-tuning'], ['encoder', 'encoder: linear probe']];
+  for (let k = 1; k <= depth; k++) opts.push([`last:${k}`, `last ${k} block${k > 1 ? 's' : ''}`]);
+  if (!opts.some(([v]) => v === current)) opts.push([current, `${current} (not valid for this model)`]);
+  return opts;
 }
 
 export function RecipeForm() {
   const config = useLab((s) => s.config);
   const setConfig = useLab((s) => s.setConfig);
   const locked = useLab((s) => isActive(s.runState));
-  const freezeOk = /^(none|encoder|last:\d+)$/.test(config.freeze);
+  const model = useLab((s) => s.model);
+  const problems = recipeProblems(config, model);
   const active = activeRecipe(config);
   return (
     <fieldset disabled={locked} className="recipe">
@@ -57,10 +70,11 @@ export function RecipeForm() {
         {` Rules of ${config.recipe ?? 'demo'} (as vfm-lab train --recipe ${config.recipe ?? 'demo'}): ${ruleWords(rulesOf(config.recipe))}.`}
       </p>
       {NUMBERS.map(([key, label, help, min]) => (
-        <Field key={key} id={`recipe-${key}`} label={label} help={help}>
+        <Field key={key} id={`recipe-${key}`} label={label} help={help} problem={problems[key]}>
           {(a11y) => (
-            <input {...a11y} type="number" data-testid={`recipe-${key}`} min={min} step="any" value={config[key]}
-              onChange={(e) => Number.isFinite(e.target.valueAsNumber) && setConfig({ [key]: e.target.valueAsNumber })} />
+            // an emptied field is NaN in the recipe: flagged here, and Start waits for a number
+            <input {...a11y} type="number" data-testid={`recipe-${key}`} min={min} step="any" value={Number.isFinite(config[key]) ? config[key] : ''}
+              onChange={(e) => setConfig({ [key]: e.target.valueAsNumber })} />
           )}
         </Field>
       ))}
@@ -72,8 +86,12 @@ export function RecipeForm() {
           </select>
         )}
       </Field>
-      <Field id="recipe-freeze" label="Freeze" help="none (full fine-tuning), encoder (linear probe: without augmentation the encoder runs once per image and its features are cached) or last:K (train the last K blocks)">
-        {(a11y) => <input {...a11y} value={config.freeze} data-testid="recipe-freeze" aria-invalid={!freezeOk} onChange={(e) => setConfig({ freeze: e.target.value.trim() })} />}
+      <Field id="recipe-freeze" label="Freeze" problem={problems.freeze} help="none (full fine-tuning), encoder (linear probe: without augmentation the encoder runs once per image and its features are cached) or the last K blocks">
+        {(a11y) => (
+          <select {...a11y} value={config.freeze} data-testid="recipe-freeze" onChange={(e) => setConfig({ freeze: e.target.value })}>
+            {freezeOptions(model?.depth ?? 0, config.freeze).map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+          </select>
+        )}
       </Field>
       <label className="check"><input type="checkbox" data-testid="recipe-augment" checked={config.augment} onChange={(e) => setConfig({ augment: e.target.checked })} /> augmentation (scale, crop, flip, colour)</label>
       <label className="check"><input type="checkbox" data-testid="recipe-shuffle" checked={config.shuffle} onChange={(e) => setConfig({ shuffle: e.target.checked })} /> shuffle</label>

@@ -1,32 +1,79 @@
-/** @file Runs saved in this browser: reopen their charts, resume, compare, delete; import a trained model to compare. */
+/**
+ * @file Runs saved in this browser, as a table: an editable name, progress (a running run's live
+ * step), the final mIoU, what differs in its recipe from the other runs; open, resume, compare,
+ * delete (after a confirmation); import a trained model to compare.
+ */
+import { useState } from 'react';
+import type { RunSummary } from '../../worker/api';
 import { useLab } from '../lab';
+import { recipeDifferences, runLabel } from '../run-names';
 import { isActive } from '../store/slices';
+import { ConfirmDelete } from './ConfirmDelete';
 import { DropZone, bytesOf } from './DropZone';
+
+/** The name as a text field: saved on Enter or when leaving the field; Escape restores it. */
+function RunName({ run }: { run: RunSummary }) {
+  const renameRun = useLab((s) => s.renameRun);
+  const [draft, setDraft] = useState<string>();
+  const save = async () => {
+    // the typed name stays shown until the list comes back with it
+    if (draft !== undefined && draft !== runLabel(run)) await renameRun(run.id, draft);
+    setDraft(undefined);
+  };
+  return (
+    <input className="run-name" data-testid="run-name" aria-label={`Name of the run from ${new Date(run.createdAt).toLocaleString()}`}
+      value={draft ?? runLabel(run)} onChange={(e) => setDraft(e.target.value)} onBlur={save}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') e.currentTarget.blur();
+        if (e.key === 'Escape') setDraft(undefined);
+      }} />
+  );
+}
 
 export function RunsList() {
   const runs = useLab((s) => s.runs);
   const state = useLab((s) => s.runState);
+  const liveStep = useLab((s) => s.steps.at(-1)?.step);
   const compareRunId = useLab((s) => s.compareRunId);
   const { openRun, resumeRun, deleteRun, compareWith, importRun } = useLab.getState();
   const busy = isActive(state);
+  const differences = recipeDifferences(runs.filter((r) => r.status !== 'imported'));
   return (
     <fieldset className="runs">
       <legend>Saved runs</legend>
       {!runs.length && <p>None yet: a run is saved at every evaluation and pause.</p>}
-      <ul>
-        {runs.map((r) => {
-          const imported = r.status === 'imported'; // no metrics and nothing to resume: compare or delete
-          return (
-            <li key={r.id} data-testid="saved-run">
-              <span>{new Date(r.createdAt).toLocaleString()} · {r.modelName} · {r.datasetName} · {imported ? 'imported model' : `step ${r.savedStep}/${r.config.steps} · ${r.status}`}</span>
-              {!imported && <button type="button" data-testid="open-run" onClick={() => openRun(r.id)}>Open</button>}
-              {!imported && r.savedStep < r.config.steps && <button type="button" data-testid="resume-run" disabled={busy} onClick={() => resumeRun(r.id)}>Resume</button>}
-              <button type="button" aria-pressed={compareRunId === r.id} onClick={() => compareWith(compareRunId === r.id ? undefined : r.id)}>Compare</button>
-              <button type="button" disabled={busy} onClick={() => deleteRun(r.id)}>Delete</button>
-            </li>
-          );
-        })}
-      </ul>
+      {runs.length > 0 && (
+        <table className="runs-table">
+          <thead>
+            <tr><th scope="col">Run</th><th scope="col">Progress</th><th scope="col"><abbr title="validation mean intersection over union at the last evaluation">mIoU</abbr></th></tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => {
+              const imported = r.status === 'imported'; // no metrics and nothing to resume: compare or delete
+              // the run training now shows its live step, not its last save
+              const step = r.status === 'running' && busy && liveStep !== undefined ? liveStep : r.savedStep;
+              const diff = differences.get(r.id);
+              return (
+                <tr key={r.id} data-testid="saved-run">
+                  <td>
+                    <RunName run={r} />
+                    <small className="run-meta">{r.modelName} · {r.datasetName} · {new Date(r.createdAt).toLocaleString()}</small>
+                    {diff && <small className="run-diff" data-testid="run-diff">{diff}</small>}
+                    <span className="run-actions">
+                      {!imported && <button type="button" className="secondary" data-testid="open-run" onClick={() => openRun(r.id)}>Open</button>}
+                      {!imported && r.savedStep < r.config.steps && <button type="button" className="secondary" data-testid="resume-run" disabled={busy} onClick={() => resumeRun(r.id)}>Resume</button>}
+                      <button type="button" className="secondary" aria-pressed={compareRunId === r.id} onClick={() => compareWith(compareRunId === r.id ? undefined : r.id)}>Compare</button>
+                      <ConfirmDelete what={`“${runLabel(r)}”`} disabled={busy} onDelete={() => deleteRun(r.id)} />
+                    </span>
+                  </td>
+                  <td className="run-progress">{imported ? 'imported model' : `step ${step}/${r.config.steps} · ${r.status}`}</td>
+                  <td className="run-miou" data-testid="run-miou">{r.mIoU === undefined ? '—' : `${(100 * r.mIoU).toFixed(1)} %`}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
       <DropZone label="…import a trained model (.safetensors with a seg_head) to compare" accept=".safetensors" testId="import-run"
         onFiles={async ([f]) => f && importRun(f.file.name, await bytesOf(f.file))} />
     </fieldset>

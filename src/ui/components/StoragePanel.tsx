@@ -1,22 +1,9 @@
 /** @file What this site keeps in the browser — saved runs and cached models, with sizes — and deleting them, after a confirmation. */
-import { useState } from 'react';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
+import { ConfirmDelete } from './ConfirmDelete';
 
 const size = (bytes: number) => (bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`);
-
-/** Delete, then "really delete …?" on the same spot: nothing goes on one click. */
-function ConfirmDelete({ what, onDelete, disabled }: { what: string; onDelete: () => Promise<void>; disabled?: boolean }) {
-  const [asking, setAsking] = useState(false);
-  if (!asking) return <button type="button" disabled={disabled} onClick={() => setAsking(true)}>Delete</button>;
-  return (
-    <span className="confirm">
-      delete {what}?
-      <button type="button" data-testid="confirm-delete" onClick={async () => { setAsking(false); await onDelete(); }}>Yes, delete</button>
-      <button type="button" onClick={() => setAsking(false)}>Keep</button>
-    </span>
-  );
-}
 
 export function StoragePanel() {
   const storage = useLab((s) => s.storage);

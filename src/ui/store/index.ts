@@ -7,6 +7,7 @@ import { createJSONStorage, persist, type StateStorage } from 'zustand/middlewar
 import {
   createBackendSlice, createDatasetSlice, createModelSlice, createRunSlice, createRunsSlice, createUiSlice, createViewerSlice,
 } from './slices';
+import { createPlanSlice } from './plan';
 import type { LabState, WorkerRef } from './types';
 
 export { BENCHMARK_SETTINGS, DEMO_RECIPE, RECIPE_PRESETS, activeRecipe } from './recipe';
@@ -25,6 +26,7 @@ export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number; s
     ...createViewerSlice(worker)(...a),
     ...createRunsSlice(worker)(...a),
     ...createUiSlice()(...a),
+    ...createPlanSlice(worker)(...a),
   });
   if (!opts.storage) return create<LabState>()(slices);
   const storage = opts.storage;

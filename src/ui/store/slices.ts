@@ -5,6 +5,8 @@
  */
 import { proxy, transfer } from 'comlink';
 import type { DatasetInfo, EvalMetric, ModelInfo, Prediction, Progress, RunState, StepMetric } from '../../worker/api';
+import { recipeProblems } from '../../train/recipe-check';
+import { exportFileName, runLabel } from '../run-names';
 import { PAGE_SIZE } from '../viewer/listnav';
 import { Throttle } from './metrics';
 import { DEMO_RECIPE } from './recipe';
@@ -41,7 +43,11 @@ export const createModelSlice = (worker: WorkerRef): Slice<ModelSlice> => (set, 
     const arg = src.kind === 'bytes' ? transfer(src, [src.bytes.buffer]) : src;
     if (src.kind === 'preset') set((s) => ({ fetchingPreset: src.name, progress: { ...s.progress, download: { task: 'download', done: 0, total: 0, detail: src.name } } }));
     try {
-      set({ model: await worker().loadModel(arg, onProgress(set)) });
+      set({ model: await worker().loadModel(arg, onProgress(set)), failedPreset: undefined });
+    } catch (e) {
+      // the picker offers Retry and the file's URL (to download by hand and drop)
+      if (src.kind === 'preset') set({ failedPreset: src.name });
+      throw e;
     } finally {
       if (src.kind === 'preset') set({ fetchingPreset: undefined });
     }
@@ -80,7 +86,12 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
     notices: [],
     setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
     start: guarded(get, async (resumeFrom?: string) => {
-      if (!resumeFrom) set({ steps: [], evals: [], runId: undefined });
+      if (!resumeFrom) {
+        // the form flags these fields and disables Start; a scripted start gets the same words
+        const problems = Object.values(recipeProblems(get().config, get().model));
+        if (problems.length) throw new Error(`The recipe cannot run: ${problems.join('; ')}.`);
+        set({ steps: [], evals: [], runId: undefined });
+      }
       set({ notices: [] });
       await worker().start(get().config, proxy({
         onStep: (m: StepMetric) => steps.push(m),
@@ -113,9 +124,10 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
     stop: guarded(get, async () => worker().stop()),
     exportFile: async (kind) => {
       try {
-        return kind === 'model'
-          ? { name: 'model.safetensors', bytes: await worker().exportModel() }
-          : { name: 'eval.onnx', bytes: await worker().exportEvalOnnx() };
+        // this session's run is the newest trained record; a reopened run is runId
+        const run = get().runs.find((r) => r.id === get().runId) ?? get().runs.find((r) => r.status !== 'imported');
+        const name = exportFileName(run ? runLabel(run) : 'vfm-lab-run', get().steps.at(-1)?.step ?? run?.savedStep ?? 0, kind);
+        return { name, bytes: await (kind === 'model' ? worker().exportModel() : worker().exportEvalOnnx()) };
       } catch (e) {
         get().reportError(e);
         return undefined;
@@ -187,6 +199,10 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
       if (get().compareRunId === id) set({ compareRunId: undefined, comparison: undefined });
       await get().refreshRuns();
       if (get().storage) await get().refreshStorage();
+    }),
+    renameRun: guarded(get, async (id, name) => {
+      await worker().renameRun(id, name);
+      await get().refreshRuns();
     }),
     refreshStorage: guarded(get, async () => set({ storage: await worker().storage() })),
     deleteCachedModel: guarded(get, async (url) => {

@@ -1,6 +1,7 @@
 /** @file The store's shape: one interface per slice, merged into `LabState`. */
 import type { Remote } from 'comlink';
 import type { StateCreator } from 'zustand';
+import type { PlanSlice } from './plan';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress, RunState,
   RunSummary, StepMetric, StorageReport, Thumbnail, TrainConfig, TrainerApi,
@@ -18,6 +19,8 @@ export interface ModelSlice {
   model?: ModelInfo;
   /** The preset being fetched (from the click until it is loaded, fails or is cancelled). */
   fetchingPreset?: string;
+  /** The preset whose last download failed or was cancelled (until a model loads). */
+  failedPreset?: string;
   loadModel(src: ModelSource): Promise<void>;
   /** Stops a preset download; the previous model stays loaded. */
   cancelDownload(): Promise<void>;
@@ -66,6 +69,8 @@ export interface RunsSlice {
   /** Its charts, then Start from its save (on its own model and dataset). */
   resumeRun(id: string): Promise<void>;
   deleteRun(id: string): Promise<void>;
+  /** Names a saved run (persisted with it; an empty name restores the default). */
+  renameRun(id: string, name: string): Promise<void>;
   /** Saves a trained `.safetensors` as a run and shows its predictions as the second model. */
   importRun(name: string, bytes: Uint8Array): Promise<void>;
   /** What the browser keeps for this site (runs, cached models), for the storage panel. */
@@ -81,5 +86,5 @@ export interface UiSlice {
   setTalkMode(on: boolean): void;
 }
 
-export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice;
+export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice & PlanSlice;
 export type Slice<T> = StateCreator<LabState, [], [], T>;

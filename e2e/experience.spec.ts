@@ -1,0 +1,112 @@
+/**
+ * The first-time experience (issue 15): screenshots of each state at 1440×900 (first screen,
+ * preparing, training, finished), talk mode at 1280×720 and 1920×1080, a 390×844 phone, and an
+ * axe-core scan of the main states. Screenshots go to test-results/ (look at them).
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { openLab, setRecipe, shot } from './helpers';
+
+async function axeViolations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).analyze();
+  return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
+}
+
+test('first screen: three steps, one primary Start early in the tab order, no empty charts; axe-clean', async ({ page }, info) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openLab(page);
+  await expect(page.getByRole('list', { name: 'Three steps' }).getByRole('heading')).toHaveText(['1 Model', '2 Data', '3 Train']);
+  await expect(page.getByTestId('charts-empty')).toBeVisible();
+  await expect(page.locator('.chart')).toHaveCount(0);
+  await expect(page.locator('button.primary')).toHaveCount(1);
+  await expect(page.getByTestId('start-training')).toHaveClass(/primary/);
+  await expect(page.getByTestId('start-training')).toBeInViewport();
+  await expect(page.getByTestId('memory-plan')).toContainText('Needs ≈');
+  await shot(page, info, 'first-screen-1440x900');
+  // keyboard: the skip link leads to Start; Start is within the first dozen Tab stops
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to Start' })).toBeFocused();
+  let stops = 1;
+  while (!(await page.getByTestId('start-training').evaluate((e) => e === document.activeElement)) && stops < 40) {
+    await page.keyboard.press('Tab');
+    stops++;
+  }
+  info.annotations.push({ type: 'tab stops to Start', description: String(stops) });
+  expect(stops).toBeLessThanOrEqual(12);
+  expect(await axeViolations(page)).toEqual([]);
+});
+
+test('inline validation: steps 0 and crop 65 are flagged on their fields and Start waits', async ({ page }, info) => {
+  await openLab(page);
+  await page.getByTestId('recipe-steps').fill('0');
+  await page.getByTestId('recipe-crop').fill('65');
+  await expect(page.getByTestId('recipe-steps')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('recipe-crop')).toHaveAccessibleDescription(/multiple of the patch size 8/);
+  await expect(page.getByTestId('start-training')).toBeDisabled();
+  await shot(page, info, 'invalid-recipe');
+  await page.getByTestId('recipe-steps').fill('30');
+  await page.getByTestId('recipe-crop').fill('64');
+  await expect(page.getByTestId('start-training')).toBeEnabled();
+});
+
+test('a run from start to finish: preparing stages, training with a human ETA, finished without bars; axe-clean', async ({ page }, info) => {
+  test.setTimeout(420_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openLab(page);
+  await setRecipe(page, { steps: 24, batch: 2, evalEvery: 12 });
+  await page.getByTestId('start-training').click();
+  await shot(page, info, 'preparing-1440x900'); // preparing, or already the first steps on a fast backend
+  await expect(page.getByTestId('training-progress')).toContainText(/left/);
+  await expect(page.getByTestId('export-model')).toBeEnabled();
+  await shot(page, info, 'training-1440x900');
+  await expect(page.getByTestId('run-state')).toHaveText('finished', { timeout: 300_000 });
+  await expect(page.getByTestId('training-progress')).toHaveCount(0);
+  await expect(page.getByTestId('preparing-stages')).toHaveCount(0);
+  await expect(page.getByTestId('saved-run').first()).toContainText('finished');
+  await shot(page, info, 'finished-1440x900');
+  await expect(page.getByTestId('run-miou').first()).toHaveText(/^\d+\.\d %$/);
+  expect(await axeViolations(page)).toEqual([]);
+  // exports are named after the run and its step
+  let download = page.waitForEvent('download');
+  await page.getByTestId('export-model').click();
+  expect((await download).suggestedFilename()).toBe('demo-ViT-depth-2-width-64-demo-step24.safetensors');
+  // a renamed run keeps its name after a reload, and its exports take it
+  await page.getByTestId('run-name').first().fill('my first run');
+  await page.getByTestId('run-name').first().press('Enter');
+  await expect(page.getByTestId('run-name').first()).not.toBeFocused();
+  await expect.poll(() => page.evaluate(() => (globalThis as unknown as { vfmLab: { getState(): { runs: { name?: string }[] } } }).vfmLab.getState().runs[0].name)).toBe('my first run');
+  await page.reload();
+  await openLab(page);
+  await expect(page.getByTestId('run-name').first()).toHaveValue('my first run');
+  download = page.waitForEvent('download');
+  await page.getByTestId('export-onnx').click();
+  expect((await download).suggestedFilename()).toBe('my-first-run-step24-eval.onnx');
+});
+
+test('talk mode at 1280×720 and 1920×1080: viewer on screen, no exports, model switch and compare reachable; axe-clean', async ({ page }, info) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openLab(page);
+  await page.getByRole('button', { name: 'Talk mode' }).click();
+  await expect(page.getByTestId('talk-model')).toBeVisible();
+  await expect(page.getByTestId('talk-compare')).toBeVisible();
+  await expect(page.getByTestId('export-model')).toHaveCount(0);
+  await expect(page.getByTestId('viewer').locator('canvas').first()).toBeInViewport();
+  await shot(page, info, 'talk-1280x720');
+  expect(await axeViolations(page)).toEqual([]);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await expect(page.getByTestId('viewer').locator('canvas').first()).toBeInViewport();
+  await shot(page, info, 'talk-1920x1080');
+  await page.getByRole('button', { name: 'Exit talk mode' }).click();
+});
+
+test('a 390×844 phone: one column, Start reachable; axe-clean', async ({ page }, info) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openLab(page);
+  const start = page.getByTestId('start-training');
+  await start.scrollIntoViewIfNeeded();
+  await expect(start).toBeInViewport();
+  // nothing wider than the screen
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await shot(page, info, 'phone-390x844');
+  expect(await axeViolations(page)).toEqual([]);
+});

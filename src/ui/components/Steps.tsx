@@ -1,0 +1,74 @@
+/**
+ * @file The first screen's path: 1 model → 2 data → 3 train, with the one Start button in step 3.
+ * Outside talk mode the first two steps link to their panels; in talk mode (no set-up panel) they
+ * are quick switches: the model, and the saved run to compare with.
+ */
+import { PRESETS } from '../../model/presets';
+import { useLab } from '../lab';
+import { presetTitle } from '../preset-names';
+import { runLabel } from '../run-names';
+import { isActive } from '../store/slices';
+import { Controls } from './Controls';
+import { MemoryPlan } from './MemoryPlan';
+
+function ModelSwitch() {
+  const model = useLab((s) => s.model);
+  const busy = useLab((s) => isActive(s.runState) || !!s.fetchingPreset);
+  const loadModel = useLab((s) => s.loadModel);
+  const current = PRESETS.find((p) => p.name === model?.name)?.name ?? (model?.name.startsWith('demo ViT') ? 'demo' : '') // the embedded demo's name (worker/loading.ts);
+  return (
+    <label className="switch">
+      Model{' '}
+      <select value={current} disabled={busy} data-testid="talk-model" onChange={(e) => loadModel(e.target.value === 'demo' ? { kind: 'demo' } : { kind: 'preset', name: e.target.value })}>
+        {!current && <option value="">{model?.name ?? 'loading…'}</option>}
+        <option value="demo">Embedded demo model</option>
+        {PRESETS.filter((p) => !p.unavailable).map((p) => <option key={p.name} value={p.name}>{presetTitle(p.name)}</option>)}
+      </select>
+    </label>
+  );
+}
+
+function CompareSwitch() {
+  const runs = useLab((s) => s.runs);
+  const compareRunId = useLab((s) => s.compareRunId);
+  const compareWith = useLab((s) => s.compareWith);
+  return (
+    <label className="switch">
+      Compare with{' '}
+      <select value={compareRunId ?? ''} data-testid="talk-compare" onChange={(e) => compareWith(e.target.value || undefined)}>
+        <option value="">no second model</option>
+        {runs.map((r) => <option key={r.id} value={r.id}>{runLabel(r)}</option>)}
+      </select>
+    </label>
+  );
+}
+
+export function Steps({ talk }: { talk: boolean }) {
+  const model = useLab((s) => s.model);
+  const dataset = useLab((s) => s.dataset);
+  return (
+    <section aria-label="Start here" className="steps-region">
+      <ol className="steps" aria-label="Three steps">
+        <li className="step">
+          <h2><span className="num" aria-hidden="true">1</span> Model</h2>
+          {talk ? <ModelSwitch /> : (
+            <>
+              <p className="step-current" data-testid="step-model">{model ? `${presetTitle(model.name)} · ${(model.numParams / 1e6).toFixed(1)} M params` : 'loading…'}</p>
+              <a href="#model-panel">Choose a foundation model</a>
+            </>
+          )}
+        </li>
+        <li className="step">
+          <h2><span className="num" aria-hidden="true">2</span> Data</h2>
+          <p className="step-current" data-testid="step-data">{dataset ? `${dataset.name} · ${dataset.trainCount} train / ${dataset.valCount} val · ${dataset.classes.length} classes` : 'loading…'}</p>
+          {talk ? <CompareSwitch /> : <a href="#data-panel">Use your own images</a>}
+        </li>
+        <li className="step step-train" id="train-step" tabIndex={-1}>
+          <h2><span className="num" aria-hidden="true">3</span> Train</h2>
+          <Controls />
+          {!talk && <MemoryPlan />}
+        </li>
+      </ol>
+    </section>
+  );
+}

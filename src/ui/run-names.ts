@@ -1,0 +1,30 @@
+/** @file How runs are named on screen and in exported files (pure, unit-tested). */
+import type { RunSummary } from '../worker/api';
+
+/** The name the user gave the run, else model · dataset. */
+export const runLabel = (r: Pick<RunSummary, 'name' | 'modelName' | 'datasetName'>) => r.name ?? `${r.modelName} · ${r.datasetName}`;
+
+/** A file-system-safe stem: letters, digits, dot, dash and underscore; everything else becomes one dash. */
+export function fileStem(name: string): string {
+  const stem = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 80);
+  return stem || 'vfm-lab-run';
+}
+
+/** `<run-name>-step<N>.safetensors` for the weights, `<run-name>-step<N>-eval.onnx` for the eval graph. */
+export function exportFileName(runName: string, step: number, kind: 'model' | 'onnx'): string {
+  return `${fileStem(runName)}-step${step}${kind === 'model' ? '.safetensors' : '-eval.onnx'}`;
+}
+
+const SHOWN: Partial<Record<keyof RunSummary['config'], string>> = {
+  lrHead: 'lr decoder', lrEncoder: 'lr encoder', weightDecay: 'decay', evalEvery: 'eval every', accum: 'accum',
+};
+
+/**
+ * What tells the runs apart: for each run, the recipe fields whose values are not the same in
+ * every listed run ("crop 64 · lr decoder 0.001"). Empty when there is one run, or all agree.
+ */
+export function recipeDifferences(runs: Pick<RunSummary, 'id' | 'config'>[]): Map<string, string> {
+  const keys = runs.length > 1 ? (Object.keys(runs[0].config) as (keyof RunSummary['config'])[]) : [];
+  const differing = keys.filter((k) => runs.some((r) => r.config[k] !== runs[0].config[k]));
+  return new Map(runs.map((r) => [r.id, differing.map((k) => `${SHOWN[k] ?? k} ${String(r.config[k])}`).join(' · ')]));
+}
