@@ -24,6 +24,7 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(G.gemm(a, a, true, false).shape).toEqual([3, 3]);
     expect(() => g.node('Gemm', [a], { transA: false, transB: false } as never)).toThrow('Gemm: expects 2 or 3 inputs, got 1');
     expect(() => g.node('Exp', [a, a], {} as never)).toThrow('Exp: expects 1 inputs, got 2');
+    expect(() => g.node('MatMul', [a], {} as never)).toThrow('MatMul: expects 2 inputs, got 1');
   });
 
   it('Transpose, Reshape, Expand', () => {
