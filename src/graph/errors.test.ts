@@ -65,6 +65,32 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(() => G.add(1 as never, 2 as never)).toThrow('Add: needs at least one tensor');
   });
 
+  it('a wrong input count or mixed dtypes name the op', () => {
+    const counts: [string, number][] = [
+      ['MatMul', 2], ['Transpose', 1], ['Reshape', 1], ['Expand', 1], ['Slice', 1], ['Pad', 1], ['Where', 3], ['Cast', 1],
+      ['Gather', 2], ['GatherElements', 2], ['ScatterND', 3],
+    ];
+    for (const [op, n] of counts) {
+      expect(() => g.node(op as never, Array<G.Tensor>(n + 1).fill(a), {} as never)).toThrow(`${op}: expects ${n} inputs, got ${n + 1}`);
+    }
+    const ai = g.input('ai', [2, 3], 'int32'), bi = g.input('bi', [3, 2], 'int32');
+    expect(() => G.matmul(a, bi)).toThrow('MatMul: dtype mismatch, float32 [2,3] vs int32 [3,2]');
+    expect(() => G.gemm(a, bi)).toThrow('Gemm: dtype mismatch, float32 [2,3] vs int32 [3,2]');
+    expect(() => G.gemm(a, b, false, true, g.input('ci', [4], 'int32'))).toThrow('Gemm: dtype mismatch, float32 [2,3] vs int32 [4]');
+    expect(() => G.concat([a, ai], 0)).toThrow('Concat: dtype mismatch, float32 [2,3] vs int32 [2,3]');
+    expect(() => G.where(flag, a, ai)).toThrow('Where: dtype mismatch, float32 [2,3] vs int32 [2,3]');
+  });
+
+  it('GatherElements and Clip refuse what they cannot compute', () => {
+    const x3 = g.input('x3', [2, 3, 2]);
+    expect(() => G.gatherElements(x3, g.input('gi', [2, 1, 3], 'int32'), 1)).toThrow('GatherElements: indices [2,1,3] must match data [2,3,2] off axis 1');
+    expect(() => G.gatherElements(x3, g.input('gr', [2, 1], 'int32'), 1)).toThrow('GatherElements: indices [2,1] must match data [2,3,2] off axis 1');
+    expect(() => G.gatherElements(x3, g.input('gf', [2, 1, 2]), 1)).toThrow('GatherElements: indices must be int32, got float32 [2,1,2]');
+    expect(G.gatherElements(x3, g.input('gk', [2, 5, 2], 'int32'), 1).shape).toEqual([2, 5, 2]);
+    expect(() => G.clip(a, 1, 0)).toThrow('Clip: min 1 > max 0');
+    expect(G.clip(a, 0, 0).shape).toEqual([2, 3]);
+  });
+
   it('the layers in nn.ts', () => {
     expect(() => G.linear(a, g.input('w', [5, 4]))).toThrow('linear: input [2,3] does not match weight [5,4]');
     const logits = g.input('logits', [1, 2, 4, 4]);
