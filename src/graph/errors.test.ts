@@ -77,6 +77,8 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(() => G.matmul(a, bi)).toThrow('MatMul: dtype mismatch, float32 [2,3] vs int32 [3,2]');
     expect(() => G.gemm(a, bi)).toThrow('Gemm: dtype mismatch, float32 [2,3] vs int32 [3,2]');
     expect(() => G.gemm(a, b, false, true, g.input('ci', [4], 'int32'))).toThrow('Gemm: dtype mismatch, float32 [2,3] vs int32 [4]');
+    expect(() => G.gemm(a, b, false, true, g.input('c5', [5]))).toThrow('Gemm: shapes [5] and [2,4] cannot be broadcast');
+    expect(G.gemm(a, b, false, true, g.input('c4', [4])).shape).toEqual([2, 4]);
     expect(() => G.concat([a, ai], 0)).toThrow('Concat: dtype mismatch, float32 [2,3] vs int32 [2,3]');
     expect(() => G.where(flag, a, ai)).toThrow('Where: dtype mismatch, float32 [2,3] vs int32 [2,3]');
   });
