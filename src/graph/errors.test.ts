@@ -33,6 +33,8 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(() => G.transpose(a, [1, 2])).toThrow('Transpose: perm [1,2] is not a permutation of rank 2 ([2,3])');
     expect(() => G.reshape(a, [4, -1])).toThrow('Reshape: cannot reshape [2,3] to [4,-1]');
     expect(G.reshape(a, [3, -1]).shape).toEqual([3, 2]);
+    // a shape whose product is right but whose dims are negative
+    expect(() => g.node('Reshape', [a], { shape: [-2, -3] } as never)).toThrow('Reshape: cannot reshape [2,3] to [-2,-3]');
     expect(() => G.expand(b, [2, 3])).toThrow('Expand: shapes [4,3] and [2,3] cannot be broadcast');
     expect(() => G.expand(b, [3])).toThrow('Expand: [4,3] does not expand to [3]');
     expect(G.expand(v, [2, 3]).shape).toEqual([2, 3]);
@@ -42,6 +44,8 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(() => g.node('Concat', [], { axis: 0 } as never)).toThrow('Concat: needs at least one input');
     expect(() => G.concat([a, b], 1)).toThrow('Concat: shapes [2,3] and [4,3] differ off axis 1');
     expect(G.concat([a, b], 0).shape).toEqual([6, 3]);
+    // another rank whose dims agree as far as they go
+    expect(() => G.concat([a, g.input('v2', [2])], 1)).toThrow('Concat: shapes [2,3] and [2] differ off axis 1');
     expect(() => G.slice(a, 1, 2, 5)).toThrow('Slice: range 2:5 is outside axis 1 of [2,3]');
     expect(() => G.slice(a, 0, -1, 1)).toThrow('Slice: range -1:1 is outside axis 0 of [2,3]');
     expect(() => G.slice(a, 0, 2, 1)).toThrow('Slice: range 2:1 is outside axis 0 of [2,3]');
