@@ -97,6 +97,35 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(G.clip(a, 0, 0).shape).toEqual([2, 3]);
   });
 
+  it('Gather and GatherElements say which gradients they do not define', () => {
+    const h = new G.Graph();
+    const x = h.input('x', [3, 2]), x3 = h.input('x3', [2, 3, 2]);
+    const rows = h.input('rows', [2], 'int32'); // an input, not a constant
+    expect(() => G.grad(G.reduceSum(G.gather(x, rows)), [x])).toThrow('Gather: the gradient is defined for axis 0 with constant indices (got axis 0');
+    const cols = h.constant(hostArray('int32', [0, 1, 1]), [3, 1], 'int32');
+    expect(() => G.grad(G.reduceSum(G.gather(x, cols, 1)), [x])).toThrow('Gather: the gradient is defined for axis 0 with constant indices (got axis 1');
+    const two = h.constant(hostArray('int32', [0, 1, 2, 0, 1, 2, 0, 1]), [2, 2, 2], 'int32');
+    expect(() => G.grad(G.reduceSum(G.gatherElements(x3, two, 1)), [x3])).toThrow('GatherElements: the gradient needs one index along axis 1, got indices [2,2,2]');
+  });
+
+  it('builders add no node for an identity (transpose, reshape, expand, concat of one, full slice, zero pad, same-dtype cast)', () => {
+    const h = new G.Graph();
+    const x = h.input('x', [2, 3]);
+    const before = h.tensors.length;
+    expect(G.transpose(x, [0, 1])).toBe(x);
+    expect(G.reshape(x, [2, -1])).toBe(x);
+    expect(G.expand(x, [2, 3])).toBe(x);
+    expect(G.concat([x], 1)).toBe(x);
+    expect(G.slice(x, [0, 1], [0, 0], [2, 3])).toBe(x);
+    expect(G.pad(x, [0, 0, 0, 0])).toBe(x);
+    expect(G.cast(x, 'float32')).toBe(x);
+    expect(h.tensors.length).toBe(before);
+    // and one that is not an identity adds one
+    expect(G.slice(x, [0, 1], [0, 1], [2, 3]).shape).toEqual([2, 2]);
+    expect(G.transpose(x, [1, 0]).shape).toEqual([3, 2]);
+    expect(h.tensors.length).toBe(before + 2);
+  });
+
   it('the layers in nn.ts', () => {
     expect(() => G.linear(a, g.input('w', [5, 4]))).toThrow('linear: input [2,3] does not match weight [5,4]');
     const logits = g.input('logits', [1, 2, 4, 4]);
