@@ -1,6 +1,7 @@
 /**
  * Every shape and dtype rule refuses bad input with a message that names the op and what it got
- * (one expectation per `throw` in ops.ts, nn.ts and shape.ts; the common ones are in nn.test.ts).
+ * (one expectation per `throw` in ops.ts, nn.ts and shape.ts; the common ones are in nn.test.ts);
+ * and the builders add no node they do not need (identities, a gradient nobody asked for).
  */
 import { describe, expect, it } from 'vitest';
 import * as G from './index';
@@ -124,6 +125,17 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(G.slice(x, [0, 1], [0, 1], [2, 3]).shape).toEqual([2, 2]);
     expect(G.transpose(x, [1, 0]).shape).toEqual([3, 2]);
     expect(h.tensors.length).toBe(before + 2);
+  });
+
+  it('Gemm builds no gradient for a bias nobody differentiates', () => {
+    const h = new G.Graph();
+    const x = h.input('x', [2, 3]), w = h.input('w', [4, 3]), bias = h.input('bias', [4]);
+    const loss = G.reduceSum(G.gemm(x, w, false, true, bias));
+    const sums = () => h.tensors.filter((t) => t.op === 'ReduceSum').length;
+    G.grad(loss, [x]);
+    expect(sums()).toBe(1); // the loss's own; the bias's gradient would be a sum over the batch
+    G.grad(loss, [bias]);
+    expect(sums()).toBe(2);
   });
 
   it('the layers in nn.ts', () => {
