@@ -127,15 +127,18 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(h.tensors.length).toBe(before + 2);
   });
 
-  it('Gemm builds no gradient for a bias nobody differentiates', () => {
+  it('Gemm builds no gradient for a weight or bias nobody differentiates', () => {
     const h = new G.Graph();
     const x = h.input('x', [2, 3]), w = h.input('w', [4, 3]), bias = h.input('bias', [4]);
     const loss = G.reduceSum(G.gemm(x, w, false, true, bias));
-    const sums = () => h.tensors.filter((t) => t.op === 'ReduceSum').length;
+    const count = (op: string) => h.tensors.filter((t) => t.op === op).length;
     G.grad(loss, [x]);
-    expect(sums()).toBe(1); // the loss's own; the bias's gradient would be a sum over the batch
+    // the forward Gemm and dX; the loss's own sum (the bias's gradient would be a sum over the batch)
+    expect([count('Gemm'), count('ReduceSum')]).toEqual([2, 1]);
     G.grad(loss, [bias]);
-    expect(sums()).toBe(2);
+    expect([count('Gemm'), count('ReduceSum')]).toEqual([2, 2]);
+    G.grad(loss, [w]);
+    expect([count('Gemm'), count('ReduceSum')]).toEqual([3, 2]);
   });
 
   it('the layers in nn.ts', () => {
