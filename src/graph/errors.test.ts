@@ -141,6 +141,16 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect([count('Gemm'), count('ReduceSum')]).toEqual([3, 2]);
   });
 
+  it('Concat and Where build no gradient for an input nobody differentiates', () => {
+    const h = new G.Graph();
+    const p = h.input('p', [2, 3]), q = h.input('q', [2, 3]), c = h.input('c', [2, 3], 'bool');
+    const count = (op: string) => h.tensors.filter((t) => t.op === op).length;
+    G.grad(G.reduceSum(G.concat([p, q], 0)), [p]);
+    expect(count('Slice')).toBe(1); // p's rows of the cotangent, not q's
+    G.grad(G.reduceSum(G.where(c, p, q)), [q]);
+    expect(count('Where')).toBe(2); // the forward and q's
+  });
+
   it('the layers in nn.ts', () => {
     expect(() => G.linear(a, g.input('w', [5, 4]))).toThrow('linear: input [2,3] does not match weight [5,4]');
     const logits = g.input('logits', [1, 2, 4, 4]);
