@@ -151,6 +151,21 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(count('Where')).toBe(2); // the forward and q's
   });
 
+  it('ops reached without their builder (which normalises axes) still name themselves', () => {
+    for (const op of ['ReduceSum', 'ReduceMean', 'ReduceMax'] as const) {
+      expect(() => g.node(op, [a], { axes: [2], keepdims: false })).toThrow(`${op}: axis 2 is out of range for rank 2`);
+      expect(() => g.node(op, [a, a], { axes: [0], keepdims: false })).toThrow(`${op}: expects 1 inputs, got 2`);
+    }
+    expect(() => g.node('Softmax', [a], { axis: 2 })).toThrow('Softmax: axis 2 is out of range for rank 2');
+    expect(() => g.node('Softmax', [a, a], { axis: 0 })).toThrow('Softmax: expects 1 inputs, got 2');
+    expect(() => g.node('Concat', [a, b], { axis: 2 })).toThrow('Concat: axis 2 is out of range for rank 2');
+    expect(() => g.node('Slice', [a], { starts: [0], ends: [1], axes: [2] })).toThrow('Slice: axis 2 is out of range for rank 2');
+    // edges the builders allow: a Concat of one input, an empty slice, a reshape with a zero dim
+    expect(g.node('Concat', [a], { axis: 0 }).shape).toEqual([2, 3]);
+    expect(G.slice(a, 1, 2, 2).shape).toEqual([2, 0]);
+    expect(g.node('Reshape', [g.input('e', [0, 3])], { shape: [3, 0] }).shape).toEqual([3, 0]);
+  });
+
   it('the layers in nn.ts', () => {
     expect(() => G.linear(a, g.input('w', [5, 4]))).toThrow('linear: input [2,3] does not match weight [5,4]');
     const logits = g.input('logits', [1, 2, 4, 4]);
