@@ -166,6 +166,16 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(g.node('Reshape', [g.input('e', [0, 3])], { shape: [3, 0] }).shape).toEqual([3, 0]);
   });
 
+  it('Where, ArgMax and Gather: broadcasting, shapes, int64 indices and axes', () => {
+    expect(() => G.where(flag, a, g.input('w4', [4]))).toThrow('Where: shapes [2,3] and [4] cannot be broadcast');
+    expect(() => G.where(g.input('f4', [4], 'bool'), a, a)).toThrow('Where: shapes [4] and [2,3] cannot be broadcast');
+    expect(G.argmax(a, 1).shape).toEqual([2]);
+    expect(G.argmax(a, 0, true).shape).toEqual([1, 3]);
+    expect(() => g.node('ArgMax', [a], { axis: 2, keepdims: false })).toThrow('ArgMax: axis 2 is out of range for rank 2');
+    expect(G.gather(a, g.input('i64', [2], 'int64')).shape).toEqual([2, 3]);
+    expect(() => G.gather(a, ids, 2)).toThrow('Gather: axis 2 is out of range for rank 2');
+  });
+
   it('the layers in nn.ts', () => {
     expect(() => G.linear(a, g.input('w', [5, 4]))).toThrow('linear: input [2,3] does not match weight [5,4]');
     const logits = g.input('logits', [1, 2, 4, 4]);
