@@ -170,6 +170,8 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(() => G.where(flag, a, g.input('w4', [4]))).toThrow('Where: shapes [2,3] and [4] cannot be broadcast');
     expect(() => G.where(g.input('f4', [4], 'bool'), a, a)).toThrow('Where: shapes [4] and [2,3] cannot be broadcast');
     expect(G.argmax(a, 1).shape).toEqual([2]);
+    expect(g.node('ArgMax', [a], { axis: 1, keepdims: false }).dtype).toBe('int64'); // ONNX's; the builder casts to int32
+    expect(() => g.node('Equal', [a], {} as never)).toThrow('Equal: expects 2 inputs, got 1');
     expect(G.argmax(a, 0, true).shape).toEqual([1, 3]);
     expect(() => g.node('ArgMax', [a], { axis: 2, keepdims: false })).toThrow('ArgMax: axis 2 is out of range for rank 2');
     expect(G.gather(a, g.input('i64', [2], 'int64')).shape).toEqual([2, 3]);
