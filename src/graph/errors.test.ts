@@ -67,6 +67,7 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(() => G.softmax(a, 2)).toThrow('Softmax: axis 2 is out of range for rank 2');
     expect(() => G.softmax(a, -3)).toThrow('Softmax: axis -3 is out of range for rank 2');
     expect(G.softmax(a, -2).shape).toEqual([2, 3]);
+    expect(G.softmax(x4).attrs.axis).toBe(3); // the last axis by default
     expect(() => G.add(1 as never, 2 as never)).toThrow('Add: needs at least one tensor');
   });
 
