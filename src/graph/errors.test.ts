@@ -177,6 +177,9 @@ describe('shape rules refuse bad input, naming the op and the shapes', () => {
     expect(() => g.node('ArgMax', [a], { axis: 2, keepdims: false })).toThrow('ArgMax: axis 2 is out of range for rank 2');
     expect(G.gather(a, g.input('i64', [2], 'int64')).shape).toEqual([2, 3]);
     expect(() => G.gather(a, ids, 2)).toThrow('Gather: axis 2 is out of range for rank 2');
+    expect(() => G.argmax(a, 2)).toThrow('ArgMax: axis 2 is out of range for rank 2');
+    expect(() => G.slice(a, 2, 0, 1)).toThrow('Slice: axis 2 is out of range for rank 2');
+    expect(() => G.gatherElements(a, g.input('ge', [2, 1], 'int32'), 2)).toThrow('GatherElements: axis 2 is out of range for rank 2');
   });
 
   it('the layers in nn.ts', () => {
