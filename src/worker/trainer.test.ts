@@ -191,13 +191,18 @@ describe('Trainer lifecycle (fake engine)', () => {
     const again = recorder();
     await b.start({ ...CONFIG, crop: 32, steps: 100 }, again.cb, { runId: run.id });
     expect(again.cb.states).toEqual(['preparing', 'running', 'finished']);
-    expect(again.cb.models).toEqual(['mine.safetensors']);
+    // the run's own model while it trains, then the model the page had loaded (the demo) again
+    expect(again.cb.models).toEqual(['mine.safetensors', 'demo ViT (depth 2, width 64)']);
     expect(again.cb.datasets).toEqual(['shapes.zip']);
     expect(again.cb.steps.map((s) => s.step)).toEqual([3, 4, 5, 6]); // the run's own 6 steps, from its save
     const resumed = FakeEngine.created.at(-1)!;
     for (const [k, tensor] of await savedEngine.weights()) expect(resumed.initial.get(k)!.data).toEqual(tensor.data);
     expect(resumed.initial.get('seg_head.weight')!.shape).toEqual([3, 64]);
     expect(resumed.step).toBe(6);
+    // a new Start after the resumed run fine-tunes the loaded demo model, not the run's trained weights
+    await b.start({ ...CONFIG, steps: 1, evalEvery: 0 }, recorder().cb);
+    const demo = makeTinyVit(DEMO_MODEL);
+    expect(FakeEngine.created.at(-1)!.initial.get('patch_embed.proj.weight')!.data).toEqual(demo.get('patch_embed.proj.weight')!.data);
     await a.stop();
     await done;
   });

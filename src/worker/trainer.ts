@@ -112,6 +112,9 @@ export class Trainer implements TrainerApi {
     this.pauseRequested = this.stopRequested = false;
     this.life.to('preparing');
     let run: Run | undefined;
+    // a resumed run trains its own saved weights; the user's loaded model comes back when it ends, or
+    // the next Start would fine-tune the run's partly trained weights under the original model's name
+    const loaded = this.checkpoint;
     try {
       const ready = await buildRun({ compute, queue: this.queue, store: this.deps.store, checkpoint: this.checkpoint, data: this.data, config, cb, resumeFrom: resumeFrom?.runId });
       if (ready.checkpoint !== this.checkpoint) cb.onModel?.((this.checkpoint = ready.checkpoint).info);
@@ -137,6 +140,7 @@ export class Trainer implements TrainerApi {
       await run?.release();
       // the ended run stays the viewer's "this run" when there is a save (a resumed run always has one)
       if (run && (run.savedAt !== undefined || run.startStep > 0)) this.shown = run.record.id;
+      if (resumeFrom && loaded && this.checkpoint !== loaded) cb.onModel?.((this.checkpoint = loaded).info);
     }
   }
 
