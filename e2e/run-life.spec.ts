@@ -32,13 +32,17 @@ test('a dropped checkpoint and zip: train, pause (within two steps), reload, Res
   test.setTimeout(420_000);
   await openLab(page);
   await dropModelAndZip(page);
-  // steps long enough (wasm: batch 32 at 64 px; SwiftShader WebGPU is far slower) that the page's
+  // steps long enough (wasm: batch 64 at 64 px; SwiftShader WebGPU is far slower) that the page's
   // view of the step counter (updated at most every 100 ms) lags the worker by less than a step;
   // 'eval every 0' saves only at the pause
-  await setRecipe(page, { steps: 400, batch: info.project.name === 'wasm' ? 32 : 2, evalEvery: 0, augment: false });
+  await setRecipe(page, { steps: 400, batch: info.project.name === 'wasm' ? 64 : 2, evalEvery: 0, augment: false });
   await page.getByTestId('recipe-crop').fill('64');
   await page.getByTestId('start-training').click();
   await waitForStep(page, 3);
+  // the charts mount with the first steps (on a 2-core machine, up to a second of main-thread work):
+  // the pause is asked once they are drawn, so that this measures the worker, not the page's first paint
+  await expect(page.getByTestId('loss-chart')).toBeVisible();
+  await waitForStep(page, (await currentStep(page)) + 1);
   const asked = await currentStep(page);
   await page.getByTestId('pause-training').click();
   await expect(page.getByTestId('run-state')).toHaveText('paused');
