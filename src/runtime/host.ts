@@ -65,6 +65,9 @@ export class GraphRunner {
   }
 
   private async runOnce(ortFeeds: Record<string, OrtTensor>, names: string[], into: Record<string, HostArray>): Promise<Record<string, HostTensor>> {
+    // onnxruntime ignores a fetch the graph does not have (null fetches): refuse it here, by name
+    const outputs = this.manifest.outputs.map((o) => o.name);
+    for (const n of names) if (!outputs.includes(n)) throw new Error(`the graph has no output "${n}" (its outputs: ${outputs.join(', ')})`);
     for (const n of Object.keys(into)) if (!names.includes(n)) throw new Error(`an array is given for output "${n}", which is not requested (${names.join(', ')})`);
     const fetches: Record<string, OrtTensor | null> = {};
     for (const n of names) fetches[n] = into[n] ? this.preallocated(n, into[n]) : null;
