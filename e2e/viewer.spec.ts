@@ -44,6 +44,8 @@ test.beforeEach(async ({ page }) => {
 
 test('the wheel zooms about the pointer and does not scroll the page; +/−, arrows and 0 work on the focused viewer', async ({ page }) => {
   await openLab(page);
+  // the first screen is complete (the memory estimate arrives last): nothing moves under the pointer
+  await expect(page.getByTestId('memory-plan')).toContainText('Needs ≈');
   const image = page.getByTestId('viewer').getByRole('img', { name: 'Image' });
   await image.scrollIntoViewIfNeeded();
   // scrolled part-way, so a wheel that reached the page would move it either way

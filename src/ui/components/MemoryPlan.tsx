@@ -16,7 +16,8 @@ export function MemoryPlan() {
     const t = setTimeout(() => void useLab.getState().refreshMemoryPlan(), 600);
     return () => clearTimeout(t);
   }, [config, model, dataset, idle]);
-  if (!idle || !plan || !backend) return null;
+  // always one line, so that nothing below moves when the estimate arrives (the plan is kept while training)
+  if (!plan || !backend) return <p className="memory-plan" data-testid="memory-plan">Estimating the memory this run needs…</p>;
   const limits = backend.limits;
   const perBuffer = limits ? Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize) : undefined;
   const tooBig = perBuffer !== undefined && plan.largestBinding.bytes > perBuffer;
