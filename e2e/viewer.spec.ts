@@ -1,5 +1,5 @@
 /**
- * The viewer and the charts as a first-time user meets them (both projects): wheel zoom about the
+ * The viewer and the charts as a first-time user meets them (wasm project): wheel zoom about the
  * pointer without scrolling the page, keyboard zoom/pan, the overlay slider's meaning read from the
  * canvas pixels, every validation image reachable with the keyboard, and the charts after a short
  * run — readable ticks and tooltips, legend colours, no stray focus stops, axe-clean, screenshots at
