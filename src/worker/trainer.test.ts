@@ -15,7 +15,7 @@ import { countSession, liveResources } from '../runtime/resources';
 import type { Engine } from '../train/engine';
 import { RECIPES } from '../train/recipe';
 import { IMAGENET_MEAN, IMAGENET_STD, type PreparedRun } from '../train/session';
-import type { RunState, StepMetric, TrainConfig, TrainerCallbacks } from './api';
+import type { DatasetSource, ModelSource, RunState, StepMetric, TrainConfig, TrainerCallbacks } from './api';
 import type { Compute, EngineSettings } from './compute';
 import { RunStore } from './runs';
 import { MemoryRoot } from './testing/memory-folders';
@@ -77,6 +77,15 @@ function makeTrainer(root = new MemoryRoot()) {
   return { t, root };
 }
 
+/** A trainer on wasm with a model and a dataset loaded: the page's first steps. */
+async function readyTrainer(model: ModelSource, dataset: DatasetSource, root = new MemoryRoot()): Promise<Trainer> {
+  const { t } = makeTrainer(root);
+  await t.init('wasm');
+  await t.loadModel(model);
+  await t.loadDataset(dataset);
+  return t;
+}
+
 /** Callbacks recording states and steps; `until(state)` resolves when that state is reached. */
 function recorder(onStep?: (m: StepMetric) => void) {
   const states: string[] = [];
@@ -104,10 +113,7 @@ const ownZip = () => ({ kind: 'zip' as const, name: 'shapes.zip', bytes: zipOf(g
 describe('Trainer lifecycle (fake engine)', () => {
   it('goes idle → preparing → running → finished, saves the last step, and releases its engine', async () => {
     const base = liveResources();
-    const { t } = makeTrainer();
-    await t.init('wasm');
-    await t.loadModel({ kind: 'demo' });
-    await t.loadDataset(ownZip());
+    const t = await readyTrainer({ kind: 'demo' }, ownZip());
     const { cb } = recorder();
     await t.start(CONFIG, cb);
     expect(cb.states).toEqual(['preparing', 'running', 'finished']);
@@ -122,10 +128,7 @@ describe('Trainer lifecycle (fake engine)', () => {
   });
 
   it('an evaluation is announced after its save: the runs list shows the run at that step', async () => {
-    const { t } = makeTrainer();
-    await t.init('wasm');
-    await t.loadModel({ kind: 'demo' });
-    await t.loadDataset(ownZip());
+    const t = await readyTrainer({ kind: 'demo' }, ownZip());
     const { cb } = recorder();
     const listed: [number, number, string][] = [];
     cb.onEval = (m) => void t.listRuns().then(([r]) => listed.push([m.step, r.savedStep, r.status]));
@@ -135,10 +138,7 @@ describe('Trainer lifecycle (fake engine)', () => {
   });
 
   it('pauses at the next step, refuses model and dataset changes while paused, stops through "stopping"', async () => {
-    const { t } = makeTrainer();
-    await t.init('wasm');
-    await t.loadModel({ kind: 'demo' });
-    await t.loadDataset(ownZip());
+    const t = await readyTrainer({ kind: 'demo' }, ownZip());
     const { cb, until } = recorder((m) => m.step === 2 && void t.pause());
     const done = t.start({ ...CONFIG, evalEvery: 0 }, cb);
     await until('paused');
@@ -154,10 +154,7 @@ describe('Trainer lifecycle (fake engine)', () => {
   });
 
   it('a failed Start (invalid crop) leaves every saved run as it was', async () => {
-    const { t } = makeTrainer();
-    await t.init('wasm');
-    await t.loadModel({ kind: 'demo' });
-    await t.loadDataset(ownZip());
+    const t = await readyTrainer({ kind: 'demo' }, ownZip());
     const first = recorder((m) => m.step === 1 && void t.pause());
     const done = t.start(CONFIG, first.cb);
     await first.until('paused');
@@ -174,19 +171,13 @@ describe('Trainer lifecycle (fake engine)', () => {
 
   it('Resume after a reload rebuilds the run from its own saved weights, recipe and kept dataset', async () => {
     const root = new MemoryRoot();
-    const a = makeTrainer(root).t;
-    await a.init('wasm');
-    await a.loadModel(ownModel());
-    await a.loadDataset(ownZip());
+    const a = await readyTrainer(ownModel(), ownZip(), root);
     const first = recorder((m) => m.step === 2 && void a.pause());
     const done = a.start(CONFIG, first.cb);
     await first.until('paused');
     const savedEngine = FakeEngine.created.at(-1)!;
     // the page reloads: a new worker with the embedded demo model and dataset
-    const b = makeTrainer(root).t;
-    await b.init('wasm');
-    await b.loadModel({ kind: 'demo' });
-    await b.loadDataset({ kind: 'demo' });
+    const b = await readyTrainer({ kind: 'demo' }, { kind: 'demo' }, root);
     const [run] = await b.listRuns();
     const again = recorder();
     await b.start({ ...CONFIG, crop: 32, steps: 100 }, again.cb, { runId: run.id });
@@ -216,10 +207,7 @@ describe('Trainer lifecycle (fake engine)', () => {
     const first = recorder((m) => m.step === 1 && void a.pause());
     const done = a.start(CONFIG, first.cb);
     await first.until('paused');
-    const b = makeTrainer(root).t;
-    await b.init('wasm');
-    await b.loadModel({ kind: 'demo' });
-    await b.loadDataset({ kind: 'demo' });
+    const b = await readyTrainer({ kind: 'demo' }, { kind: 'demo' }, root);
     const [before] = await b.listRuns();
     const again = recorder();
     await b.start(CONFIG, again.cb, { runId: before.id });
@@ -233,10 +221,7 @@ describe('Trainer lifecycle (fake engine)', () => {
 
   it('a saved optimizer state that does not fit the model is refused, naming the tensor', async () => {
     const root = new MemoryRoot();
-    const a = makeTrainer(root).t;
-    await a.init('wasm');
-    await a.loadModel({ kind: 'demo' });
-    await a.loadDataset(ownZip());
+    const a = await readyTrainer({ kind: 'demo' }, ownZip(), root);
     await a.start({ ...CONFIG, steps: 3 }, recorder().cb);
     const [run] = await a.listRuns();
     // tamper with the saved optimizer file: one moment loses half its values
@@ -300,10 +285,7 @@ describe('the recipe rules in the worker (the same functions as the CLI)', () =>
 
   /** A run of the config on recipeFiles(); what its engine saw, its notices and its saved record. */
   async function runWith(c: TrainConfig) {
-    const { t } = makeTrainer();
-    await t.init('wasm');
-    await t.loadModel({ kind: 'demo' });
-    await t.loadDataset({ kind: 'zip', name: 'recipe.zip', bytes: zipOf(recipeFiles()) });
+    const t = await readyTrainer({ kind: 'demo' }, { kind: 'zip', name: 'recipe.zip', bytes: zipOf(recipeFiles()) });
     const notices: string[] = [];
     const { cb } = recorder();
     cb.onNotices = (n) => notices.push(...n);
@@ -354,10 +336,7 @@ describe('the recipe rules in the worker (the same functions as the CLI)', () =>
     const tensors = new Map([...samParameterShapes(sam, [8, 8])].filter(([k]) => !k.startsWith('seg_head.'))
       .map(([k, shape], i) => [k, { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(i + j) * 0.1) }]));
     const lengths = async (recipe: 'demo' | 'benchmark') => {
-      const { t } = makeTrainer();
-      await t.init('wasm');
-      await t.loadModel({ kind: 'bytes', name: 'sam.safetensors', bytes: writeSafetensors(tensors) });
-      await t.loadDataset({ kind: 'zip', name: 'recipe.zip', bytes: zipOf(recipeFiles()) });
+      const t = await readyTrainer({ kind: 'bytes', name: 'sam.safetensors', bytes: writeSafetensors(tensors) }, { kind: 'zip', name: 'recipe.zip', bytes: zipOf(recipeFiles()) });
       const { cb } = recorder();
       await t.start({ ...config(recipe), steps: 1 }, cb);
       expect(cb.states).toEqual(['preparing', 'running', 'finished']);
@@ -370,10 +349,7 @@ describe('the recipe rules in the worker (the same functions as the CLI)', () =>
 
   it("a run saved before recipes resumes with the demo's rules", async () => {
     const root = new MemoryRoot();
-    const { t } = makeTrainer(root);
-    await t.init('wasm');
-    await t.loadModel({ kind: 'demo' });
-    await t.loadDataset({ kind: 'zip', name: 'recipe.zip', bytes: zipOf(recipeFiles()) });
+    const t = await readyTrainer({ kind: 'demo' }, { kind: 'zip', name: 'recipe.zip', bytes: zipOf(recipeFiles()) }, root);
     const first = recorder((m) => m.step === 1 && void t.pause());
     const done = t.start(config('benchmark'), first.cb);
     await first.until('paused');
