@@ -116,7 +116,7 @@ describe('vfm-lab benchmark', () => {
     const a = modelPath('vit'), b = modelPath('dino');
     const cases: [string[], RegExp][] = [
       [['--models', `${a},${b}`, '--out', fresh], /both be named "model"; name them apart with NAME=MODEL/],
-      [['--models', `x=${a},y=${join(dir, 'missing.safetensors')}`, '--out', fresh, '--steps', '0'], /--steps must be an integer ≥ 1/],
+      [['--models', `x=${a},y=${join(dir, 'missing.safetensors')}`, '--out', fresh, '--steps', '0'], /--steps must be a whole number ≥ 1/],
       [['--models', `../up=${a}`, '--out', fresh], /"\.\.\/up" cannot name a run folder/],
       [['--models', `x=${a}`, '--model', a, '--out', fresh], /--model is not a benchmark option/],
       [['--models', `x=${a}`], /--out is required/],

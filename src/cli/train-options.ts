@@ -8,7 +8,8 @@ import { DEFAULT_MAX_PIXELS } from '../data/png';
 import { DEFAULT_MAX_ENTRY_BYTES } from '../data/zip';
 import { FAMILY_NAMES } from '../model/families';
 import type { FamilyName } from '../model/presets';
-import { RECIPE_NAMES, RECIPES, isRecipeName, resolveRecipe, type RecipeValues } from '../train/recipe';
+import { RECIPE_NAMES, RECIPES, resolveRecipe, type RecipeValues } from '../train/recipe';
+import { RECIPE_SETTINGS, RECIPE_SHAPE, settingProblem, type RecipeSettings } from '../train/recipe-schema';
 import { CliError, number, parse, requireString, triple } from './args';
 
 export const TRAIN_HELP = `vfm-lab train --model FILE.safetensors|PRESET --data DIR|FILE.zip --out OUTDIR [options]
@@ -61,19 +62,15 @@ const positive = z.number().int().positive();
 const rgb = z.tuple([z.number(), z.number(), z.number()]);
 /** Everything a run depends on; config.json holds it (plus what was resolved), `--resume` reads it back. */
 const SETTINGS = z.object({
-  // runs recorded before recipes existed ran the demo's rules
-  recipe: z.enum(RECIPE_NAMES).default('demo'),
+  ...RECIPE_SHAPE, // the recipe's settings, checked as the form and a saved queue check them
   rules: z.object({
     weightDecayScope: z.enum(['matrices', 'all']), windowLayout: z.enum(['grid-2/3', 'long-side']),
     augmentation: z.enum(['demo', 'torchvision']), labelFilter: z.enum(['none', 'drop-single-value']),
     // recorded before the rule existed: SAM's tables kept the checkpoint's length
     samRelPos: z.enum(['checkpoint-length', 'resized-once']).default('checkpoint-length'),
-  }).default(RECIPES.demo.rules),
+  }).default(RECIPES.demo.rules), // runs recorded before recipes existed ran the demo's rules
   model: z.string(), data: z.string(), cacheDir: z.string().optional(),
-  steps: positive, batch: positive, accum: positive, crop: positive,
-  lrHead: z.number().min(0), lrEncoder: z.number().min(0), weightDecay: z.number().min(0),
-  schedule: z.enum(['poly', 'constant']), freeze: z.string(), augment: z.boolean(), shuffle: z.boolean(),
-  seed: z.number().int(), evalEvery: z.number().int().min(0), saveEvery: positive,
+  saveEvery: positive,
   heads: positive.optional(), family: z.enum(FAMILY_NAMES as [FamilyName, ...FamilyName[]]).optional(),
   mean: rgb.optional(), std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).optional(),
   classBalanced: z.boolean(), maxPixels: z.number().positive(), maxZipEntryBytes: z.number().positive(),
@@ -95,30 +92,27 @@ export function parseTrainArgs(argv: string[]): TrainRequest {
   const model = requireString(v, 'model', 'train');
   const data = requireString(v, 'data', 'train');
   const out = requireString(v, 'out', 'train');
-  const recipe = (v.recipe ?? 'demo') as string;
-  if (!isRecipeName(recipe)) throw new CliError(`--recipe must be one of ${RECIPE_NAMES.join(', ')}; got "${recipe}"`);
-  const schedule = v.schedule as string | undefined;
-  if (schedule !== undefined && schedule !== 'poly' && schedule !== 'constant') throw new CliError(`--schedule must be poly or constant; got "${schedule}"`);
+  /** A recipe setting given on the command line, checked by the recipe schema, or undefined so that the recipe decides. */
+  const given = <K extends keyof RecipeSettings>(key: K): RecipeSettings[K] | undefined => {
+    const { flag, kind } = RECIPE_SETTINGS[key];
+    const raw = v[flag];
+    if (raw === undefined) return undefined;
+    if (kind.type === 'switch') return false as RecipeSettings[K]; // --no-augment, --no-shuffle
+    const value = kind.type === 'number' ? Number(raw) : raw;
+    const problem = settingProblem(key, value);
+    if (problem) throw new CliError(`--${flag} ${problem}; got "${raw}"`);
+    return value as RecipeSettings[K];
+  };
+  const recipe = given('recipe') ?? 'demo';
   const family = v.family as FamilyName | undefined;
   if (family !== undefined && !FAMILY_NAMES.includes(family)) throw new CliError(`--family ${family} is not a family; one of: ${FAMILY_NAMES.join(', ')}`);
-  const freeze = v.freeze as string | undefined;
-  if (freeze !== undefined && !/^(none|encoder|last:\d+)$/.test(freeze)) throw new CliError(`--freeze must be none, encoder or last:K; got "${freeze}"`);
   const std = triple(v, 'std');
   if (std?.some((s) => !(s > 0))) throw new CliError(`--std must be three positive numbers (a std of 0 divides by zero); got "${v.std}"`);
-  const evalEvery = number(v, 'eval-every', 0, { integer: true, min: 0 });
-  /** An option given on the command line, or undefined so that the recipe decides. */
-  const given = (key: string, o: { integer?: boolean; min?: number }) => (v[key] === undefined ? undefined : number(v, key, 0, o));
+  const evalEvery = given('evalEvery') ?? 0;
   const explicit: Partial<RecipeValues> = {
-    steps: given('steps', { integer: true, min: 1 }),
-    batch: given('batch', { integer: true, min: 1 }),
-    accum: given('accum', { integer: true, min: 1 }),
-    crop: given('crop', { integer: true, min: 1 }),
-    lrHead: given('lr-head', { min: 0 }),
-    lrEncoder: given('lr-encoder', { min: 0 }),
-    weightDecay: given('weight-decay', { min: 0 }),
-    schedule: schedule as RecipeValues['schedule'] | undefined,
-    freeze,
-    augment: v['no-augment'] ? false : undefined,
+    steps: given('steps'), batch: given('batch'), accum: given('accum'), crop: given('crop'),
+    lrHead: given('lrHead'), lrEncoder: given('lrEncoder'), weightDecay: given('weightDecay'),
+    schedule: given('schedule'), freeze: given('freeze'), augment: given('augment'),
   };
   const resolved = resolveRecipe(recipe, explicit);
   const r = resolved.values;
@@ -132,8 +126,8 @@ export function parseTrainArgs(argv: string[]): TrainRequest {
       steps: r.steps, batch: r.batch, accum: r.accum, crop: r.crop,
       lrHead: r.lrHead, lrEncoder: r.lrEncoder, weightDecay: r.weightDecay,
       schedule: r.schedule, freeze: r.freeze, augment: r.augment,
-      shuffle: !v['no-shuffle'],
-      seed: number(v, 'seed', 0, { integer: true }),
+      shuffle: given('shuffle') ?? true,
+      seed: given('seed') ?? 0,
       evalEvery,
       saveEvery: number(v, 'save-every', evalEvery || Math.min(100, r.steps), { integer: true, min: 1 }),
       heads: v.heads === undefined ? undefined : number(v, 'heads', 0, { integer: true, min: 1 }),

@@ -9,7 +9,7 @@
  * queue goes on (a backbone that diverges is a result too); a run the user stops halts the queue.
  */
 import { z } from 'zod';
-import { RECIPE_NAMES } from '../train/recipe';
+import { RECIPE_SHAPE, type RecipeSettings } from '../train/recipe-schema';
 import type { TrainConfig } from './api';
 
 /** A model the queue can load again after a reload (dropped files live on under a storage key the page owns). */
@@ -128,13 +128,11 @@ export async function runQueue(start: BenchmarkQueue, deps: QueueDeps, onChange?
   return { queue: q, state: 'finished' };
 }
 
-const CONFIG = z.object({
-  steps: z.number().int().positive(), crop: z.number().int().positive(), batch: z.number().int().positive(), accum: z.number().int().positive(),
-  lrHead: z.number().min(0), lrEncoder: z.number().min(0), weightDecay: z.number().min(0), schedule: z.enum(['poly', 'constant']),
-  freeze: z.string(), augment: z.boolean(), shuffle: z.boolean(), seed: z.number().int(), evalEvery: z.number().int().min(0),
-  // a queue saved before recipes follows the demo's rules, as such runs do
-  recipe: z.enum(RECIPE_NAMES).default('demo'),
-}).passthrough();
+// the recipe schema's fields (a queue saved before recipes follows the demo's rules, as such runs do)
+const CONFIG = z.object(RECIPE_SHAPE).passthrough();
+// a TrainConfig is exactly the schema's settings: a field added to one alone does not compile
+const sameSettings: [TrainConfig, RecipeSettings] extends [RecipeSettings, TrainConfig] ? true : never = true;
+void sameSettings;
 const QUEUE = z.object({
   version: z.literal(1),
   dataset: z.string(),
