@@ -7,7 +7,7 @@ import { makeTinyVit, tinyVitConfig, type TinyVitOptions } from './demo';
 import type { HostTensor } from './safetensors';
 import { float64Activation, roughWeights } from './testing/float64';
 import { referenceSegmenter } from './testing/reference-vit';
-import { parameterShapes, posEmbed, segmentationLoss, segmenter, type VitConfig } from './vit';
+import { decodeLoss, parameterShapes, posEmbed, segmentationLoss, segmenter, type VitConfig } from './vit';
 
 const CROP = 16;
 
@@ -80,5 +80,27 @@ describe('ViT segmenter', () => {
     const g = new Graph();
     const tokens = posEmbed(g.input('x', [1, 4, 16]), { cls_token: g.param('cls_token', [1, 1, 16]) }, c);
     expect(tokens.shape).toEqual([1, 5, 16]);
+  });
+
+  /** How many bands `decodeLoss` splits the loss into: each band is one recomputable segment of the graph. */
+  function bandsOf(c: VitConfig, batch: number, crop: number, bandBytes?: number): number {
+    const g = new Graph();
+    const grid = crop / c.patchSize;
+    const p = { 'seg_head.weight': g.param('seg_head.weight', [c.numClasses, 4]), 'seg_head.bias': g.param('seg_head.bias', [c.numClasses]) };
+    decodeLoss(g.param('f', [batch, grid * grid, 4]), p, c, crop, crop, g.input('labels', [batch, crop, crop], 'int32'), undefined, bandBytes);
+    return g.segments.length;
+  }
+
+  it('the loss is split into the fewest bands that divide the crop with each band under its byte budget', () => {
+    const c = tinyVitConfig({ embedDim: 4, patchSize: 4, numClasses: 3 });
+    const row = 2 * 3 * 12 * 4; // float32 logits of one row of a 12-px crop: batch 2, 3 classes
+    expect(bandsOf(c, 2, 12, 12 * row)).toBe(1); // the whole map fits
+    expect(bandsOf(c, 2, 12, 12 * row - 1)).toBe(2); // one byte less: two bands of 6 rows
+    expect(bandsOf(c, 2, 12, 3 * row)).toBe(4); // exactly 3 rows a band
+    expect(bandsOf(c, 2, 12, 2.5 * row)).toBe(6); // 5 bands of 2.4 rows would fit, but bands are whole rows: 6 of 2
+    expect(bandsOf(c, 2, 12, row - 1)).toBe(12); // not even one row fits: one band per row
+    expect(bandsOf(c, 1, 12, 3 * row)).toBe(2); // half the batch: half the bytes per row
+    // the default budget (32 MiB) at the paper's step: 512 px, 150 classes, batch 1 → 300 KiB a row, 109 rows at most: 8 bands of 64
+    expect(bandsOf({ ...c, patchSize: 16, numClasses: 150 }, 1, 512)).toBe(8);
   });
 });
