@@ -11,6 +11,7 @@ import { findCocoJsons, openCoco } from './coco';
 import { DatasetError } from './errors';
 import { decodeImage, decodeMask, type DecodeLimits, type Mask } from './image';
 import { unrecognisedLayout } from './layouts';
+import { mulberry32 } from './random';
 import type { FileSource } from './source';
 
 export interface ClassInfo {
@@ -185,13 +186,7 @@ async function readClassFile(source: FileSource, paths: string[], root: string):
 /** A seeded (mulberry32) shuffle, then the first ⌈f·n⌉ go to val. */
 function seededSplit(all: SampleRef[], fraction: number, seed: number): { train: SampleRef[]; val: SampleRef[] } {
   const order = [...all];
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
