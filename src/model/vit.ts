@@ -57,22 +57,29 @@ export function stemShapes(c: VitConfig, grid: [number, number], posEmbedShape?:
   return s;
 }
 
+/**
+ * Block i's parameter shapes, in timm's order, added to `s`; `attnTables` are a family's extra
+ * attention tables (SAM's `rel_pos_h`/`rel_pos_w`), placed after the qkv as in timm's state dict.
+ */
+export function blockShapes(s: Map<string, number[]>, c: VitConfig, i: number, attnTables: Record<string, number[]> = {}): void {
+  const d = c.embedDim, b = `blocks.${i}`;
+  s.set(`${b}.norm1.weight`, [d]); s.set(`${b}.norm1.bias`, [d]);
+  s.set(`${b}.attn.qkv.weight`, [3 * d, d]);
+  if (c.qkvBias) s.set(`${b}.attn.qkv.bias`, [3 * d]);
+  for (const [name, shape] of Object.entries(attnTables)) s.set(`${b}.attn.${name}`, shape);
+  s.set(`${b}.attn.proj.weight`, [d, d]); s.set(`${b}.attn.proj.bias`, [d]);
+  if (c.layerScale) s.set(`${b}.ls1.gamma`, [d]);
+  s.set(`${b}.norm2.weight`, [d]); s.set(`${b}.norm2.bias`, [d]);
+  s.set(`${b}.mlp.fc1.weight`, [c.mlpHidden, d]); s.set(`${b}.mlp.fc1.bias`, [c.mlpHidden]);
+  s.set(`${b}.mlp.fc2.weight`, [d, c.mlpHidden]); s.set(`${b}.mlp.fc2.bias`, [d]);
+  if (c.layerScale) s.set(`${b}.ls2.gamma`, [d]);
+}
+
 /** The parameter shapes a config needs (for building graphs and checking checkpoints). */
 export function parameterShapes(c: VitConfig, grid: [number, number]): Map<string, number[]> {
   const d = c.embedDim;
   const s = stemShapes(c, grid);
-  for (let i = 0; i < c.depth; i++) {
-    const b = `blocks.${i}`;
-    s.set(`${b}.norm1.weight`, [d]); s.set(`${b}.norm1.bias`, [d]);
-    s.set(`${b}.attn.qkv.weight`, [3 * d, d]);
-    if (c.qkvBias) s.set(`${b}.attn.qkv.bias`, [3 * d]);
-    s.set(`${b}.attn.proj.weight`, [d, d]); s.set(`${b}.attn.proj.bias`, [d]);
-    if (c.layerScale) s.set(`${b}.ls1.gamma`, [d]);
-    s.set(`${b}.norm2.weight`, [d]); s.set(`${b}.norm2.bias`, [d]);
-    s.set(`${b}.mlp.fc1.weight`, [c.mlpHidden, d]); s.set(`${b}.mlp.fc1.bias`, [c.mlpHidden]);
-    s.set(`${b}.mlp.fc2.weight`, [d, c.mlpHidden]); s.set(`${b}.mlp.fc2.bias`, [d]);
-    if (c.layerScale) s.set(`${b}.ls2.gamma`, [d]);
-  }
+  for (let i = 0; i < c.depth; i++) blockShapes(s, c, i);
   s.set('norm.weight', [d]); s.set('norm.bias', [d]);
   s.set('seg_head.weight', [c.numClasses, d]);
   s.set('seg_head.bias', [c.numClasses]);

@@ -12,7 +12,7 @@ import { blockDepth } from '../blocks';
 import { add, hostArray, type Graph, layerNorm, linear, matmul, mul, pad, reshape, slice, softmax, transpose, transposeLast, type Tensor } from '../../graph';
 import { bilinearMatrix, resamplePosEmbed } from '../resample';
 import type { HostTensor } from '../safetensors';
-import { mlp, patchEmbed, stemShapes, type Params, type VitConfig } from '../vit';
+import { blockShapes, mlp, patchEmbed, stemShapes, type Params, type VitConfig } from '../vit';
 
 export interface SamConfig extends VitConfig {
   /** Window side of the local-attention blocks (14 for SAM). */
@@ -32,20 +32,8 @@ export function samParameterShapes(c: SamConfig, grid: [number, number]): Map<st
   const d = c.embedDim, hd = d / c.heads;
   const s = stemShapes(c, grid, [1, grid[0], grid[1], d]); // SAM: pos_embed [1, h, w, D], no prefix tokens
   for (let i = 0; i < c.depth; i++) {
-    const b = `blocks.${i}`;
-    s.set(`${b}.norm1.weight`, [d]); s.set(`${b}.norm1.bias`, [d]);
-    s.set(`${b}.attn.qkv.weight`, [3 * d, d]);
-    if (c.qkvBias) s.set(`${b}.attn.qkv.bias`, [3 * d]);
-    if (c.relPos) {
-      const len = isGlobal(c, i) ? c.relPosLength.global : c.relPosLength.window;
-      s.set(`${b}.attn.rel_pos_h`, [len, hd]); s.set(`${b}.attn.rel_pos_w`, [len, hd]);
-    }
-    s.set(`${b}.attn.proj.weight`, [d, d]); s.set(`${b}.attn.proj.bias`, [d]);
-    if (c.layerScale) s.set(`${b}.ls1.gamma`, [d]);
-    s.set(`${b}.norm2.weight`, [d]); s.set(`${b}.norm2.bias`, [d]);
-    s.set(`${b}.mlp.fc1.weight`, [c.mlpHidden, d]); s.set(`${b}.mlp.fc1.bias`, [c.mlpHidden]);
-    s.set(`${b}.mlp.fc2.weight`, [d, c.mlpHidden]); s.set(`${b}.mlp.fc2.bias`, [d]);
-    if (c.layerScale) s.set(`${b}.ls2.gamma`, [d]);
+    const len = isGlobal(c, i) ? c.relPosLength.global : c.relPosLength.window;
+    blockShapes(s, c, i, c.relPos ? { rel_pos_h: [len, hd], rel_pos_w: [len, hd] } : {});
   }
   s.set('seg_head.weight', [c.numClasses, d]);
   s.set('seg_head.bias', [c.numClasses]);
