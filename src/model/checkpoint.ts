@@ -5,6 +5,7 @@
  * `CheckpointError` that names the file.
  */
 import { mulberry32 } from '../data/random';
+import { sameShape } from '../graph/shape';
 import { blockDepth } from './blocks';
 import type { FamilyName } from './presets';
 import { resamplePatchEmbed, resamplePosEmbed } from './resample';
@@ -128,18 +129,26 @@ export function loadModel(tensors: Map<string, HostTensor>, file: string, opts: 
     weights.set(name, t);
   }
 
-  const head = tensors.get('seg_head.weight');
-  if (head && head.shape[0] === config.numClasses && head.shape[1] === config.embedDim && tensors.get('seg_head.bias')?.shape[0] === config.numClasses) {
-    weights.set('seg_head.weight', head);
-    weights.set('seg_head.bias', tensors.get('seg_head.bias')!);
-  } else {
-    if (head) notices.push(`seg_head has ${head.shape[0]} classes but the dataset has ${config.numClasses}: a new decoder is initialised`);
-    else notices.push(`no seg_head in the checkpoint: a new linear decoder for ${config.numClasses} classes is initialised`);
-    const init = initLinear(config.numClasses, config.embedDim, opts.seed ?? 0);
-    weights.set('seg_head.weight', init.weight);
-    weights.set('seg_head.bias', init.bias);
-  }
+  setDecoder(weights, tensors, config, opts.seed ?? 0, notices);
   return { config, weights, notices };
+}
+
+/**
+ * The checkpoint's `seg_head` when it fits the dataset's classes, else a new seeded linear decoder,
+ * with a notice saying why (every family's loader ends with this).
+ */
+export function setDecoder(weights: Map<string, HostTensor>, tensors: Map<string, HostTensor>, config: VitConfig, seed: number, notices: string[]): void {
+  const head = tensors.get('seg_head.weight'), bias = tensors.get('seg_head.bias');
+  if (head && bias && sameShape(head.shape, [config.numClasses, config.embedDim]) && bias.shape[0] === config.numClasses) {
+    weights.set('seg_head.weight', head);
+    weights.set('seg_head.bias', bias);
+    return;
+  }
+  notices.push(head ? `seg_head has ${head.shape[0]} classes but the dataset has ${config.numClasses}: a new decoder is initialised`
+    : `no seg_head in the checkpoint: a new linear decoder for ${config.numClasses} classes is initialised`);
+  const init = initLinear(config.numClasses, config.embedDim, seed);
+  weights.set('seg_head.weight', init.weight);
+  weights.set('seg_head.bias', init.bias);
 }
 
 /** Refuses a checkpoint whose key names do not fit the architecture, naming the keys. */
@@ -147,10 +156,10 @@ export function checkKeys(tensors: Map<string, HostTensor>, config: VitConfig, f
   const expected = parameterShapes(config, [1, 1]);
   const unexpected = [...tensors.keys()].filter((k) => !expected.has(k) && !IGNORED.some((r) => r.test(k)));
   if (unexpected.length) {
-    throw new CheckpointError(`${file}: unexpected keys for a ${config.depth}-block ViT: ${list(unexpected)}`);
+    throw new CheckpointError(`${file}: unexpected keys for a ${config.depth}-block ViT: ${listKeys(unexpected)}`);
   }
   const missing = [...expected.keys()].filter((k) => !tensors.has(k) && !k.startsWith('seg_head.'));
-  if (missing.length) throw new CheckpointError(`${file}: missing keys: ${list(missing)}`);
+  if (missing.length) throw new CheckpointError(`${file}: missing keys: ${listKeys(missing)}`);
 }
 
 /** PyTorch `nn.Linear` default init: U(−1/√in, 1/√in) for weight and bias. */
@@ -161,6 +170,5 @@ export function initLinear(out: number, inFeatures: number, seed: number): { wei
   return { weight: { shape: [out, inFeatures], data: u(out * inFeatures) }, bias: { shape: [out], data: u(out) } };
 }
 
-
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-const list = (keys: string[]) => (keys.length > 8 ? `${keys.slice(0, 8).join(', ')} … (${keys.length} in all)` : keys.join(', '));
+/** Keys for a message: the first 8 and how many in all. */
+export const listKeys = (keys: string[]) => (keys.length > 8 ? `${keys.slice(0, 8).join(', ')} … (${keys.length} in all)` : keys.join(', '));

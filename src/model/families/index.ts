@@ -6,8 +6,8 @@
  * of `../vit.ts` with flags (inferred from the keys by `checkpoint.ts`); eva02 and sam have their
  * own encoders. Every config extends `VitConfig`, so `decode` in `../vit.ts` serves all of them.
  */
-import type { Tensor } from '../../graph';
-import { initLinear, loadModel, type LoadOptions, type LoadedModel } from '../checkpoint';
+import { sameShape, type Tensor } from '../../graph';
+import { listKeys, loadModel, setDecoder, type LoadOptions, type LoadedModel } from '../checkpoint';
 import { NORMALISATION, type FamilyName, type RGB } from '../presets';
 import { resamplePatchEmbed, resamplePosEmbed } from '../resample';
 import { CheckpointError, type HostTensor } from '../safetensors';
@@ -150,8 +150,8 @@ export function loadFamilyModel(tensors: Map<string, HostTensor>, file: string, 
   const expected = f.parameterShapes(config, grid);
   const unexpected = [...tensors.keys()].filter((k) => !expected.has(k) && !f.ignored.some((r) => r.test(k)));
   const missing = [...expected.keys()].filter((k) => !tensors.has(k) && !k.startsWith('seg_head.'));
-  if (unexpected.length) throw new CheckpointError(`${file}: unexpected keys for a ${config.depth}-block ${opts.family} encoder: ${list(unexpected)}`);
-  if (missing.length) throw new CheckpointError(`${file}: missing keys: ${list(missing)}`);
+  if (unexpected.length) throw new CheckpointError(`${file}: unexpected keys for a ${config.depth}-block ${opts.family} encoder: ${listKeys(unexpected)}`);
+  if (missing.length) throw new CheckpointError(`${file}: missing keys: ${listKeys(missing)}`);
 
   const weights = new Map<string, HostTensor>();
   for (const [name, shape] of expected) {
@@ -170,19 +170,6 @@ export function loadFamilyModel(tensors: Map<string, HostTensor>, file: string, 
     if (!sameShape(t.shape, shape)) throw new CheckpointError(`${file}: tensor "${name}" has shape [${t.shape}], expected [${shape}]`);
     weights.set(name, t);
   }
-  const head = tensors.get('seg_head.weight'), bias = tensors.get('seg_head.bias');
-  if (head && bias && sameShape(head.shape, [config.numClasses, config.embedDim]) && bias.shape[0] === config.numClasses) {
-    weights.set('seg_head.weight', head);
-    weights.set('seg_head.bias', bias);
-  } else {
-    notices.push(head ? `seg_head has ${head.shape[0]} classes but the dataset has ${config.numClasses}: a new decoder is initialised`
-      : `no seg_head in the checkpoint: a new linear decoder for ${config.numClasses} classes is initialised`);
-    const init = initLinear(config.numClasses, config.embedDim, opts.seed ?? 0);
-    weights.set('seg_head.weight', init.weight);
-    weights.set('seg_head.bias', init.bias);
-  }
+  setDecoder(weights, tensors, config, opts.seed ?? 0, notices);
   return { config, weights, notices };
 }
-
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-const list = (keys: string[]) => (keys.length > 8 ? `${keys.slice(0, 8).join(', ')} … (${keys.length} in all)` : keys.join(', '));
