@@ -4,7 +4,8 @@
  * Callbacks cross the boundary as `proxy(fn)`; bytes move with `transfer`.
  */
 
-import type { RecipeName, RecipeRules, RecipeValues } from '../train/recipe';
+import type { RecipeRules } from '../train/recipe';
+import type { RecipeSettings } from '../train/recipe-schema';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
 
@@ -19,14 +20,11 @@ export interface BackendInfo {
   threads?: number;
 }
 
-/** A recipe's values (steps, crop, batch, accumulation, learning rates, decay, schedule, freeze, augment) and the run's own. */
-export interface TrainConfig extends RecipeValues {
-  /** The recipe whose rules the run follows (src/train/recipe.ts); its values above may be edited. Absent in runs saved before recipes: the demo's. */
-  recipe: RecipeName;
-  shuffle: boolean;
-  seed: number;
-  evalEvery: number;
-}
+/**
+ * A recipe's values (steps, crop, batch, accumulation, learning rates, decay, schedule, freeze, augment) and the run's own
+ * (recipe, shuffle, seed, eval interval): the settings of the one recipe schema, src/train/recipe-schema.ts.
+ */
+export type TrainConfig = RecipeSettings;
 
 export interface ModelInfo {
   name: string;

@@ -9,7 +9,7 @@
  * queue goes on (a backbone that diverges is a result too); a run the user stops halts the queue.
  */
 import { z } from 'zod';
-import { RECIPE_SHAPE, type RecipeSettings } from '../train/recipe-schema';
+import { RECIPE_SHAPE } from '../train/recipe-schema';
 import type { TrainConfig } from './api';
 
 /** A model the queue can load again after a reload (dropped files live on under a storage key the page owns). */
@@ -130,9 +130,6 @@ export async function runQueue(start: BenchmarkQueue, deps: QueueDeps, onChange?
 
 // the recipe schema's fields (a queue saved before recipes follows the demo's rules, as such runs do)
 const CONFIG = z.object(RECIPE_SHAPE).passthrough();
-// a TrainConfig is exactly the schema's settings: a field added to one alone does not compile
-const sameSettings: [TrainConfig, RecipeSettings] extends [RecipeSettings, TrainConfig] ? true : never = true;
-void sameSettings;
 const QUEUE = z.object({
   version: z.literal(1),
   dataset: z.string(),
