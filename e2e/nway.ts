@@ -4,6 +4,7 @@
  * runs compared side by side are named with their mIoU, the disagreement pane is drawn where their
  * predictions differ, hover names a class in every pane, and error maps switch every run's pane.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import { shot } from './helpers';
 
@@ -21,6 +22,11 @@ type Lab = {
     prediction?: { width: number; height: number; image: Uint8Array };
   };
 };
+
+async function axeViolations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).analyze();
+  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** The saved runs' names and mIoU as the runs table shows them. */
 async function runsTable(page: Page): Promise<{ name: string; mIoU: string }[]> {
@@ -80,7 +86,14 @@ export async function watchRace(page: Page, info: TestInfo, first: RegExp, secon
   await expect(panes).toHaveCount(2);
   await expect(panes.first().getByRole('img')).toHaveAccessibleName(/^This run: .*, mIoU \d+\.\d %$/);
   await expect(page.getByTestId('pane-disagreement').getByRole('img')).toBeVisible();
+  // the steps bar's run picker says which runs race, as checkboxes
+  const picker = page.getByTestId('talk-compare');
+  await picker.locator('summary').click();
+  await expect(picker.getByRole('checkbox', { name: first })).toBeChecked();
+  await expect(picker.getByRole('checkbox', { checked: true })).toHaveCount(1);
+  expect(await axeViolations(page)).toEqual([]);
   await shot(page, info, 'race-talk');
+  await picker.locator('summary').click();
   await page.getByRole('button', { name: 'Exit talk mode' }).click();
 }
 
@@ -110,6 +123,7 @@ export async function compareBoth(page: Page, info: TestInfo): Promise<void> {
   await page.getByRole('button', { name: 'Error maps' }).click();
   await expect(page.getByRole('list', { name: 'Error map colours' })).toBeVisible();
   await expect(panes.locator('canvas')).toHaveCount(2);
+  expect(await axeViolations(page)).toEqual([]);
   await viewerShot(page, info, 'nway-errors');
   await page.setViewportSize({ width: 390, height: 844 });
   await viewerShot(page, info, 'nway-phone');

@@ -36,7 +36,7 @@ function CompareSwitch() {
   const chosen = runs.filter((r) => compareRunIds.includes(r.id));
   return (
     <details className="switch compare-switch" data-testid="talk-compare">
-      <summary>Compare with: {chosen.length ? chosen.map(runLabel).join(', ') : 'no other run'}</summary>
+      <summary>Compare with: {chosen.length === 0 ? 'no other run' : chosen.length <= 2 ? chosen.map(runLabel).join(', ') : `${chosen.length} runs`}</summary>
       <fieldset aria-label="Runs to compare with this run">
         {!runs.length && <p>No saved runs yet.</p>}
         {runs.map((r) => (

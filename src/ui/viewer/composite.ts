@@ -82,7 +82,7 @@ export function paintErrors(image: Uint8Array, truth: Uint8Array, predicted: Uin
 }
 
 /** Where the compared runs do not agree (one colour, distinct from the class and error colours). */
-export const DISAGREE_COLOR: Rgb = [235, 20, 90];
+export const DISAGREE_COLOR: Rgb = [150, 30, 255];
 
 /**
  * Per pixel, whether the runs' predictions agree: 1 where the runs that predict there (an
