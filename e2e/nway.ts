@@ -120,11 +120,41 @@ export async function compareBoth(page: Page, info: TestInfo): Promise<void> {
   await shot(page, info, 'nway-page');
   await viewerShot(page, info, 'nway-predictions');
 
+  // one zoom for every pane: a key on the focused viewer redraws them all
+  const pictures = () => page.getByTestId('viewer').locator('canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).toDataURL()));
+  const before = await pictures();
+  await page.getByTestId('viewer').focus();
+  await page.keyboard.press('+');
+  await expect.poll(async () => (await pictures()).filter((p, i) => p !== before[i]).length).toBe(before.length);
+  await page.keyboard.press('0');
+
   await page.getByRole('button', { name: 'Error maps' }).click();
   await expect(page.getByRole('list', { name: 'Error map colours' })).toBeVisible();
   await expect(panes.locator('canvas')).toHaveCount(2);
   expect(await axeViolations(page)).toEqual([]);
   await viewerShot(page, info, 'nway-errors');
+  await page.getByRole('button', { name: 'Predictions' }).click();
+
+  // six prediction panes (the two runs' predictions again under four more ids: no more training)
+  // wrap in a grid of smaller panes, on a laptop, in talk mode and on a phone
+  await page.evaluate(() => {
+    const lab = (globalThis as unknown as { vfmLab: Lab & { setState(s: object): void } }).vfmLab;
+    const s = lab.getState();
+    const [a, b] = s.compareRunIds;
+    lab.setState({
+      compareRunIds: [a, b, 'x1', 'x2', 'x3', 'x4'],
+      comparisons: { ...s.comparisons, x1: s.comparisons[a], x2: s.comparisons[b], x3: s.comparisons[a], x4: s.comparisons[b] },
+    });
+  });
+  await expect(panes.locator('canvas')).toHaveCount(6);
+  await expect(page.getByTestId('viewer-hidden')).toHaveCount(0);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await viewerShot(page, info, 'nway-six');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByRole('button', { name: 'Talk mode' }).click();
+  await page.getByTestId('viewer').scrollIntoViewIfNeeded();
+  await shot(page, info, 'nway-six-talk');
+  await page.getByRole('button', { name: 'Exit talk mode' }).click();
   await page.setViewportSize({ width: 390, height: 844 });
   await viewerShot(page, info, 'nway-phone');
 }

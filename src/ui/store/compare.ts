@@ -7,8 +7,8 @@
  */
 import type { Prediction } from '../../worker/api';
 import { runLabel } from '../run-names';
-import { compareCapacity, hasPrediction, tooManyMessage } from '../viewer/panes';
-import { guarded } from './slices';
+import { compareCapacity, ownPane, tooManyMessage } from '../viewer/panes';
+import { guarded, isActive } from './slices';
 import type { Slice, ViewerSlice, WorkerRef } from './types';
 
 const only = (all: Record<string, Prediction>, keep: readonly string[]) =>
@@ -49,7 +49,8 @@ export const createViewerSlice = (worker: WorkerRef): Slice<ViewerSlice> => (set
     }),
     setCompared: guarded(get, async (ids) => {
       const wanted = [...new Set(ids)];
-      const shown = hasPrediction(get().prediction);
+      const s = get();
+      const shown = ownPane({ prediction: s.prediction, runs: s.runs, runId: s.runId, active: isActive(s.runState) }, wanted);
       const cap = compareCapacity(shown);
       if (wanted.length > cap) throw new Error(tooManyMessage(shown, label(wanted[cap])));
       const added = wanted.filter((id) => !get().compareRunIds.includes(id));

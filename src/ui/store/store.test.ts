@@ -249,7 +249,7 @@ describe('lab store', () => {
   });
 
   it('at most six prediction panes: this run counts once it has a prediction; the refused run is named', async () => {
-    const runs = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => summary(id));
+    const runs = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((id) => summary(id));
     const store = createLabStore(() => fakeWorker({ predictWithRun: async (id, i) => pred(i, 1), listRuns: async () => runs }));
     await store.getState().refreshRuns();
     await store.getState().setCompared(['a', 'b', 'c', 'd', 'e', 'f']);
@@ -258,10 +258,13 @@ describe('lab store', () => {
     expect(store.getState().compareRunIds).toHaveLength(6);
     expect(store.getState().errors.at(-1)?.message).toBe('The viewer shows at most 6 prediction panes: deselect a run before comparing “run g”.');
     await store.getState().setCompared(['a']);
-    store.setState({ prediction: pred(0, 2) }); // this run has a prediction: five saved runs beside it
+    store.setState({ prediction: pred(0, 2), runId: 'h' }); // this run (h) has a prediction: five saved runs beside it
     await store.getState().setCompared(['a', 'b', 'c', 'd', 'e', 'f']);
     expect(store.getState().compareRunIds).toEqual(['a']);
     expect(store.getState().errors.at(-1)?.message).toBe('The viewer shows at most 6 prediction panes (this run and 5 saved runs): deselect a run before comparing “run f”.');
+    // this run compared too is shown once: six fit again
+    await store.getState().setCompared(['h', 'b', 'c', 'd', 'e', 'f']);
+    expect(store.getState().compareRunIds).toEqual(['h', 'b', 'c', 'd', 'e', 'f']);
   });
 
   it('the latest request wins per pane: a slow reply for an image the user has left is not kept', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_RECIPE } from '../store/recipe';
 import { createQueue, type BenchmarkQueue, type EntryStatus } from '../../worker/queue';
-import { MAX_PREDICTION_PANES, compareCapacity, formatMIoU, hasPrediction, raceSelection, tooManyMessage } from './panes';
+import type { RunSummary } from '../../worker/api';
+import { MAX_PREDICTION_PANES, compareCapacity, formatMIoU, hasPrediction, ownPane, raceSelection, thisRunOf, tooManyMessage } from './panes';
 
 function queue(entries: [EntryStatus, string?][]): BenchmarkQueue {
   const q = createQueue('demo', DEMO_RECIPE, entries.map((_, i) => ({ name: `m${i}`, model: { kind: 'demo' } })));
@@ -16,6 +17,20 @@ describe('prediction panes', () => {
     expect(hasPrediction({ prediction: new Uint8Array([255, 3]) })).toBe(true);
     expect(hasPrediction(undefined)).toBe(false);
     expect(tooManyMessage(true, 'dinov2 · demo')).toBe('The viewer shows at most 6 prediction panes (this run and 5 saved runs): deselect a run before comparing “dinov2 · demo”.');
+  });
+
+  it('this run is the live run while training, else the opened one, else the newest trained; compared too, it is shown once', () => {
+    const run = (id: string, status: RunSummary['status']): RunSummary => ({ id, createdAt: 1, modelName: 'm', datasetName: 'd', config: DEMO_RECIPE, savedStep: 1, status });
+    const runs = [run('imp', 'imported'), run('new', 'running'), run('old', 'finished')];
+    expect(thisRunOf(runs, 'old', true)?.id).toBe('new');
+    expect(thisRunOf(runs, 'old', false)?.id).toBe('old');
+    expect(thisRunOf(runs, undefined, false)?.id).toBe('new');
+    const prediction = { prediction: new Uint8Array([1]) };
+    expect(ownPane({ prediction, runs, runId: 'old', active: false }, ['new'])).toBe(true);
+    expect(ownPane({ prediction, runs, runId: 'old', active: false }, ['old'])).toBe(false);
+    // while training, the live run differs from its last save: both are shown
+    expect(ownPane({ prediction, runs, runId: undefined, active: true }, ['new'])).toBe(true);
+    expect(ownPane({ prediction: { prediction: new Uint8Array([255]) }, runs, active: false }, [])).toBe(false);
   });
 
   it('mIoU reads as on the runs table, a dash before any evaluation', () => {

@@ -3,6 +3,7 @@
  * prediction panes, "this run" counted when it has a prediction; mIoU as on the runs table; and the
  * benchmark race's selection (the queue's finished runs beside the live one).
  */
+import type { RunSummary } from '../../worker/api';
 import type { BenchmarkQueue } from '../../worker/queue';
 
 /** The viewer shows at most this many prediction panes (this run and the compared runs). */
@@ -10,6 +11,21 @@ export const MAX_PREDICTION_PANES = 6;
 
 /** Before any run the worker sends the image and ground truth with an empty prediction (all IGNORE). */
 export const hasPrediction = (p?: { prediction: Uint8Array }): boolean => !!p && p.prediction.some((v) => v !== 255);
+
+/** The run "this run" stands for: the live one while training, else the opened one, else the newest trained. */
+export function thisRunOf(runs: readonly RunSummary[], runId: string | undefined, active: boolean): RunSummary | undefined {
+  if (active) return runs.find((r) => r.status === 'running');
+  return runs.find((r) => r.id === runId) ?? runs.find((r) => r.status !== 'imported');
+}
+
+/**
+ * Whether this run has a pane of its own: it has a prediction, and it is not also one of the
+ * compared runs (a finished or opened run that is compared is shown once, as the compared run).
+ */
+export function ownPane(s: { prediction?: { prediction: Uint8Array }; runs: readonly RunSummary[]; runId?: string; active: boolean }, compared: readonly string[]): boolean {
+  const mine = thisRunOf(s.runs, s.runId, s.active);
+  return hasPrediction(s.prediction) && !(!s.active && !!mine && compared.includes(mine.id));
+}
 
 /** How many saved runs can be compared beside this run. */
 export const compareCapacity = (thisRunShown: boolean): number => MAX_PREDICTION_PANES - (thisRunShown ? 1 : 0);

@@ -4,12 +4,12 @@
  * predictions. Pixels are painted by the pure functions of src/ui/viewer/composite.
  */
 import { useMemo } from 'react';
-import type { Prediction, RunSummary } from '../../../worker/api';
+import type { Prediction } from '../../../worker/api';
 import { useLab } from '../../lab';
 import { runLabel } from '../../run-names';
 import { isActive } from '../../store/slices';
 import { backgroundIndex, disagreement, paintDisagreement, paintErrors, paintImage, paintMask, IGNORE, type Rgb } from '../../viewer/composite';
-import { compareCapacity, formatMIoU, hasPrediction } from '../../viewer/panes';
+import { compareCapacity, formatMIoU, hasPrediction, ownPane, thisRunOf } from '../../viewer/panes';
 import type { Picture } from './Pane';
 
 export type Show = 'predictions' | 'errors';
@@ -28,12 +28,6 @@ export interface PaneSpec {
   prediction?: boolean;
 }
 
-/** The run "this run" stands for: the live one while training, else the opened one, else the newest trained. */
-function thisRunOf(runs: RunSummary[], runId: string | undefined, active: boolean): RunSummary | undefined {
-  if (active) return runs.find((r) => r.status === 'running');
-  return runs.find((r) => r.id === runId) ?? runs.find((r) => r.status !== 'imported');
-}
-
 export function usePanes(show: Show, overlay: number) {
   const pred = useLab((s) => s.prediction);
   const comparisons = useLab((s) => s.comparisons);
@@ -49,7 +43,8 @@ export function usePanes(show: Show, overlay: number) {
   return useMemo(() => {
     const className = (k: number) => (k === IGNORE ? 'ignore' : classes?.[k]?.name ?? `class ${k}`);
     const predicted = hasPrediction(pred);
-    const cap = compareCapacity(predicted);
+    const own = ownPane({ prediction: pred, runs, runId, active }, compareRunIds);
+    const cap = compareCapacity(own);
     // a compared run's prediction is shown only for the image on screen (a reply for the previous one is stale)
     const compared = compareRunIds.slice(0, cap).map((id) => ({ id, run: runs.find((r) => r.id === id), p: comparisons[id]?.index === pred?.index ? comparisons[id] : undefined }));
     const hidden = compareRunIds.slice(cap).map((id) => runs.find((r) => r.id === id)).map((r, i) => (r ? runLabel(r) : compareRunIds[cap + i]));
@@ -66,11 +61,8 @@ export function usePanes(show: Show, overlay: number) {
       { key: 'label', name: 'Ground truth', picture: of(paintMask(pred.image, pred.label, colors, overlay)), describe: (i) => className(pred.label[i]) },
     ];
     const mine = thisRunOf(runs, runId, active);
-    // a finished or opened run that is also compared is shown once, as the compared run
-    const twice = !active && !!mine && compareRunIds.includes(mine.id);
-    const ownPane = predicted && !twice;
-    // before any run this pane says what to do; once runs are compared it appears only with a prediction
-    if (ownPane || !compareRunIds.length) {
+    // before any run this pane says what to do; once runs are compared it appears only with a prediction of its own
+    if (own || !compareRunIds.length) {
       panes.push(runPane('this-run', mine ? `This run: ${runLabel(mine)}` : 'This run', lastEval ?? mine?.mIoU, predicted ? pred : undefined, 'No prediction yet: press Start'));
     }
     for (const c of compared) panes.push(runPane(`run-${c.id}`, c.run ? runLabel(c.run) : `run ${c.id}`, c.run?.mIoU, c.p, 'predicting…'));
@@ -78,7 +70,7 @@ export function usePanes(show: Show, overlay: number) {
       panes.push({ key: 'compare-hint', name: 'Other runs', placeholder: 'Choose runs to compare: press Compare on saved runs (up to 6 predictions in all), or import a trained model under Saved runs' });
     }
 
-    const shown = [...(ownPane ? [pred.prediction] : []), ...compared.flatMap((c) => (c.p ? [c.p.prediction] : []))];
+    const shown = [...(own ? [pred.prediction] : []), ...compared.flatMap((c) => (c.p ? [c.p.prediction] : []))];
     let share: number | undefined;
     if (shown.length >= 2) {
       const d = disagreement(shown);
