@@ -64,10 +64,10 @@ test('the shell before training: recipe presets, second-run placeholder, legend,
   await expect(page.getByLabel('Batch', { exact: true })).toHaveAttribute('data-testid', 'recipe-batch', { timeout: 5000 });
   await expect(page.getByLabel('Batch', { exact: true })).toHaveAccessibleDescription(/images per forward/, { timeout: 5000 });
   const viewer = page.getByTestId('viewer');
-  await expect(viewer.getByTestId('pane-placeholder').filter({ hasText: 'Choose a second run' })).toBeVisible();
+  await expect(viewer.getByTestId('pane-placeholder').filter({ hasText: 'Choose runs to compare' })).toBeVisible();
   // before any run: image and ground truth are drawn, the prediction panes say why they are empty
   await expect(viewer.locator('canvas[role="img"]')).toHaveCount(2);
-  await expect(viewer.getByTestId('pane-placeholder').filter({ hasText: 'No prediction yet' })).toHaveCount(2);
+  await expect(viewer.getByTestId('pane-placeholder').filter({ hasText: 'No prediction yet' })).toHaveCount(1);
   await expect(page.getByRole('list', { name: 'Legend' }).locator('li').first()).toBeVisible();
   // hovering a pane names the class under the cursor (in every pane's caption)
   const legend = (await page.getByRole('list', { name: 'Legend' }).locator('li').allTextContents()).map((t) => t.trim());
@@ -97,7 +97,7 @@ test('trains the demo on WebGPU; pause holds; reload and resume continue from th
   await expect(page.getByTestId('loss-chart').locator('.recharts-line path').first()).toBeVisible();
   await expect(page.getByTestId('miou-chart')).toBeVisible();
   const panes = page.getByTestId('viewer').locator('canvas[role="img"]');
-  await expect(panes).toHaveCount(4); // image, ground truth, this run, error map (no second run chosen)
+  await expect(panes).toHaveCount(3); // image, ground truth, this run (no run compared; error maps are a switch)
   await shot(page, info, '1-training-webgpu');
 
   // pause holds the counter

@@ -1,12 +1,14 @@
 /**
  * The leaderboard of saved runs (issue 14): two short runs on the demo, ranked best mIoU first,
- * re-sorted by a header click, and downloaded as CSV (RFC 4180, best first) and Markdown.
+ * re-sorted by a header click, and downloaded as CSV (RFC 4180, best first) and Markdown; the
+ * queue's runs race in talk mode's viewer grid and are compared side by side (e2e/nway.ts).
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { makeTinyVit } from '../src/model/demo';
 import { writeSafetensors } from '../src/model/safetensors';
 import { openLab, setRecipe, shot } from './helpers';
+import { compareBoth, watchRace } from './nway';
 
 async function trainRun(page: Page, steps: number): Promise<void> {
   await setRecipe(page, { steps, batch: 2, evalEvery: steps });
@@ -65,6 +67,7 @@ test('a queue of two tiny models trains one after the other and both land on the
   await page.getByTestId('queue-file').setInputFiles({ name: 'tiny.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(tiny)) });
   await expect(page.getByTestId('queue-picked')).toHaveText('Queued: demo, tiny.safetensors');
   await page.getByTestId('queue-start').click();
+  await watchRace(page, info, /^demo ViT/, /^This run: tiny\.safetensors/);
   const entries = page.getByTestId('queue-entry');
   await expect(entries).toHaveText(['demo: done', 'tiny.safetensors: done']);
   await expect(page.getByTestId('queue-progress')).toHaveAttribute('value', '1');
@@ -77,4 +80,5 @@ test('a queue of two tiny models trains one after the other and both land on the
   const scores = (await column(page, 4)).map(Number);
   expect(scores).toEqual([...scores].sort((a, b) => b - a));
   await shot(page, info, 'queue');
+  await compareBoth(page, info);
 });

@@ -35,7 +35,7 @@ test('a checkpoint with unexpected keys, and a preset download without network, 
   await expect(page.getByTestId('model-current')).toHaveText(before!);
 });
 
-test('a trained model imported under Saved runs becomes the second model in the viewer; a backbone without a decoder is refused', async ({ page }) => {
+test('a trained model imported under Saved runs is compared in the viewer; a backbone without a decoder is refused', async ({ page }) => {
   await openLab(page);
   // a timm-style checkpoint with a seg_head for the demo dataset's 5 classes, without vfm-lab metadata
   const trained = makeTinyVit({ embedDim: 32, depth: 1, patchSize: 8, grid: 8, numClasses: 5, seed: 5 });
@@ -43,8 +43,8 @@ test('a trained model imported under Saved runs becomes the second model in the 
   await expect(page.getByTestId('saved-run')).toContainText('from-cli.safetensors · demo · '); // model · dataset · date
   await expect(page.getByTestId('saved-run')).toContainText('imported model');
   const viewer = page.getByTestId('viewer');
-  await expect(viewer.getByTestId('pane-placeholder').filter({ hasText: 'Choose a second run' })).toHaveCount(0);
-  await expect(viewer.getByRole('img', { name: /^Second run/ })).toBeVisible();
+  await expect(viewer.getByTestId('pane-placeholder').filter({ hasText: 'Choose runs to compare' })).toHaveCount(0);
+  await expect(viewer.getByRole('img', { name: 'from-cli.safetensors · demo, mIoU —' })).toBeVisible();
   await expect(page.getByTestId('saved-run').getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');
 
   const backbone = makeTinyVit({ embedDim: 32, depth: 1, patchSize: 8, grid: 8, seed: 6 });

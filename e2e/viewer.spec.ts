@@ -179,7 +179,9 @@ test('charts after a short run: titles, integer steps, formatted tooltips, legen
 
   // no focusable nodes inside the charts (recharts' keyboard layer is off)
   expect(await page.locator('.charts [tabindex]:not([tabindex="-1"]), .charts a, .charts button').count()).toBe(0);
-  // the error map has its legend; the viewer and charts are axe-clean
+  // the error maps (a switch of the run panes) have their legend; the viewer and charts are axe-clean
+  await expect(page.getByRole('list', { name: 'Error map colours' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Error maps' }).click();
   await expect(page.getByRole('list', { name: 'Error map colours' })).toContainText('missed');
   const axe = await new AxeBuilder({ page }).include('.charts-wrap').include('.viewer-wrap').analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

@@ -59,8 +59,11 @@ export interface SavedModel {
   release(): Promise<void>;
 }
 
-/** At most this many saved runs keep an eval runner (this run and the compared one, plus one). */
-const CACHED_RUNS = 3;
+/**
+ * At most this many saved runs keep an eval runner: the viewer's six prediction panes (this run and
+ * the compared runs, src/ui/viewer/panes.ts), plus one — so paging through images never rebuilds one.
+ */
+const CACHED_RUNS = 7;
 
 export class SavedModels {
   private readonly cache = new Map<string, Promise<SavedModel>>();

@@ -1,7 +1,7 @@
 /**
  * @file Runs saved in this browser, as a table: an editable name, progress (a running run's live
- * step), the final mIoU, what differs in its recipe from the other runs; open, resume, compare,
- * delete (after a confirmation); import a trained model to compare.
+ * step), the final mIoU, what differs in its recipe from the other runs; open, resume, compare (any
+ * number of runs, up to the viewer's six prediction panes), delete (after a confirmation); import a trained model to compare.
  */
 import { useState } from 'react';
 import type { RunSummary } from '../../worker/api';
@@ -34,8 +34,8 @@ export function RunsList() {
   const runs = useLab((s) => s.runs);
   const state = useLab((s) => s.runState);
   const liveStep = useLab((s) => s.steps.at(-1)?.step);
-  const compareRunId = useLab((s) => s.compareRunId);
-  const { openRun, resumeRun, deleteRun, compareWith, importRun } = useLab.getState();
+  const compareRunIds = useLab((s) => s.compareRunIds);
+  const { openRun, resumeRun, deleteRun, toggleCompared, importRun } = useLab.getState();
   const busy = isActive(state);
   const differences = recipeDifferences(runs.filter((r) => r.status !== 'imported'));
   return (
@@ -62,7 +62,7 @@ export function RunsList() {
                     <span className="run-actions">
                       {!imported && <button type="button" className="secondary" data-testid="open-run" onClick={() => openRun(r.id)}>Open</button>}
                       {!imported && r.savedStep < r.config.steps && <button type="button" className="secondary" data-testid="resume-run" disabled={busy} onClick={() => resumeRun(r.id)}>Resume</button>}
-                      <button type="button" className="secondary" aria-pressed={compareRunId === r.id} onClick={() => compareWith(compareRunId === r.id ? undefined : r.id)}>Compare</button>
+                      <button type="button" className="secondary" aria-pressed={compareRunIds.includes(r.id)} onClick={() => toggleCompared(r.id)}>Compare</button>
                       <ConfirmDelete what={`“${runLabel(r)}”`} disabled={busy} onDelete={() => deleteRun(r.id)} />
                     </span>
                   </td>

@@ -1,7 +1,7 @@
 /**
  * @file The first screen's path: 1 model → 2 data → 3 train, with the one Start button in step 3.
  * Outside talk mode the first two steps link to their panels; in talk mode (no set-up panel) they
- * are quick switches: the model, and the saved run to compare with.
+ * are quick switches: the model, and the saved runs to compare with.
  */
 import { PRESETS } from '../../model/presets';
 import { useLab } from '../lab';
@@ -28,18 +28,24 @@ function ModelSwitch() {
   );
 }
 
+/** The runs to compare, as checkboxes in a disclosure (a multi-select that needs no Ctrl-click). */
 function CompareSwitch() {
   const runs = useLab((s) => s.runs);
-  const compareRunId = useLab((s) => s.compareRunId);
-  const compareWith = useLab((s) => s.compareWith);
+  const compareRunIds = useLab((s) => s.compareRunIds);
+  const toggleCompared = useLab((s) => s.toggleCompared);
+  const chosen = runs.filter((r) => compareRunIds.includes(r.id));
   return (
-    <label className="switch">
-      Compare with{' '}
-      <select value={compareRunId ?? ''} data-testid="talk-compare" onChange={(e) => compareWith(e.target.value || undefined)}>
-        <option value="">no second model</option>
-        {runs.map((r) => <option key={r.id} value={r.id}>{runLabel(r)}</option>)}
-      </select>
-    </label>
+    <details className="switch compare-switch" data-testid="talk-compare">
+      <summary>Compare with: {chosen.length === 0 ? 'no other run' : chosen.length <= 2 ? chosen.map(runLabel).join(', ') : `${chosen.length} runs`}</summary>
+      <fieldset aria-label="Runs to compare with this run">
+        {!runs.length && <p>No saved runs yet.</p>}
+        {runs.map((r) => (
+          <label key={r.id} className="check">
+            <input type="checkbox" checked={compareRunIds.includes(r.id)} onChange={() => toggleCompared(r.id)} /> {runLabel(r)}
+          </label>
+        ))}
+      </fieldset>
+    </details>
   );
 }
 

@@ -5,16 +5,17 @@
 import { create, type StateCreator, type StoreApi, type UseBoundStore } from 'zustand';
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import {
-  createBackendSlice, createDatasetSlice, createModelSlice, createRunSlice, createRunsSlice, createUiSlice, createViewerSlice,
+  createBackendSlice, createDatasetSlice, createModelSlice, createRunSlice, createRunsSlice, createUiSlice,
 } from './slices';
+import { createViewerSlice } from './compare';
 import { createPlanSlice } from './plan';
 import type { LabState, WorkerRef } from './types';
 
 export { BENCHMARK_SETTINGS, DEMO_RECIPE, RECIPE_PRESETS, activeRecipe } from './recipe';
 export type * from './types';
 
-/** What survives a reload besides the runs (which live in OPFS): the recipe and the user's choices. */
-type Remembered = Pick<LabState, 'config' | 'backendChoice' | 'talkMode'>;
+/** What survives a reload besides the runs (which live in OPFS): the recipe and the user's choices (the compared runs too). */
+type Remembered = Pick<LabState, 'config' | 'backendChoice' | 'talkMode' | 'compareRunIds'>;
 
 /** `storage` (localStorage in the app) remembers the recipe, backend choice and talk mode across reloads. */
 export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number; storage?: StateStorage } = {}): UseBoundStore<StoreApi<LabState>> {
@@ -34,7 +35,7 @@ export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number; s
     name: 'vfm-lab',
     version: 1,
     storage: createJSONStorage(() => storage),
-    partialize: (s): Remembered => ({ config: s.config, backendChoice: s.backendChoice, talkMode: s.talkMode }),
+    partialize: (s): Remembered => ({ config: s.config, backendChoice: s.backendChoice, talkMode: s.talkMode, compareRunIds: s.compareRunIds }),
     // a recipe saved by an older version lacks newer fields: they keep their defaults
     merge: (saved, current) => {
       const r = (saved ?? {}) as Partial<Remembered>;

@@ -4,14 +4,14 @@
  * metrics arrive at worker speed and are appended in batches (≤ 10 Hz) so charts stay smooth.
  */
 import { proxy, transfer } from 'comlink';
-import type { DatasetInfo, EvalMetric, ModelInfo, Prediction, Progress, RunState, StepMetric } from '../../worker/api';
+import type { DatasetInfo, EvalMetric, ModelInfo, Progress, RunState, StepMetric } from '../../worker/api';
 import { recipeProblems } from '../../train/recipe-check';
 import { exportFileName, runLabel } from '../run-names';
 import { PAGE_SIZE } from '../viewer/listnav';
 import { Throttle } from './metrics';
 import { DEMO_RECIPE } from './recipe';
 import type {
-  BackendSlice, DatasetSlice, LabState, ModelSlice, RunSlice, RunsSlice, Slice, UiSlice, ViewerSlice, WorkerRef,
+  BackendSlice, DatasetSlice, LabState, ModelSlice, RunSlice, RunsSlice, Slice, UiSlice, WorkerRef,
 } from './types';
 
 type Set = Parameters<Slice<unknown>>[0];
@@ -20,7 +20,7 @@ type Set = Parameters<Slice<unknown>>[0];
 export const isActive = (s: RunState) => s === 'preparing' || s === 'running' || s === 'paused' || s === 'stopping';
 
 /** An action that reports its error in the alert region instead of rejecting. */
-const guarded = <A extends unknown[]>(get: () => LabState, fn: (...a: A) => Promise<void>) => async (...a: A): Promise<void> => {
+export const guarded = <A extends unknown[]>(get: () => LabState, fn: (...a: A) => Promise<void>) => async (...a: A): Promise<void> => {
   try {
     await fn(...a);
   } catch (e) {
@@ -63,9 +63,10 @@ export const createDatasetSlice = (worker: WorkerRef): Slice<DatasetSlice> => (s
     loadDataset: guarded(get, async (src) => {
       // on failure nothing changes: the previous dataset stays loaded
       const dataset = await worker().loadDataset(src, onProgress(set));
-      set({ dataset, viewIndex: 0, prediction: undefined, comparison: undefined, thumbnails: [] });
+      set({ dataset, viewIndex: 0, prediction: undefined, comparisons: {}, thumbnails: [] });
       await get().showThumbnails(0);
       await get().refreshPrediction();
+      await get().refreshComparisons();
     }),
     showThumbnails: guarded(get, async (from) => {
       const tag = ++latest;
@@ -106,8 +107,9 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
         // a resumed run brings back its own model and dataset
         onModel: (model: ModelInfo) => set({ model }),
         onDataset: (dataset: DatasetInfo) => {
-          set({ dataset, viewIndex: 0, prediction: undefined, comparison: undefined, thumbnails: [] });
+          set({ dataset, viewIndex: 0, prediction: undefined, comparisons: {}, thumbnails: [] });
           void get().showThumbnails(0);
+          void get().refreshComparisons();
         },
         onState: (runState: RunState, message?: string) => {
           steps.drain();
@@ -136,36 +138,6 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
   };
 };
 
-/**
- * Viewer replies can arrive out of order (a slow prediction for an image the user has already
- * left): each request is numbered, and only the latest one's reply is painted.
- */
-export const createViewerSlice = (worker: WorkerRef): Slice<ViewerSlice> => (set, get) => {
-  const latest = { prediction: 0, comparison: 0 };
-  const ask = async (which: keyof typeof latest, request: () => Promise<Prediction | undefined>) => {
-    const tag = ++latest[which];
-    const reply = await request();
-    if (tag === latest[which]) set({ [which]: reply });
-  };
-  return {
-    viewIndex: 0,
-    selectImage: guarded(get, async (i) => {
-      set({ viewIndex: i });
-      await Promise.all([get().refreshPrediction(), get().compareWith(get().compareRunId)]);
-    }),
-    compareWith: guarded(get, async (runId) => {
-      set({ compareRunId: runId });
-      const index = get().viewIndex;
-      await ask('comparison', async () => (runId ? worker().predictWithRun(runId, index) : undefined));
-    }),
-    refreshPrediction: guarded(get, async () => {
-      if (!get().dataset) return;
-      const index = get().viewIndex;
-      await ask('prediction', () => worker().predict(index));
-    }),
-  };
-};
-
 export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, get) => {
   const showMetrics = async (id: string) => {
     const run = get().runs.find((r) => r.id === id);
@@ -174,7 +146,10 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
   };
   return {
     runs: [],
-    refreshRuns: guarded(get, async () => set({ runs: await worker().listRuns() })),
+    refreshRuns: guarded(get, async () => {
+      set({ runs: await worker().listRuns() });
+      get().forgetMissingCompared(); // a deleted run leaves the viewer
+    }),
     openRun: guarded(get, async (id) => {
       await showMetrics(id);
       // a reopened run is whole: its weights are the viewer's "this run" and can be exported
@@ -192,11 +167,10 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
     importRun: guarded(get, async (name, bytes) => {
       const run = await worker().importRun(name, transfer(bytes, [bytes.buffer]), get().config);
       await get().refreshRuns();
-      await get().compareWith(run.id);
+      await get().setCompared([...get().compareRunIds, run.id]);
     }),
     deleteRun: guarded(get, async (id) => {
       await worker().deleteRun(id);
-      if (get().compareRunId === id) set({ compareRunId: undefined, comparison: undefined });
       await get().refreshRuns();
       if (get().storage) await get().refreshStorage();
     }),

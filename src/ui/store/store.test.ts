@@ -18,6 +18,10 @@ function fakeWorker(overrides: Partial<TrainerApi> = {}): TrainerApi {
   } as TrainerApi;
 }
 
+/** A one-pixel prediction of class `k` for image `index`. */
+const pred = (index: number, k: number) => ({ index, width: 1, height: 1, image: new Uint8Array(3), label: new Uint8Array(1), prediction: new Uint8Array([k]) });
+const summary = (id: string): RunSummary => ({ id, name: `run ${id}`, createdAt: 1, modelName: 'm', datasetName: 'demo', config: DEMO_RECIPE, savedStep: 1, status: 'finished' });
+
 describe('metric helpers', () => {
   it('ema equals the bias-corrected weighted average Σ (1−α)α^(t−i)·x_i / (1 − α^(t+1))', () => {
     const xs = [4, 2, 3, 1, 7, 0.5];
@@ -216,14 +220,93 @@ describe('lab store', () => {
     expect(during).toBeUndefined();
   });
 
-  it('comparing with a saved run fetches its prediction; deleting that run clears the second pane', async () => {
-    const second = { index: 0, width: 1, height: 1, image: new Uint8Array(3), label: new Uint8Array(1), prediction: new Uint8Array([1]) };
-    const store = createLabStore(() => fakeWorker({ predictWithRun: async () => second }));
-    await store.getState().compareWith('run-a');
-    expect(store.getState().comparison).toBe(second);
-    await store.getState().deleteRun('run-a');
-    expect(store.getState().comparison).toBeUndefined();
-    expect(store.getState().compareRunId).toBeUndefined();
+  it('compares with several saved runs, each its own prediction; Compare again or deleting a run drops it', async () => {
+    const runs = ['a', 'b', 'c'].map((id) => summary(id));
+    const store = createLabStore(() => fakeWorker({ predictWithRun: async (id, i) => pred(i, id.charCodeAt(0)), listRuns: async () => runs.filter((r) => !deleted.has(r.id)) }));
+    const deleted = new Set<string>();
+    await store.getState().refreshRuns();
+    await store.getState().toggleCompared('a');
+    await store.getState().toggleCompared('b');
+    expect(store.getState().compareRunIds).toEqual(['a', 'b']);
+    expect(Object.keys(store.getState().comparisons)).toEqual(['a', 'b']);
+    expect(store.getState().comparisons.b.prediction[0]).toBe('b'.charCodeAt(0));
+    await store.getState().toggleCompared('a');
+    expect(store.getState().compareRunIds).toEqual(['b']);
+    expect(Object.keys(store.getState().comparisons)).toEqual(['b']);
+    await store.getState().toggleCompared('c');
+    deleted.add('b');
+    await store.getState().deleteRun('b');
+    expect(store.getState().compareRunIds).toEqual(['c']);
+    expect(Object.keys(store.getState().comparisons)).toEqual(['c']);
+  });
+
+  it('a new image refreshes every compared run', async () => {
+    const store = createLabStore(() => fakeWorker({ predictWithRun: async (id, i) => pred(i, id.charCodeAt(0)) }));
+    store.setState({ dataset: demoInfo });
+    await store.getState().setCompared(['a', 'b', 'c']);
+    await store.getState().selectImage(1);
+    expect(Object.values(store.getState().comparisons).map((p) => p.index)).toEqual([1, 1, 1]);
+  });
+
+  it('at most six prediction panes: this run counts once it has a prediction; the refused run is named', async () => {
+    const runs = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((id) => summary(id));
+    const store = createLabStore(() => fakeWorker({ predictWithRun: async (id, i) => pred(i, 1), listRuns: async () => runs }));
+    await store.getState().refreshRuns();
+    await store.getState().setCompared(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(store.getState().compareRunIds).toHaveLength(6); // no prediction of this run yet: six saved runs fit
+    await store.getState().toggleCompared('g');
+    expect(store.getState().compareRunIds).toHaveLength(6);
+    expect(store.getState().errors.at(-1)?.message).toBe('The viewer shows at most 6 prediction panes: deselect a run before comparing “run g”.');
+    await store.getState().setCompared(['a']);
+    store.setState({ prediction: pred(0, 2), runId: 'h' }); // this run (h) has a prediction: five saved runs beside it
+    await store.getState().setCompared(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(store.getState().compareRunIds).toEqual(['a']);
+    expect(store.getState().errors.at(-1)?.message).toBe('The viewer shows at most 6 prediction panes (this run and 5 saved runs): deselect a run before comparing “run f”.');
+    // this run compared too is shown once: six fit again
+    await store.getState().setCompared(['h', 'b', 'c', 'd', 'e', 'f']);
+    expect(store.getState().compareRunIds).toEqual(['h', 'b', 'c', 'd', 'e', 'f']);
+  });
+
+  it('the latest request wins per pane: a slow reply for an image the user has left is not kept', async () => {
+    const replies: { id: string; i: number; send: () => void }[] = [];
+    const store = createLabStore(() => fakeWorker({
+      predictWithRun: (id, i) => new Promise((resolve) => replies.push({ id, i, send: () => resolve(pred(i, i)) })),
+    }));
+    store.setState({ dataset: demoInfo });
+    const first = store.getState().setCompared(['a', 'b']);
+    const second = store.getState().selectImage(1);
+    // b answers in order; a's reply for image 0 arrives after its reply for image 1
+    for (const r of replies.filter((x) => x.id === 'b')) r.send();
+    replies.find((x) => x.id === 'a' && x.i === 1)!.send();
+    await second;
+    replies.find((x) => x.id === 'a' && x.i === 0)!.send();
+    await first;
+    expect(store.getState().comparisons.a.index).toBe(1);
+    expect(store.getState().comparisons.b.index).toBe(1);
+  });
+
+  it('a run that cannot be compared leaves the selection with a message naming it', async () => {
+    const store = createLabStore(() => fakeWorker({
+      predictWithRun: async (id, i) => { if (id === 'b') throw new Error('run b was trained for 3 classes; the current dataset has 5'); return pred(i, 1); },
+      listRuns: async () => [summary('a'), { ...summary('b'), name: 'street scenes' }],
+    }));
+    await store.getState().refreshRuns();
+    await store.getState().setCompared(['a', 'b']);
+    expect(store.getState().compareRunIds).toEqual(['a']);
+    expect(store.getState().errors.map((e) => e.message)).toEqual(['Cannot compare with “street scenes”: run b was trained for 3 classes; the current dataset has 5']);
+  });
+
+  it('the compared runs are remembered across a reload and fetched with the dataset', async () => {
+    const saved = new Map<string, string>();
+    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v), removeItem: (k: string) => void saved.delete(k) };
+    const worker = fakeWorker({ predictWithRun: async (id, i) => pred(i, 1) });
+    const first = createLabStore(() => worker, { storage });
+    await first.getState().setCompared(['a', 'b']);
+    const reloaded = createLabStore(() => worker, { storage });
+    expect(reloaded.getState().compareRunIds).toEqual(['a', 'b']);
+    expect(reloaded.getState().comparisons).toEqual({});
+    await reloaded.getState().loadDataset({ kind: 'demo' });
+    expect(Object.keys(reloaded.getState().comparisons)).toEqual(['a', 'b']);
   });
 
   it('importing a trained model saves it as a run and compares with it at once; a refused file changes nothing', async () => {
@@ -241,10 +324,10 @@ describe('lab store', () => {
     }));
     await store.getState().importRun('cli-run.safetensors', new Uint8Array(8));
     expect(store.getState().runs.map((r) => r.status)).toEqual(['imported']);
-    expect(store.getState()).toMatchObject({ compareRunId: 'import-1', comparison: second });
+    expect(store.getState()).toMatchObject({ compareRunIds: ['import-1'], comparisons: { 'import-1': second } });
     await store.getState().importRun('backbone.safetensors', new Uint8Array(0));
     expect(store.getState().errors.map((e) => e.message)).toEqual(['backbone.safetensors: no seg_head (linear decoder), so it cannot segment']);
-    expect(store.getState()).toMatchObject({ compareRunId: 'import-1', comparison: second });
+    expect(store.getState()).toMatchObject({ compareRunIds: ['import-1'], comparisons: { 'import-1': second } });
   });
 
   it('exporting before any run reports the worker message and returns nothing', async () => {

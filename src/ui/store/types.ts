@@ -55,10 +55,19 @@ export interface RunSlice {
 export interface ViewerSlice {
   viewIndex: number;
   prediction?: Prediction;
-  comparison?: Prediction;
-  compareRunId?: string;
+  /** The saved runs compared with this run, in the order chosen (at most six prediction panes in all). */
+  compareRunIds: string[];
+  /** Each compared run's latest prediction, by run id (its `index` says for which image). */
+  comparisons: Record<string, Prediction>;
   selectImage(i: number): Promise<void>;
-  compareWith(runId?: string): Promise<void>;
+  /** Compares with exactly these runs; refused with a message when they do not fit. */
+  setCompared(runIds: string[]): Promise<void>;
+  /** Adds the run to the comparison, or takes it out. */
+  toggleCompared(runId: string): Promise<void>;
+  /** Fetches every compared run's prediction for the current image. */
+  refreshComparisons(): Promise<void>;
+  /** Drops compared runs that are no longer saved (deleted here or elsewhere). */
+  forgetMissingCompared(): void;
   refreshPrediction(): Promise<void>;
 }
 export interface RunsSlice {
@@ -71,7 +80,7 @@ export interface RunsSlice {
   deleteRun(id: string): Promise<void>;
   /** Names a saved run (persisted with it; an empty name restores the default). */
   renameRun(id: string, name: string): Promise<void>;
-  /** Saves a trained `.safetensors` as a run and shows its predictions as the second model. */
+  /** Saves a trained `.safetensors` as a run and adds it to the compared runs. */
   importRun(name: string, bytes: Uint8Array): Promise<void>;
   /** What the browser keeps for this site (runs, cached models), for the storage panel. */
   storage?: StorageReport;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_COLORS, IGNORE, backgroundIndex, blend, errorKind, errorKindsFor, paintErrors, paintImage, paintMask } from './composite';
+import { DISAGREE_COLOR, ERROR_COLORS, IGNORE, backgroundIndex, blend, disagreement, errorKind, errorKindsFor, paintDisagreement, paintErrors, paintImage, paintMask } from './composite';
 
 // two pixels: image colours, and class ids / labels
 const image = new Uint8Array([10, 20, 30, 200, 100, 50]);
@@ -50,5 +50,56 @@ describe('error map', () => {
     expect(backgroundIndex(['cat', '_background_'])).toBe(1);
     expect(backgroundIndex(['road', 'sidewalk'])).toBeUndefined();
     expect(backgroundIndex(['backgrounds'])).toBeUndefined();
+  });
+});
+
+describe('disagreement map', () => {
+  /** The definition, pixel by pixel: the set of classes the predicting runs name there. */
+  function direct(preds: Uint8Array[]): { map: number[]; share: number } {
+    const map: number[] = [];
+    let compared = 0, differing = 0;
+    for (let i = 0; i < preds[0].length; i++) {
+      const named = preds.map((p) => p[i]).filter((k) => k !== IGNORE);
+      if (named.length < 2) { map.push(IGNORE); continue; }
+      const d = new Set(named).size > 1 ? 1 : 0;
+      map.push(d);
+      compared++;
+      differing += d;
+    }
+    return { map, share: compared ? differing / compared : 0 };
+  }
+
+  it('marks pixels where the predicting runs name different classes; ignore pixels do not vote', () => {
+    const a = new Uint8Array([0, 1, 2, IGNORE, IGNORE, 3]);
+    const b = new Uint8Array([0, 2, 2, 1, IGNORE, 3]);
+    const c = new Uint8Array([0, 1, IGNORE, 2, 1, 4]);
+    const { map, share } = disagreement([a, b, c]);
+    // agree; differ; agree (c does not predict); differ (a does not); one run only; differ
+    expect([...map]).toEqual([0, 1, 0, 1, IGNORE, 1]);
+    expect(share).toBeCloseTo(3 / 5, 12);
+    expect(disagreement([a, a]).share).toBe(0);
+    expect(disagreement([a]).map.every((v) => v === IGNORE)).toBe(true);
+  });
+
+  it('equals the direct per-pixel definition on random predictions with ignore pixels', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const runs of [2, 3, 6]) {
+      const preds = Array.from({ length: runs }, () => Uint8Array.from({ length: 400 }, () => (rand() < 0.15 ? IGNORE : Math.floor(rand() * 3))));
+      const got = disagreement(preds);
+      const want = direct(preds);
+      expect([...got.map]).toEqual(want.map);
+      expect(got.share).toBeCloseTo(want.share, 12);
+    }
+  });
+
+  it('refuses predictions of different sizes, naming them', () => {
+    expect(() => disagreement([new Uint8Array(4), new Uint8Array(6)])).toThrow('4 / 6 pixels');
+  });
+
+  it('paints disagreeing pixels over the image; agreeing and unpredicted ones show the image', () => {
+    const rgba = paintDisagreement(image, new Uint8Array([1, 0]), 1);
+    expect([...rgba]).toEqual([...DISAGREE_COLOR, 255, 200, 100, 50, 255]);
+    expect([...paintDisagreement(image, new Uint8Array([IGNORE, 0]), 1)]).toEqual([...paintImage(image)]);
   });
 });

@@ -80,3 +80,37 @@ export function paintErrors(image: Uint8Array, truth: Uint8Array, predicted: Uin
     return k === 'ignore' || k === 'correct' ? undefined : ERROR_COLORS[k];
   }, opacity, out);
 }
+
+/** Where the compared runs do not agree (one colour, distinct from the class and error colours). */
+export const DISAGREE_COLOR: Rgb = [150, 30, 255];
+
+/**
+ * Per pixel, whether the runs' predictions agree: 1 where the runs that predict there (an
+ * IGNORE prediction means "no prediction here") name two or more classes, 0 where they all name
+ * the same one, IGNORE where fewer than two runs predict. `share` is the disagreeing fraction of
+ * the pixels where at least two runs predict (0 when there are none).
+ */
+export function disagreement(predictions: readonly Uint8Array[]): { map: Uint8Array; share: number } {
+  const n = predictions[0]?.length ?? 0;
+  if (predictions.some((p) => p.length !== n)) throw new Error(`disagreement: predictions of ${predictions.map((p) => p.length).join(' / ')} pixels; they must be the same image`);
+  const map = new Uint8Array(n).fill(IGNORE);
+  let compared = 0, differing = 0;
+  for (let i = 0; i < n; i++) {
+    let first = IGNORE, voters = 0, differs = 0;
+    for (const p of predictions) {
+      if (p[i] === IGNORE) continue;
+      if (voters++ === 0) first = p[i];
+      else if (p[i] !== first) differs = 1;
+    }
+    if (voters < 2) continue;
+    map[i] = differs;
+    compared++;
+    differing += differs;
+  }
+  return { map, share: compared ? differing / compared : 0 };
+}
+
+/** The disagreement map (from `disagreement`) over the image: disagreeing pixels in DISAGREE_COLOR. */
+export function paintDisagreement(image: Uint8Array, map: Uint8Array, opacity: number, out?: Uint8ClampedArray): Uint8ClampedArray {
+  return overlay(image, (i) => (map[i] === 1 ? DISAGREE_COLOR : undefined), opacity, out);
+}

@@ -15,8 +15,12 @@ export interface Picture {
   rgba: Uint8ClampedArray;
 }
 
-export function Pane({ title, picture, view, onView, onHover, placeholder }: {
-  title: string; picture?: Picture; placeholder?: string;
+/**
+ * `name` and `detail` label the figure and its canvas ("This run: demo · demo", "mIoU 45.2 %");
+ * `hover` (what is under the pointer) is shown in the caption only, so the name stays stable.
+ */
+export function Pane({ name, detail, hover, picture, view, onView, onHover, placeholder, testId }: {
+  name: string; detail?: string; hover?: string; picture?: Picture; placeholder?: string; testId?: string;
   view: View; onView: (update: (v: View) => View) => void; onHover: (xy?: [number, number]) => void;
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -60,11 +64,15 @@ export function Pane({ title, picture, view, onView, onHover, placeholder }: {
   };
 
   return (
-    <figure className="pane">
-      <figcaption>{title}</figcaption>
+    <figure className="pane" data-testid={testId}>
+      <figcaption>
+        <span className="pane-name">{name}</span>
+        {detail && <> <span className="pane-detail">{detail}</span></>}
+        {' '}<span className="pane-hover">{hover}</span>
+      </figcaption>
       {picture ? (
         <canvas
-          ref={ref} width={CANVAS} height={CANVAS} aria-label={title} role="img"
+          ref={ref} width={CANVAS} height={CANVAS} aria-label={detail ? `${name}, ${detail}` : name} role="img"
           onPointerDown={(e) => { drag.current = { x: e.clientX, y: e.clientY }; e.currentTarget.setPointerCapture?.(e.pointerId); }}
           onPointerUp={() => (drag.current = null)}
           onPointerCancel={() => (drag.current = null)}

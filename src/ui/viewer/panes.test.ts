@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_RECIPE } from '../store/recipe';
+import { createQueue, type BenchmarkQueue, type EntryStatus } from '../../worker/queue';
+import type { RunSummary } from '../../worker/api';
+import { MAX_PREDICTION_PANES, compareCapacity, formatMIoU, hasPrediction, ownPane, raceSelection, thisRunOf, tooManyMessage } from './panes';
+
+function queue(entries: [EntryStatus, string?][]): BenchmarkQueue {
+  const q = createQueue('demo', DEMO_RECIPE, entries.map((_, i) => ({ name: `m${i}`, model: { kind: 'demo' } })));
+  return { ...q, entries: q.entries.map((e, i) => ({ ...e, status: entries[i][0], runId: entries[i][1] })) };
+}
+
+describe('prediction panes', () => {
+  it('six panes in all: this run takes one when it has a prediction', () => {
+    expect(compareCapacity(true)).toBe(MAX_PREDICTION_PANES - 1);
+    expect(compareCapacity(false)).toBe(MAX_PREDICTION_PANES);
+    expect(hasPrediction({ prediction: new Uint8Array([255, 255]) })).toBe(false);
+    expect(hasPrediction({ prediction: new Uint8Array([255, 3]) })).toBe(true);
+    expect(hasPrediction(undefined)).toBe(false);
+    expect(tooManyMessage(true, 'dinov2 · demo')).toBe('The viewer shows at most 6 prediction panes (this run and 5 saved runs): deselect a run before comparing “dinov2 · demo”.');
+  });
+
+  it('this run is the live run while training, else the opened one, else the newest trained; compared too, it is shown once', () => {
+    const run = (id: string, status: RunSummary['status']): RunSummary => ({ id, createdAt: 1, modelName: 'm', datasetName: 'd', config: DEMO_RECIPE, savedStep: 1, status });
+    const runs = [run('imp', 'imported'), run('new', 'running'), run('old', 'finished')];
+    expect(thisRunOf(runs, 'old', true)?.id).toBe('new');
+    expect(thisRunOf(runs, 'old', false)?.id).toBe('old');
+    expect(thisRunOf(runs, undefined, false)?.id).toBe('new');
+    const prediction = { prediction: new Uint8Array([1]) };
+    expect(ownPane({ prediction, runs, runId: 'old', active: false }, ['new'])).toBe(true);
+    expect(ownPane({ prediction, runs, runId: 'old', active: false }, ['old'])).toBe(false);
+    // while training, the live run differs from its last save: both are shown
+    expect(ownPane({ prediction, runs, runId: undefined, active: true }, ['new'])).toBe(true);
+    expect(ownPane({ prediction: { prediction: new Uint8Array([255]) }, runs, active: false }, [])).toBe(false);
+  });
+
+  it('mIoU reads as on the runs table, a dash before any evaluation', () => {
+    expect(formatMIoU(0.4567)).toBe('45.7 %');
+    expect(formatMIoU(0)).toBe('0.0 %');
+    expect(formatMIoU(undefined)).toBe('—');
+  });
+});
+
+describe('the benchmark race', () => {
+  it('compares the finished runs with the live one, which is this run', () => {
+    const saved = ['a', 'b', 'c'];
+    expect(raceSelection(queue([['done', 'a'], ['running', 'b'], ['waiting']]), saved)).toEqual(['a']);
+    // the running entry before its first save has no run yet: every finished one is compared
+    expect(raceSelection(queue([['done', 'a'], ['done', 'b'], ['running']]), saved)).toEqual(['a', 'b']);
+    // when the queue has finished, the last run is this run
+    expect(raceSelection(queue([['done', 'a'], ['done', 'b'], ['done', 'c']]), saved)).toEqual(['a', 'b']);
+    // failed entries and deleted runs are left out
+    expect(raceSelection(queue([['failed', 'a'], ['done', 'x'], ['done', 'b'], ['running', 'c']]), saved)).toEqual(['b']);
+    expect(raceSelection(undefined, saved)).toEqual([]);
+  });
+
+  it('fills at most the panes beside the live run', () => {
+    const ids = Array.from({ length: 9 }, (_, i) => `r${i}`);
+    const q = queue([...ids.map((id): [EntryStatus, string] => ['done', id]), ['running', 'live']]);
+    expect(raceSelection(q, [...ids, 'live'])).toEqual(ids.slice(0, MAX_PREDICTION_PANES - 1));
+  });
+});
