@@ -71,6 +71,8 @@ export interface RunsSlice {
   deleteRun(id: string): Promise<void>;
   /** Names a saved run (persisted with it; an empty name restores the default). */
   renameRun(id: string, name: string): Promise<void>;
+  /** Scores a saved run on the loaded dataset (same classes); listed with the run, shown on the leaderboard. */
+  evaluateRunOn(id: string): Promise<void>;
   /** Saves a trained `.safetensors` as a run and shows its predictions as the second model. */
   importRun(name: string, bytes: Uint8Array): Promise<void>;
   /** What the browser keeps for this site (runs, cached models), for the storage panel. */
