@@ -9,7 +9,7 @@ import { makeDemoFiles } from '../src/data/synthetic';
 import { zipOf } from '../src/data/testing';
 import { makeTinyVit } from '../src/model/demo';
 import { writeSafetensors } from '../src/model/safetensors';
-import { openLab, setRecipe, shot } from './helpers';
+import { canvasColours, openLab, setRecipe, shot } from './helpers';
 
 async function trainRun(page: Page, steps: number): Promise<void> {
   await setRecipe(page, { steps, batch: 2, evalEvery: steps });
@@ -63,10 +63,7 @@ test('two runs appear on the leaderboard best first, sort by a header, and downl
   const lenses = page.getByTestId('lens-canvas');
   await expect(lenses).toHaveCount(2);
   await expect(page.getByTestId('lens-panel').locator('figcaption')).toHaveText([/before fine-tuning/, /after fine-tuning/]);
-  const colours = (i: number) => lenses.nth(i).evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    return { distinct: new Set(Array.from({ length: d.length / 4 }, (_, p) => (d[4 * p] << 16) | (d[4 * p + 1] << 8) | d[4 * p + 2])).size, url: c.toDataURL() };
-  });
+  const colours = (i: number) => canvasColours(lenses.nth(i));
   const [before, after] = [await colours(0), await colours(1)];
   expect(before.distinct).toBeGreaterThan(8);
   expect(after.distinct).toBeGreaterThan(8);

@@ -77,6 +77,16 @@ describe('worker feature lens (onnxruntime-node)', () => {
     expect(liveResources()).toEqual(base);
   });
 
+  it('"before fine-tuning" stays the model as loaded while a resumed run trains its own saved weights', async () => {
+    const t = await readyTrainer();
+    const loaded = await t.featureLens({ kind: 'loaded', crop: 16 }, 0);
+    await t.start(CONFIG, quiet);
+    const [run] = await t.listRuns();
+    let during: Promise<Float32Array> | undefined;
+    await t.start(CONFIG, { ...quiet, onModel: () => {}, onState: (s) => { if (s === 'running') during = t.featureLens({ kind: 'loaded', crop: 16 }, 0).then((l) => l.features); } }, { runId: run.id });
+    expect(await during).toEqual(loaded.features);
+  });
+
   it('after fine-tuning: a saved run\'s backbone differs from the loaded one; cross evaluation equals a direct evaluation, is saved and listed', async () => {
     const base = liveResources();
     const root = new MemoryRoot();

@@ -39,6 +39,8 @@ export class Trainer implements TrainerApi {
   private choice: BackendChoice = 'auto';
   private deviceLost?: string;
   private checkpoint?: LoadedCheckpoint;
+  /** The model as the user loaded it (a resumed run swaps `checkpoint` for its own weights while it runs): the lens's "before". */
+  private pretrained?: LoadedCheckpoint;
   private data?: LoadedData;
   private download?: AbortController;
   private run?: Run;
@@ -88,7 +90,7 @@ export class Trainer implements TrainerApi {
     const download = (this.download = new AbortController());
     const loaded = await loadCheckpoint(src, this.deps.fetchBytes, download.signal, onProgress);
     this.life.refuseWhileActive('changing the model'); // a run may have started during the download
-    this.checkpoint = loaded; // replaced only once the new one is readable
+    this.checkpoint = this.pretrained = loaded; // replaced only once the new one is readable
     await this.showRun(undefined);
     return loaded.info;
   }
@@ -327,7 +329,7 @@ export class Trainer implements TrainerApi {
     if (!data) throw new Error('choose a dataset first: the lens looks at its validation images');
     let backbone;
     if (source.kind === 'run') backbone = await runBackbone(this.deps.store, source.runId);
-    else if (this.checkpoint) backbone = loadedBackbone(this.checkpoint, source.crop);
+    else if (this.pretrained) backbone = loadedBackbone(this.pretrained, source.crop);
     else throw new Error('choose a model first');
     // one session per call, created in turn with every other (onnxruntime-web runs one at a time)
     const lens = await lensOn(backbone, data.ds, valIndex, async (g) => this.queue.runner(await this.queue.run(() => this.backend().createRunner(g, 'backend'))));
