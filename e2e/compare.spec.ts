@@ -4,6 +4,7 @@
  * feature lens on them (before / after fine-tuning, hover and keys) and a cross-dataset evaluation.
  */
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { makeDemoFiles } from '../src/data/synthetic';
 import { zipOf } from '../src/data/testing';
@@ -84,6 +85,8 @@ test('two runs appear on the leaderboard best first, sort by a header, and downl
   await page.keyboard.press('ArrowRight');
   await expect(lenses.nth(1)).toHaveAttribute('aria-label', /similarity to patch \d+, \d+ \(1\.00 there\)/);
   await shot(page, info, 'feature-lens-similarity');
+  const axe = await new AxeBuilder({ page }).include('[data-testid="feature-lens"]').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
 
   // cross-dataset evaluation: a second synthetic dataset with the demo's classes, the newest run scored on it
   const second = zipOf(makeDemoFiles(7, { size: 64, train: 2, val: 2 }));

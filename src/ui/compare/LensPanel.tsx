@@ -50,7 +50,7 @@ export function LensPanel({ title, stage, state, blend, probe, setProbe }: Props
         {(!state || state.status === 'computing') && <p className="lens-placeholder" aria-busy="true">Computing patch features…</p>}
         {lens && (
           <>
-            <canvas ref={canvas} width={lens.crop} height={lens.crop} tabIndex={0} data-testid="lens-canvas"
+            <canvas ref={canvas} width={lens.crop} height={lens.crop} tabIndex={0} role="img" data-testid="lens-canvas"
               data-mode={similarity ? 'similarity' : 'pca'} data-grid={lens.grid}
               {...(probed !== undefined ? { 'data-probe-similarity': probed.toFixed(4) } : {})}
               aria-label={`${title}, ${stage}: ${similarity ? `cosine similarity to patch ${patch! % lens.grid + 1}, ${Math.floor(patch! / lens.grid) + 1} (${probed!.toFixed(2)} there)` : 'PCA of the patch features as RGB'}. Arrow keys move the probe patch; Escape shows the PCA again.`}
