@@ -127,6 +127,9 @@ describe('worker feature lens (onnxruntime-node)', () => {
     expect((await t.listRuns())[0].crossDataset).toEqual({ dataset: 'shapes-b.zip', mIoU: direct.mIoU });
     const reloaded = new Trainer({ compute: nodeCompute, store: new RunStore(root), fetchBytes: async () => new Uint8Array(), cache: { list: async () => [], remove: async () => {} } });
     expect((await reloaded.listRuns())[0].crossDataset).toEqual({ dataset: 'shapes-b.zip', mIoU: direct.mIoU });
+    // an evaluation of another step (the run trained on since) does not describe the saved checkpoint: not listed
+    await store.saveCross(run.id, { dataset: 'shapes-c.zip', fingerprint: 'c', mIoU: 0.9, perClassIoU: [], step: run.savedStep + 5, at: Date.now() + 1 });
+    expect((await t.listRuns())[0].crossDataset).toEqual({ dataset: 'shapes-b.zip', mIoU: direct.mIoU });
 
     // other classes: refused, naming what differs
     await t.loadDataset({ kind: 'zip', name: 'streets.zip', bytes: zipOf(genericFiles({ path: 'classes.txt', content: 'sky\nroad\ncar\n' })) });

@@ -131,7 +131,11 @@ export async function evaluateRunOn(
  * step (the run trained on since) no longer describes the checkpoint and is not listed.
  */
 export async function latestCross(store: RunStore, r: { id: string; savedStep: number }): Promise<{ dataset: string; mIoU: number } | undefined> {
-  const entries = Object.values(await store.loadCross(r.id).catch(() => ({}))).filter((e) => e.step === r.savedStep);
+  const all = await store.loadCross(r.id).catch((e: Error) => {
+    console.warn(`run ${r.id}: cross.json is unreadable and is not listed (${e.message})`); // the listing goes on without it
+    return {};
+  });
+  const entries = Object.values(all).filter((e) => e.step === r.savedStep);
   const newest = entries.sort((a, b) => b.at - a.at)[0];
   return newest && { dataset: newest.dataset, mIoU: newest.mIoU };
 }
