@@ -4,7 +4,7 @@
  * pause, reload, resume.
  */
 import { expect, test } from '@playwright/test';
-import { currentStep, openLab, setRecipe, shot, waitForStep } from './helpers';
+import { canvasColours, currentStep, openLab, setRecipe, shot, waitForStep } from './helpers';
 
 test('the page loads cross-origin isolated, with the title', async ({ page }) => {
   await page.goto('/');
@@ -123,4 +123,11 @@ test('trains the demo on WebGPU; pause holds; reload and resume continue from th
   await shot(page, info, '3-resumed');
   await page.getByTestId('pause-training').click();
   await expect(page.getByTestId('run-state')).toHaveText('paused');
+
+  // the feature lens through WebGPU sessions: the loaded model and the paused run's last save
+  await page.getByTestId('feature-lens').locator('summary').click();
+  const lenses = page.getByTestId('lens-canvas');
+  await expect(lenses).toHaveCount(2);
+  for (const i of [0, 1]) expect((await canvasColours(lenses.nth(i))).distinct).toBeGreaterThan(8);
+  expect(await page.getByTestId('error-message').allTextContents()).toEqual([]);
 });

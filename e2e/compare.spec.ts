@@ -1,13 +1,17 @@
 /**
  * The leaderboard of saved runs (issue 14): two short runs on the demo, ranked best mIoU first,
  * re-sorted by a header click, and downloaded as CSV (RFC 4180, best first) and Markdown; the
- * queue's runs race in talk mode's viewer grid and are compared side by side (e2e/nway.ts).
+ * queue's runs race in talk mode's viewer grid and are compared side by side (e2e/nway.ts); the
+ * feature lens on them (before / after fine-tuning, hover and keys) and a cross-dataset evaluation.
  */
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { makeDemoFiles } from '../src/data/synthetic';
+import { zipOf } from '../src/data/testing';
 import { makeTinyVit } from '../src/model/demo';
 import { writeSafetensors } from '../src/model/safetensors';
-import { openLab, setRecipe, shot } from './helpers';
+import { canvasColours, openLab, setRecipe, shot } from './helpers';
 import { compareBoth, watchRace } from './nway';
 
 async function trainRun(page: Page, steps: number): Promise<void> {
@@ -56,6 +60,46 @@ test('two runs appear on the leaderboard best first, sort by a header, and downl
 
   const [md] = await Promise.all([page.waitForEvent('download'), page.getByTestId('leaderboard-md').click()]);
   expect(readFileSync((await md.path())!, 'utf8')).toMatch(/^\| # \| model \| family \| recipe \| mIoU % \|/);
+
+  // the feature lens: the loaded model before fine-tuning beside the newest run after it
+  await page.getByTestId('feature-lens').locator('summary').click();
+  const lenses = page.getByTestId('lens-canvas');
+  await expect(lenses).toHaveCount(2);
+  await expect(page.getByTestId('lens-panel').locator('figcaption')).toHaveText([/before fine-tuning/, /after fine-tuning/]);
+  const colours = (i: number) => canvasColours(lenses.nth(i));
+  const [before, after] = [await colours(0), await colours(1)];
+  expect(before.distinct).toBeGreaterThan(8);
+  expect(after.distinct).toBeGreaterThan(8);
+  expect(after.url).not.toEqual(before.url); // fine-tuning moved the features
+  await shot(page, info, 'feature-lens-pca');
+
+  // hover a patch: every panel shows the similarity to that patch position; the patch itself scores 1
+  await lenses.nth(0).hover({ position: { x: 60, y: 140 } });
+  await expect(lenses.nth(0)).toHaveAttribute('data-mode', 'similarity');
+  await expect(lenses.nth(1)).toHaveAttribute('data-mode', 'similarity');
+  await expect(lenses.nth(0)).toHaveAttribute('data-probe-similarity', '1.0000');
+  await expect(lenses.nth(1)).toHaveAttribute('data-probe-similarity', '1.0000');
+  expect((await colours(0)).url).not.toEqual(before.url);
+  // the keyboard: a focused panel's arrow keys move the probe (the pointer away, so the full-page shot keeps it)
+  await page.mouse.move(0, 0);
+  await expect(lenses.nth(1)).toHaveAttribute('data-mode', 'pca');
+  await lenses.nth(1).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(lenses.nth(1)).toHaveAttribute('aria-label', /similarity to patch \d+, \d+ \(1\.00 there\)/);
+  await shot(page, info, 'feature-lens-similarity');
+  const axe = await new AxeBuilder({ page }).include('[data-testid="feature-lens"]').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+
+  // cross-dataset evaluation: a second synthetic dataset with the demo's classes, the newest run scored on it
+  const second = zipOf(makeDemoFiles(7, { size: 64, train: 2, val: 2 }));
+  await page.getByTestId('dataset-zip').setInputFiles({ name: 'shapes-b.zip', mimeType: 'application/zip', buffer: Buffer.from(second) });
+  await expect(page.getByTestId('evaluate-run-on').first()).toHaveText(/Evaluate on shapes-b/);
+  await expect(page.getByRole('columnheader', { name: /Cross-dataset/ })).toHaveCount(0);
+  await page.getByTestId('evaluate-run-on').first().click();
+  await expect(page.getByRole('columnheader', { name: /Cross-dataset/ })).toBeVisible();
+  expect((await column(page, 9)).filter((t) => /\d+\.\d \(shapes-b/.test(t))).toHaveLength(1);
+  await expect(page.getByTestId('run-cross')).toHaveText(/on shapes-b.*% mIoU/);
+  await shot(page, info, 'cross-dataset');
 });
 
 test('a queue of two tiny models trains one after the other and both land on the leaderboard', async ({ page }, info) => {

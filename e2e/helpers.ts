@@ -1,5 +1,5 @@
 /** Shared steps for the end-to-end tests. */
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 /**
  * The lab with the project's backend asked for by name: "auto" prefers wasm beside a software
@@ -39,4 +39,12 @@ export async function shot(page: Page, info: TestInfo, name: string): Promise<vo
 /** Losses the page has charted so far (through the automation hook on window). */
 export function pageLosses(page: Page): Promise<number[]> {
   return page.evaluate(() => (globalThis as unknown as { vfmLab: { getState(): { steps: { loss: number }[] } } }).vfmLab.getState().steps.map((s) => s.loss));
+}
+
+/** A canvas's pixels: how many distinct colours it holds, and the picture as a data URL (to tell two apart). */
+export function canvasColours(canvas: Locator): Promise<{ distinct: number; url: string }> {
+  return canvas.evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    return { distinct: new Set(Array.from({ length: d.length / 4 }, (_, p) => (d[4 * p] << 16) | (d[4 * p + 1] << 8) | d[4 * p + 2])).size, url: c.toDataURL() };
+  });
 }

@@ -28,6 +28,14 @@ describe('leaderboard from saved runs', () => {
     });
   });
 
+  it('carries the run\'s cross-dataset evaluation, when it has one, into its row', () => {
+    const r = run('x', 1, 0.5);
+    expect(savedRunRow(r).crossDataset).toBeUndefined();
+    const crossed = { ...r, summary: { ...r.summary, crossDataset: { dataset: 'other.zip', mIoU: 0.25 } } };
+    expect(savedRunRow(crossed).crossDataset).toEqual({ dataset: 'other.zip', mIoU: 0.25 });
+    expect(boardFromRuns([crossed]).rows[0].crossDataset).toEqual({ dataset: 'other.zip', mIoU: 0.25 });
+  });
+
   it('ranks the newest dataset\'s evaluated runs best first and counts the runs on other datasets', () => {
     const board = boardFromRuns([
       run('old', 1, 0.9, { fingerprint: 'other' }), run('a', 2, 0.3), run('b', 3, 0.6), run('never', 4, undefined),

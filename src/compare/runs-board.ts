@@ -27,6 +27,7 @@ const median = (xs: number[]) => {
 /**
  * A saved run's row. The browser records step times, not the run's whole wall time, so
  * `wallSeconds` is the sum of its steps; the memory plan is not saved with a run (NaN: shown "—").
+ * `crossDataset`: the run's latest evaluation on a second dataset (the worker lists it with the run).
  */
 export function savedRunRow({ summary, metrics, recipe }: SavedRun): LeaderboardRow {
   const last = metrics.evals.at(-1);
@@ -37,6 +38,7 @@ export function savedRunRow({ summary, metrics, recipe }: SavedRun): Leaderboard
     mIoU: last?.mIoU ?? NaN, perClassIoU: last?.perClassIoU ?? [],
     steps: metrics.steps.at(-1)?.step ?? summary.savedStep, wallSeconds: seconds,
     imgPerSec: (ms.length * summary.config.batch * summary.config.accum) / seconds, msPerStep: median(ms), memoryPlanBytes: NaN,
+    ...(summary.crossDataset ? { crossDataset: summary.crossDataset } : {}),
   };
 }
 

@@ -65,7 +65,8 @@ export interface PreparedRun {
 /** Cached features must fit in memory; above this the probe runs the (frozen) encoder every step. */
 const FEATURE_CACHE_LIMIT = 2 ** 30;
 
-export function prepareRun(tensors: Map<string, HostTensor>, file: string, numClasses: number, s: ModelSettings): PreparedRun {
+/** The model at the run's crop, as every graph of a run sees it (also the feature lens's, which compiles no train step). */
+export function loadRunModel(tensors: Map<string, HostTensor>, file: string, numClasses: number, s: Omit<ModelSettings, 'batch' | 'freeze'>): { model: LoadedModel; family: FamilyName } {
   const family = s.family ?? detectFamily(tensors.keys());
   // the benchmark runs every backbone at 16×16 patches: a patch-14 kernel is resampled
   const patch = tensors.get('patch_embed.proj.weight')?.shape[2];
@@ -73,6 +74,11 @@ export function prepareRun(tensors: Map<string, HostTensor>, file: string, numCl
     numClasses, crop: s.crop, family, patchSize: patch === 14 ? 16 : undefined, heads: s.heads, act: s.act, normEps: s.normEps, seed: s.seed,
     windowSize: s.windowSize, resizeRelPos: s.resizeRelPos,
   });
+  return { model, family };
+}
+
+export function prepareRun(tensors: Map<string, HostTensor>, file: string, numClasses: number, s: ModelSettings): PreparedRun {
+  const { model, family } = loadRunModel(tensors, file, numClasses, s);
   const freeze = parseFreeze(s.freeze, model.config.depth);
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
   const step = { batch: s.batch, crop: s.crop };
@@ -101,7 +107,7 @@ export async function* validationImages(ds: Dataset, mean: RGB, std: RGB, indice
 }
 
 export function evaluateDataset(
-  engine: Engine, ds: Dataset, o: { crop: number; batch: number; mean: RGB; std: RGB; layout?: WindowLayout; onImage?: (done: number, total: number) => void },
+  engine: Pick<Engine, 'logits'>, ds: Dataset, o: { crop: number; batch: number; mean: RGB; std: RGB; layout?: WindowLayout; onImage?: (done: number, total: number) => void },
 ): Promise<EvalResult> {
   return evaluateImages(validationImages(ds, o.mean, o.std), {
     crop: o.crop, batch: o.batch, numClasses: ds.classes.length, logits: (x) => engine.logits(x), layout: o.layout,

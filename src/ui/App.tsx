@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import { BackendBadge, Tagline } from './components/BackendBadge';
 import { Charts } from './components/Charts';
+import { FeatureLens } from './compare/FeatureLens';
 import { Leaderboard } from './compare/Leaderboard';
 import { QueuePanel } from './compare/QueuePanel';
 import { ExportButtons } from './components/Controls';
@@ -76,6 +77,7 @@ export function App() {
           <section id="viewer-region" aria-label="Viewer" tabIndex={-1}>
             <Viewer />
           </section>
+          <FeatureLens />
           <Charts />
           <Leaderboard />
           {!talkMode && <ExportButtons />}

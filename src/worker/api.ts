@@ -158,6 +158,8 @@ export interface RunSummary {
   savedStep: number;
   /** Validation mIoU at the run's last saved evaluation (listing only; absent before one). */
   mIoU?: number;
+  /** The run's checkpoint evaluated on another dataset with its classes (listing only: the latest such evaluation of the saved step). */
+  crossDataset?: { dataset: string; mIoU: number };
   /** 'imported': a trained model brought in to compare (no metrics, nothing to resume). */
   status: 'running' | 'paused' | 'stopped' | 'finished' | 'interrupted' | 'imported';
 }
@@ -178,6 +180,36 @@ export interface MemoryPlanInfo {
   largestBinding: { bytes: number; what: string };
   /** One line: the total and what it is made of. */
   summary: string;
+}
+
+/** Whose backbone the feature lens looks through: the loaded model as loaded (at a crop), or a saved run's checkpoint. */
+export type LensSource = { kind: 'loaded'; crop: number } | { kind: 'run'; runId: string };
+
+/** One validation image through one backbone: its patch features, their PCA colouring and the crop they describe. */
+export interface LensResult {
+  /** Patches per side; N = grid². */
+  grid: number;
+  /** Feature width D. */
+  dim: number;
+  /** Patch features [N, D], row-major (transferred). */
+  features: Float32Array;
+  /** The first three principal components per patch, [N, 3], each scaled to 0…1 over the image. */
+  rgb: Float32Array;
+  /** Share of the variance along each component. */
+  explained: number[];
+  /** The model's name, and whether it is the pretrained backbone or a fine-tuned run. */
+  label: string;
+  stage: 'before fine-tuning' | 'after fine-tuning';
+  /** The centre crop the model saw (RGB, HWC, crop × crop). */
+  crop: number;
+  image: Uint8Array;
+}
+
+/** A run's checkpoint evaluated on the loaded dataset (saved with the run, keyed by the dataset's fingerprint). */
+export interface CrossEvalResult {
+  dataset: string;
+  mIoU: number;
+  perClassIoU: (number | null)[];
 }
 
 /** Open onnxruntime sessions and bytes of GPU buffers our engines hold (for tests and the storage panel). */
@@ -226,6 +258,18 @@ export interface TrainerApi {
   deleteCachedModel(url: string): Promise<void>;
   /** What the worker holds now: sessions and GPU bytes (they return to the idle count after a run is released). */
   liveResources(): Promise<LiveResources>;
+  /**
+   * The feature lens on validation image `valIndex` (centre-cropped, normalised as the model was
+   * trained): the loaded model before fine-tuning, or a saved run's backbone after it. The eval
+   * graph with its encoder-features output runs once; its session is released before this returns.
+   */
+  featureLens(source: LensSource, valIndex: number): Promise<LensResult>;
+  /**
+   * Evaluates a saved run's checkpoint on the loaded dataset's validation split, exactly as the run's
+   * own evaluations (its crop, normalisation and windows); refused when the class lists differ. The
+   * result is saved with the run.
+   */
+  evaluateRunOn(runId: string, onProgress?: (p: Progress) => void): Promise<CrossEvalResult>;
   /** Gives back the saved runs' eval runners (the page goes into the back/forward cache; a run keeps its engine). */
   releaseAll(): Promise<void>;
 }

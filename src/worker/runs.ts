@@ -13,13 +13,22 @@
  *   dataset.zip               a small dataset kept with the run (optional)
  *   name.txt                  the name the user gave the run (optional; its own file, so the
  *                             run's status saves, which rewrite run.json, never undo a rename)
+ *   cross.json                cross-dataset evaluations of the saved checkpoint, by dataset
+ *                             fingerprint (optional)
  */
-import type { EvalMetric, RunSummary, StepMetric } from './api';
+import type { CrossEvalResult, EvalMetric, RunSummary, StepMetric } from './api';
 import type { Folder, FolderRoot } from './folders';
 
 /** What run.json holds: the summary the UI lists (`savedStep` comes from the manifest). */
 export type RunRecord = RunSummary;
 export type MetricRow = StepMetric | EvalMetric;
+
+/** One cross-dataset evaluation, as cross.json keeps it: of the checkpoint saved at `step`, at time `at`. */
+export interface CrossEntry extends CrossEvalResult {
+  fingerprint: string;
+  step: number;
+  at: number;
+}
 
 export interface RunMetrics {
   steps: StepMetric[];
@@ -168,6 +177,18 @@ export class RunStore {
   async loadMetrics(id: string): Promise<RunMetrics> {
     const rows = await this.loadRows(id);
     return { steps: rows.filter((r): r is StepMetric => !('mIoU' in r)), evals: rows.filter((r): r is EvalMetric => 'mIoU' in r) };
+  }
+
+  /** Records a cross-dataset evaluation (replacing an earlier one on the same dataset). */
+  async saveCross(id: string, entry: CrossEntry): Promise<void> {
+    const all = await this.loadCross(id);
+    await (await this.folder(id)).write('cross.json', json({ ...all, [entry.fingerprint]: entry }));
+  }
+
+  /** The run's cross-dataset evaluations by dataset fingerprint (none: {}). */
+  async loadCross(id: string): Promise<Record<string, CrossEntry>> {
+    const bytes = await (await this.folder(id)).read('cross.json');
+    return bytes ? (JSON.parse(decoder.decode(bytes)) as Record<string, CrossEntry>) : {};
   }
 
   async keepDataset(id: string, zip: Uint8Array): Promise<void> {

@@ -4,6 +4,7 @@
  * and the saved runs' eval runners; loading (./loading), saving (./runs, ./run) and
  * predictions (./predictor) live in their own modules.
  */
+import { transfer } from 'comlink';
 import { BatchStream } from '../data/batches';
 import { trainLoop } from '../train/loop';
 import { recipeOptions } from '../train/rules';
@@ -11,7 +12,7 @@ import { FeatureCache, evaluateDataset } from '../train/session';
 import { explainOutOfMemory } from '../runtime/memory';
 import { liveResources } from '../runtime/resources';
 import type {
-  BackendChoice, BackendInfo, DatasetInfo, DatasetSource, LiveResources, MemoryPlanInfo, ModelInfo, ModelSource, Prediction, Progress,
+  BackendChoice, BackendInfo, CrossEvalResult, DatasetInfo, DatasetSource, LensResult, LensSource, LiveResources, MemoryPlanInfo, ModelInfo, ModelSource, Prediction, Progress,
   RunSummary, StorageReport, TrainConfig, TrainerApi, TrainerCallbacks,
 } from './api';
 import { Exclusive, yieldToMessages, type Compute, type ComputeFactory } from './compute';
@@ -23,6 +24,7 @@ import { buildRun, runRules } from './prepare';
 import type { Run } from './run';
 import { RunStore } from './runs';
 import { importModel } from './import';
+import { evaluateRunOn, latestCross, lensOn, loadedBackbone, runBackbone } from './lens';
 
 export interface TrainerDeps {
   compute: ComputeFactory;
@@ -37,6 +39,8 @@ export class Trainer implements TrainerApi {
   private choice: BackendChoice = 'auto';
   private deviceLost?: string;
   private checkpoint?: LoadedCheckpoint;
+  /** The model as the user loaded it (a resumed run swaps `checkpoint` for its own weights while it runs): the lens's "before". */
+  private pretrained?: LoadedCheckpoint;
   private data?: LoadedData;
   private download?: AbortController;
   private run?: Run;
@@ -86,7 +90,7 @@ export class Trainer implements TrainerApi {
     const download = (this.download = new AbortController());
     const loaded = await loadCheckpoint(src, this.deps.fetchBytes, download.signal, onProgress);
     this.life.refuseWhileActive('changing the model'); // a run may have started during the download
-    this.checkpoint = loaded; // replaced only once the new one is readable
+    this.checkpoint = this.pretrained = loaded; // replaced only once the new one is readable
     await this.showRun(undefined);
     return loaded.info;
   }
@@ -277,7 +281,8 @@ export class Trainer implements TrainerApi {
       // unreadable metrics only cost the score in the list
       const mIoU = r.status === 'imported' ? undefined : (await this.deps.store.loadMetrics(r.id).catch(() => undefined))?.evals.at(-1)?.mIoU;
       const status = r.status === 'running' && r.id !== live ? 'interrupted' : r.status;
-      return { ...r, status, ...(mIoU === undefined ? {} : { mIoU }) };
+      const crossDataset = await latestCross(this.deps.store, r);
+      return { ...r, status, ...(mIoU === undefined ? {} : { mIoU }), ...(crossDataset ? { crossDataset } : {}) };
     }));
   }
 
@@ -317,6 +322,22 @@ export class Trainer implements TrainerApi {
 
   async deleteCachedModel(url: string): Promise<void> {
     await this.deps.cache.remove(url);
+  }
+
+  async featureLens(source: LensSource, valIndex: number): Promise<LensResult> {
+    const data = this.data;
+    if (!data) throw new Error('choose a dataset first: the lens looks at its validation images');
+    let backbone;
+    if (source.kind === 'run') backbone = await runBackbone(this.deps.store, source.runId);
+    else if (this.pretrained) backbone = loadedBackbone(this.pretrained, source.crop);
+    else throw new Error('choose a model first');
+    // one session per call, created in turn with every other (onnxruntime-web runs one at a time)
+    const lens = await lensOn(backbone, data.ds, valIndex, async (g) => this.queue.runner(await this.queue.run(() => this.backend().createRunner(g, 'backend'))));
+    return transfer(lens, [lens.features.buffer, lens.rgb.buffer]); // moved to the page, not copied
+  }
+
+  async evaluateRunOn(runId: string, onProgress?: (p: Progress) => void): Promise<CrossEvalResult> {
+    return evaluateRunOn(this.deps.store, runId, this.data, () => this.saved.get(runId), onProgress);
   }
 
   async liveResources(): Promise<LiveResources> {

@@ -22,6 +22,7 @@ const COLUMNS: { key: SortColumn; label: string; show(r: LeaderboardRow): string
   { key: 'wallSeconds', label: 'Train s', show: (r) => num(r.wallSeconds, 1) },
   { key: 'imgPerSec', label: 'img/s', show: (r) => num(r.imgPerSec, 1) },
   { key: 'msPerStep', label: 'ms/step', show: (r) => num(r.msPerStep, 0) },
+  { key: 'crossDataset', label: 'Cross-dataset mIoU %', show: (r) => (r.crossDataset ? `${num(100 * r.crossDataset.mIoU, 1)} (${r.crossDataset.dataset})` : '—') },
 ];
 
 /** Every saved run's metrics, read from the worker (read-only; the store keeps the run list). */
@@ -57,6 +58,8 @@ export function Leaderboard() {
   if (error) return <section className="leaderboard" data-testid="leaderboard"><h2>Leaderboard</h2><p role="alert">{error}</p></section>;
   if (!board?.rows.length) return null; // nothing evaluated yet: the runs list says how runs are saved
   const rows = sortRows(board.rows, sort.column, sort.descending);
+  // the cross-dataset column only once some run has been evaluated on a second dataset
+  const columns = COLUMNS.filter((c) => c.key !== 'crossDataset' || board.rows.some((r) => r.crossDataset));
   const file = `leaderboard-${board.dataset ?? 'runs'}`.replace(/[^\w.-]+/g, '_');
   return (
     <section className="leaderboard" data-testid="leaderboard" aria-label="Leaderboard">
@@ -65,7 +68,7 @@ export function Leaderboard() {
         <thead>
           <tr>
             <th scope="col">#</th>
-            {COLUMNS.map((c) => (
+            {columns.map((c) => (
               <th key={c.key} scope="col" aria-sort={sort.column === c.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
                 <button type="button" onClick={() => setSort({ column: c.key, descending: sort.column === c.key ? !sort.descending : c.key === 'mIoU' || c.key === 'imgPerSec' })}>
                   {c.label}{sort.column === c.key ? (sort.descending ? ' ▼' : ' ▲') : ''}
@@ -78,7 +81,7 @@ export function Leaderboard() {
           {rows.map((r, i) => (
             <tr key={`${i}:${r.model}`} data-testid="leaderboard-row">
               <td>{board.rows.indexOf(r) + 1}</td>
-              {COLUMNS.map((c) => <td key={c.key}>{c.show(r)}</td>)}
+              {columns.map((c) => <td key={c.key}>{c.show(r)}</td>)}
             </tr>
           ))}
         </tbody>

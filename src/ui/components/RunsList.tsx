@@ -35,7 +35,9 @@ export function RunsList() {
   const state = useLab((s) => s.runState);
   const liveStep = useLab((s) => s.steps.at(-1)?.step);
   const compareRunIds = useLab((s) => s.compareRunIds);
-  const { openRun, resumeRun, deleteRun, toggleCompared, importRun } = useLab.getState();
+  const { openRun, resumeRun, deleteRun, toggleCompared, importRun, evaluateRunOn } = useLab.getState();
+  const dataset = useLab((s) => s.dataset?.name);
+  const [crossing, setCrossing] = useState<string>();
   const busy = isActive(state);
   const differences = recipeDifferences(runs.filter((r) => r.status !== 'imported'));
   return (
@@ -63,8 +65,16 @@ export function RunsList() {
                       {!imported && <button type="button" className="secondary" data-testid="open-run" onClick={() => openRun(r.id)}>Open</button>}
                       {!imported && r.savedStep < r.config.steps && <button type="button" className="secondary" data-testid="resume-run" disabled={busy} onClick={() => resumeRun(r.id)}>Resume</button>}
                       <button type="button" className="secondary" aria-pressed={compareRunIds.includes(r.id)} onClick={() => toggleCompared(r.id)}>Compare</button>
+                      {dataset && r.datasetName !== dataset && (
+                        // cross-dataset evaluation: the run scored on the loaded dataset (same classes), for the leaderboard
+                        <button type="button" className="secondary" data-testid="evaluate-run-on" disabled={busy || crossing !== undefined}
+                          onClick={async () => { setCrossing(r.id); await evaluateRunOn(r.id); setCrossing(undefined); }}>
+                          {crossing === r.id ? `Evaluating on ${dataset}…` : `Evaluate on ${dataset}`}
+                        </button>
+                      )}
                       <ConfirmDelete what={`“${runLabel(r)}”`} disabled={busy} onDelete={() => deleteRun(r.id)} />
                     </span>
+                    {r.crossDataset && <small className="run-meta" data-testid="run-cross">on {r.crossDataset.dataset}: {(100 * r.crossDataset.mIoU).toFixed(1)} % mIoU</small>}
                   </td>
                   <td className="run-progress">{imported ? 'imported model' : `step ${step}/${r.config.steps} · ${r.status}`}</td>
                   <td className="run-miou" data-testid="run-miou">{r.mIoU === undefined ? '—' : `${(100 * r.mIoU).toFixed(1)} %`}</td>

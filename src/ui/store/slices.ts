@@ -164,6 +164,10 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
       await showMetrics(id);
       await get().start(id);
     }),
+    evaluateRunOn: guarded(get, async (id) => {
+      await worker().evaluateRunOn(id, onProgress(set));
+      await get().refreshRuns();
+    }),
     importRun: guarded(get, async (name, bytes) => {
       const run = await worker().importRun(name, transfer(bytes, [bytes.buffer]), get().config);
       await get().refreshRuns();

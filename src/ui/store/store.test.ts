@@ -330,6 +330,25 @@ describe('lab store', () => {
     expect(store.getState()).toMatchObject({ compareRunIds: ['import-1'], comparisons: { 'import-1': second } });
   });
 
+  it('a cross-dataset evaluation refreshes the runs (its result is listed with the run); a refusal is reported', async () => {
+    const run: RunSummary = { id: 'run-1', createdAt: 1, modelName: 'm', datasetName: 'demo', config: DEMO_RECIPE, savedStep: 3, status: 'finished' };
+    let listed = run;
+    const store = createLabStore(() => fakeWorker({
+      evaluateRunOn: async (id, onProgress) => {
+        if (id !== 'run-1') throw new Error(`run ${id}: the run's classes are not those of b.zip`);
+        onProgress?.({ task: 'cross-eval', done: 1, total: 2 });
+        listed = { ...run, crossDataset: { dataset: 'b.zip', mIoU: 0.4 } };
+        return { dataset: 'b.zip', mIoU: 0.4, perClassIoU: [0.4] };
+      },
+      listRuns: async () => [listed],
+    }));
+    await store.getState().evaluateRunOn('run-1');
+    expect(store.getState().runs[0].crossDataset).toEqual({ dataset: 'b.zip', mIoU: 0.4 });
+    expect(store.getState().progress['cross-eval']).toMatchObject({ done: 1, total: 2 });
+    await store.getState().evaluateRunOn('run-2');
+    expect(store.getState().errors.map((e) => e.message)).toEqual(["run run-2: the run's classes are not those of b.zip"]);
+  });
+
   it('exporting before any run reports the worker message and returns nothing', async () => {
     const store = createLabStore(() => fakeWorker({ exportModel: async () => { throw new Error('no model trained yet'); } }));
     expect(await store.getState().exportFile('model')).toBeUndefined();

@@ -80,6 +80,8 @@ export interface RunsSlice {
   deleteRun(id: string): Promise<void>;
   /** Names a saved run (persisted with it; an empty name restores the default). */
   renameRun(id: string, name: string): Promise<void>;
+  /** Scores a saved run on the loaded dataset (same classes); listed with the run, shown on the leaderboard. */
+  evaluateRunOn(id: string): Promise<void>;
   /** Saves a trained `.safetensors` as a run and adds it to the compared runs. */
   importRun(name: string, bytes: Uint8Array): Promise<void>;
   /** What the browser keeps for this site (runs, cached models), for the storage panel. */
