@@ -198,6 +198,23 @@ describe('Trainer lifecycle (fake engine)', () => {
     await done;
   });
 
+  it('a resumed run brings back its kept dataset also for a caller without onModel/onDataset callbacks', async () => {
+    const root = new MemoryRoot();
+    const a = await readyTrainer(ownModel(), ownZip(), root);
+    const first = recorder((m) => m.step === 2 && void a.pause());
+    const done = a.start(CONFIG, first.cb);
+    await first.until('paused');
+    const b = await readyTrainer({ kind: 'demo' }, { kind: 'demo' }, root);
+    const [run] = await b.listRuns();
+    const { onModel: _m, onDataset: _d, ...bare } = recorder().cb;
+    await b.start({ ...CONFIG, crop: 32, steps: 100 }, bare, { runId: run.id });
+    // the next Start trains on the run's dataset (3 classes: sky, road, car), as a page with the callbacks would
+    await b.start({ ...CONFIG, steps: 1, evalEvery: 0 }, recorder().cb);
+    expect(FakeEngine.created.at(-1)!.initial.get('seg_head.weight')!.shape).toEqual([3, 64]);
+    await a.stop();
+    await done;
+  });
+
   it('Resume without the run\'s dataset asks for it by name and does not train', async () => {
     const root = new MemoryRoot();
     const a = makeTrainer(root).t;

@@ -121,8 +121,15 @@ export class Trainer implements TrainerApi {
     const loaded = this.checkpoint;
     try {
       const ready = await buildRun({ compute, queue: this.queue, store: this.deps.store, checkpoint: this.checkpoint, data: this.data, config, cb, resumeFrom: resumeFrom?.runId });
-      if (ready.checkpoint !== this.checkpoint) cb.onModel?.((this.checkpoint = ready.checkpoint).info);
-      if (ready.data !== this.data) cb.onDataset?.((this.data = ready.data).info);
+      // assigned before the callback: `cb.onModel?.(…)` skips evaluating its argument when there is no callback
+      if (ready.checkpoint !== this.checkpoint) {
+        this.checkpoint = ready.checkpoint;
+        cb.onModel?.(ready.checkpoint.info);
+      }
+      if (ready.data !== this.data) {
+        this.data = ready.data;
+        cb.onDataset?.(ready.data.info);
+      }
       run = this.run = ready.run;
       await this.showRun(undefined);
       await this.train(run, cb);
@@ -144,7 +151,10 @@ export class Trainer implements TrainerApi {
       await run?.release();
       // the ended run stays the viewer's "this run" when there is a save (a resumed run always has one)
       if (run && (run.savedAt !== undefined || run.startStep > 0)) this.shown = run.record.id;
-      if (resumeFrom && loaded && this.checkpoint !== loaded) cb.onModel?.((this.checkpoint = loaded).info);
+      if (resumeFrom && loaded && this.checkpoint !== loaded) {
+        this.checkpoint = loaded;
+        cb.onModel?.(loaded.info);
+      }
     }
   }
 
