@@ -22,6 +22,7 @@ const COLUMNS: { key: SortColumn; label: string; show(r: LeaderboardRow): string
   { key: 'wallSeconds', label: 'Train s', show: (r) => num(r.wallSeconds, 1) },
   { key: 'imgPerSec', label: 'img/s', show: (r) => num(r.imgPerSec, 1) },
   { key: 'msPerStep', label: 'ms/step', show: (r) => num(r.msPerStep, 0) },
+  { key: 'memoryPlanBytes', label: 'Memory plan MiB', show: (r) => num(r.memoryPlanBytes / 2 ** 20, 1) },
 ];
 
 /** Every saved run's metrics, read from the worker (read-only; the store keeps the run list). */
