@@ -8,6 +8,7 @@ import {
   createBackendSlice, createDatasetSlice, createModelSlice, createRunSlice, createRunsSlice, createUiSlice, createViewerSlice,
 } from './slices';
 import { createPlanSlice } from './plan';
+import { createBoardSlice } from './board';
 import type { LabState, WorkerRef } from './types';
 
 export { BENCHMARK_SETTINGS, DEMO_RECIPE, RECIPE_PRESETS, activeRecipe } from './recipe';
@@ -27,6 +28,7 @@ export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number; s
     ...createRunsSlice(worker)(...a),
     ...createUiSlice()(...a),
     ...createPlanSlice(worker)(...a),
+    ...createBoardSlice(worker)(...a),
   });
   if (!opts.storage) return create<LabState>()(slices);
   const storage = opts.storage;

@@ -174,7 +174,10 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
   };
   return {
     runs: [],
-    refreshRuns: guarded(get, async () => set({ runs: await worker().listRuns() })),
+    refreshRuns: guarded(get, async () => {
+      set({ runs: await worker().listRuns() });
+      await get().refreshBoard(); // the leaderboard and the overlaid curves read new saves
+    }),
     openRun: guarded(get, async (id) => {
       await showMetrics(id);
       // a reopened run is whole: its weights are the viewer's "this run" and can be exported

@@ -1,6 +1,7 @@
 /** @file The store's shape: one interface per slice, merged into `LabState`. */
 import type { Remote } from 'comlink';
 import type { StateCreator } from 'zustand';
+import type { BoardSlice } from './board';
 import type { PlanSlice } from './plan';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress, RunState,
@@ -86,5 +87,5 @@ export interface UiSlice {
   setTalkMode(on: boolean): void;
 }
 
-export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice & PlanSlice;
+export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice & PlanSlice & BoardSlice;
 export type Slice<T> = StateCreator<LabState, [], [], T>;
