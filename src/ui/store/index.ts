@@ -9,6 +9,7 @@ import {
 } from './slices';
 import { createPlanSlice } from './plan';
 import { createBoardSlice } from './board';
+import { createQueueSlice } from './queue';
 import type { LabState, WorkerRef } from './types';
 
 export { BENCHMARK_SETTINGS, DEMO_RECIPE, RECIPE_PRESETS, activeRecipe } from './recipe';
@@ -29,6 +30,7 @@ export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number; s
     ...createUiSlice()(...a),
     ...createPlanSlice(worker)(...a),
     ...createBoardSlice(worker)(...a),
+    ...createQueueSlice()(...a),
   });
   if (!opts.storage) return create<LabState>()(slices);
   const storage = opts.storage;

@@ -3,6 +3,7 @@ import type { Remote } from 'comlink';
 import type { StateCreator } from 'zustand';
 import type { BoardSlice } from './board';
 import type { PlanSlice } from './plan';
+import type { QueueSlice } from './queue';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress, RunState,
   RunSummary, StepMetric, StorageReport, Thumbnail, TrainConfig, TrainerApi,
@@ -87,5 +88,5 @@ export interface UiSlice {
   setTalkMode(on: boolean): void;
 }
 
-export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice & PlanSlice & BoardSlice;
+export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice & PlanSlice & BoardSlice & QueueSlice;
 export type Slice<T> = StateCreator<LabState, [], [], T>;
