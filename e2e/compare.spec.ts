@@ -126,4 +126,9 @@ test('a queue of two tiny models trains one after the other and both land on the
   const scores = (await column(page, 4)).map(Number);
   expect(scores).toEqual([...scores].sort((a, b) => b - a));
   await shot(page, info, 'queue');
+  // talk mode races the queue's runs on one mIoU chart, beside the compact leaderboard
+  await page.getByRole('button', { name: 'Talk mode' }).click();
+  await expect(page.getByTestId('miou-chart').locator('.recharts-line.run-line')).toHaveCount(2);
+  await expect(page.getByTestId('leaderboard').getByRole('columnheader')).toHaveCount(3);
+  await shot(page, info, 'queue-talk');
 });

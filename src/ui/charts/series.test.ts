@@ -29,12 +29,13 @@ describe('overlaid runs', () => {
     expect(offeredSeries({ current: { label: 'x', steps: [], evals: [] }, ranked, metrics, colours }).map((s) => s.id)).toEqual(['b', 'a']);
   });
 
-  it('shows the current run and the top five by default, every run in talk mode, and follows legend clicks', () => {
+  it('shows the current run and the top five by default, the queue\'s runs (else every run) in talk mode, and follows legend clicks', () => {
     const s = (id: string, live = false) => ({ id, live }) as RunSeries;
     const series = [s('now', true), ...['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'].map((id) => s(id))];
-    expect([...shownIds(series, {}, false)]).toEqual(['now', 'r1', 'r2', 'r3', 'r4', 'r5']);
-    expect([...shownIds(series, {}, true)]).toHaveLength(8);
-    expect([...shownIds(series, { r7: true, now: false, r1: false }, false)]).toEqual(['r2', 'r3', 'r4', 'r5', 'r7']);
+    expect([...shownIds(series, {})]).toEqual(['now', 'r1', 'r2', 'r3', 'r4', 'r5']);
+    expect([...shownIds(series, {}, 'all')]).toHaveLength(8);
+    expect([...shownIds(series, {}, new Set(['r7', 'r6', 'gone']))]).toEqual(['now', 'r6', 'r7']); // talk mode: the queue's race
+    expect([...shownIds(series, { r7: true, now: false, r1: false })]).toEqual(['r2', 'r3', 'r4', 'r5', 'r7']);
   });
 
   it('thins long lines to at most 500 points, keeping the first and last; the loss is smoothed before thinning', () => {

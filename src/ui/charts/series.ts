@@ -63,11 +63,13 @@ export function offeredSeries(o: {
 
 /**
  * Which offered runs are drawn: the user's legend clicks, else the default — the current run and
- * the leaderboard's `top` best (in talk mode every run: the race).
+ * the leaderboard's `top` best; in talk mode the race: the current run and every run of `race`
+ * (the benchmark queue's runs), or every run when there is no queue.
  */
-export function shownIds(series: readonly RunSeries[], picks: Readonly<Record<string, boolean>>, all: boolean, top = 5): Set<string> {
+export function shownIds(series: readonly RunSeries[], picks: Readonly<Record<string, boolean>>, race?: ReadonlySet<string> | 'all', top = 5): Set<string> {
   const saved = series.filter((s) => !s.live).map((s) => s.id);
-  const byDefault = new Set([...series.filter((s) => s.live).map((s) => s.id), ...(all ? saved : saved.slice(0, top))]);
+  const raced = race === undefined ? saved.slice(0, top) : race === 'all' ? saved : saved.filter((id) => race.has(id));
+  const byDefault = new Set([...series.filter((s) => s.live).map((s) => s.id), ...raced]);
   return new Set(series.map((s) => s.id).filter((id) => picks[id] ?? byDefault.has(id)));
 }
 

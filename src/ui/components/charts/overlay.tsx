@@ -31,7 +31,7 @@ export interface Overlay {
 export function useOverlay(): Overlay {
   const s = useLab(useShallow((st) => ({
     runId: st.runId, runs: st.runs, runState: st.runState, steps: st.steps, evals: st.evals,
-    board: st.board, metrics: st.boardMetrics, picks: st.chartPicks, talk: st.talkMode,
+    board: st.board, metrics: st.boardMetrics, picks: st.chartPicks, talk: st.talkMode, queue: st.queue,
   })));
   return useMemo(() => {
     const id = currentRunId(s);
@@ -40,8 +40,9 @@ export function useOverlay(): Overlay {
       current: { id, label: (id && labels.get(id)) || 'this run', steps: s.steps, evals: s.evals },
       ranked: s.board?.rows ?? [], metrics: s.metrics, colours: runColours(s.runs.filter((r) => r.status !== 'imported')),
     });
-    // talk mode races every run of the benchmark
-    const ids = shownIds(offered, s.picks, s.talk);
+    // talk mode shows the race: the benchmark queue's runs, or every run when there is no queue
+    const queued = s.queue?.entries.flatMap((e) => (e.runId ? [e.runId] : []));
+    const ids = shownIds(offered, s.picks, !s.talk ? undefined : queued?.length ? new Set(queued) : 'all');
     return { offered, shown: offered.filter((r) => ids.has(r.id)), dataset: s.board?.dataset };
   }, [s]);
 }
