@@ -117,6 +117,10 @@ test('a queue of two tiny models trains one after the other and both land on the
   const entries = page.getByTestId('queue-entry');
   await expect(entries).toHaveText(['demo: done', 'tiny.safetensors: done']);
   await expect(page.getByTestId('queue-progress')).toHaveAttribute('value', '1');
+  // each entry knows its saved run, even a run that ended before the page first listed it
+  const runIds = () => page.evaluate(() => (globalThis as unknown as { vfmLab: { getState(): { queue?: { entries: { runId?: string }[] } } } })
+    .vfmLab.getState().queue?.entries.map((e) => e.runId ?? 'none'));
+  expect(await runIds()).toEqual([expect.stringMatching(/^run-/), expect.stringMatching(/^run-/)]);
   const rows = page.getByTestId('leaderboard-row');
   await expect(rows).toHaveCount(2);
   const names = (await column(page, 1)).join('\n');

@@ -65,6 +65,8 @@ export const pageQueueDeps: QueueDeps = {
       });
       try {
         await s.start();
+        // a short run can end before any listing of the runs reached the page: list them once more
+        if (!id) await useLab.getState().refreshRuns();
       } finally {
         unsubscribe();
       }
