@@ -9,7 +9,7 @@ import { createQueue, nextEntry, queueEta, queueProgress, type BenchmarkQueue, t
 import { bytesOf, DropZone } from '../components/DropZone';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
-import { droppedFiles, pageQueueDeps, QUEUE_KEY } from './queue-driver';
+import { droppedFiles, queueDeps, QUEUE_KEY } from './queue-driver';
 
 type Pick = { name: string; model: QueueModel };
 
@@ -28,7 +28,7 @@ export function QueuePanel() {
   const toggle = (p: Pick) => setPicked((all) => (all.some((x) => x.name === p.name) ? all.filter((x) => x.name !== p.name) : [...all, p]));
   const current = useMemo(() => ({ step: steps.at(-1)?.step ?? 0, seconds: steps.reduce((t, s) => t + s.ms, 0) / 1000 }), [steps]);
 
-  const go = (q: BenchmarkQueue) => useLab.getState().runBenchmark(q, pageQueueDeps);
+  const go = (q: BenchmarkQueue) => useLab.getState().runBenchmark(q, queueDeps(useLab, localStorage));
   const start = () => {
     const { config } = useLab.getState();
     try {
