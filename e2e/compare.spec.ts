@@ -1,12 +1,13 @@
 /**
  * The leaderboard of saved runs (issue 14): two short runs on the demo, ranked best mIoU first,
- * re-sorted by a header click, and downloaded as CSV (RFC 4180, best first) and Markdown; the
- * queue's runs race in talk mode's viewer grid and are compared side by side (e2e/nway.ts); the
- * feature lens on them (before / after fine-tuning, hover and keys) and a cross-dataset evaluation.
+ * re-sorted by a header click, and downloaded as CSV (RFC 4180, best first) and Markdown; their
+ * curves overlaid (named, toggleable), a chart as PNG, and the race in talk mode; the queue's runs
+ * race in talk mode's viewer grid and are compared side by side (e2e/nway.ts); the feature lens on
+ * them (before / after fine-tuning, hover and keys) and a cross-dataset evaluation.
  */
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { makeDemoFiles } from '../src/data/synthetic';
 import { zipOf } from '../src/data/testing';
 import { makeTinyVit } from '../src/model/demo';
@@ -60,6 +61,10 @@ test('two runs appear on the leaderboard best first, sort by a header, and downl
 
   const [md] = await Promise.all([page.waitForEvent('download'), page.getByTestId('leaderboard-md').click()]);
   expect(readFileSync((await md.path())!, 'utf8')).toMatch(/^\| # \| model \| family \| recipe \| mIoU % \|/);
+  // browser runs record their wall time and memory plan (columns 6 and 9: Train s, Memory plan MiB)
+  for (const i of [6, 9]) for (const v of await column(page, i)) expect(v).toMatch(/^\d+\.\d$/);
+
+  await overlaidCurves(page, info);
 
   // the feature lens: the loaded model before fine-tuning beside the newest run after it
   await page.getByTestId('feature-lens').locator('summary').click();
@@ -97,10 +102,54 @@ test('two runs appear on the leaderboard best first, sort by a header, and downl
   await expect(page.getByRole('columnheader', { name: /Cross-dataset/ })).toHaveCount(0);
   await page.getByTestId('evaluate-run-on').first().click();
   await expect(page.getByRole('columnheader', { name: /Cross-dataset/ })).toBeVisible();
-  expect((await column(page, 9)).filter((t) => /\d+\.\d \(shapes-b/.test(t))).toHaveLength(1);
+  expect((await column(page, 10)).filter((t) => /\d+\.\d \(shapes-b/.test(t))).toHaveLength(1);
   await expect(page.getByTestId('run-cross')).toHaveText(/on shapes-b.*% mIoU/);
   await shot(page, info, 'cross-dataset');
 });
+
+/** The two runs' curves overlaid: one named, toggleable line per run, a PNG of the chart, and the race in talk mode. */
+async function overlaidCurves(page: Page, info: TestInfo): Promise<void> {
+  const miou = page.getByTestId('miou-chart');
+  const entries = page.getByTestId('legend-entry');
+  await expect(entries).toHaveCount(2);
+  await expect(entries.first()).toContainText('(this run)');
+  for (const e of await entries.all()) await expect(e).toHaveAttribute('aria-pressed', 'true');
+  const lines = miou.locator('.recharts-line.run-line');
+  await expect(lines).toHaveCount(2);
+  await shot(page, info, 'overlaid-curves');
+  const saved = entries.nth(1);
+  const id = (await saved.getAttribute('data-run'))!;
+  await expect(miou.locator(`.run-${id}`)).toHaveCount(1);
+  await saved.click(); // off: its line leaves both charts
+  await expect(saved).toHaveAttribute('aria-pressed', 'false');
+  await expect(lines).toHaveCount(1);
+  await expect(miou.locator(`.run-${id}`)).toHaveCount(0);
+  await expect(page.getByTestId('loss-chart').locator(`.run-${id}`)).toHaveCount(0);
+  await saved.press('Enter'); // keyboard: on again
+  await expect(saved).toHaveAttribute('aria-pressed', 'true');
+  await expect(lines).toHaveCount(2);
+  // the line's colour is the legend's (on the loss chart: each mIoU line here is one evaluation, a dot)
+  const swatch = await saved.locator('.run-swatch').evaluate((e) => getComputedStyle(e).backgroundColor);
+  const curve = page.getByTestId('loss-chart').locator(`.run-${id} path.recharts-curve`).first();
+  expect(await curve.evaluate((p) => getComputedStyle(p).stroke, undefined, { timeout: 10_000 })).toBe(swatch);
+
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('miou-chart-png').click()]);
+  expect(png.suggestedFilename()).toMatch(/^leaderboard-demo-mIoU\.png$/);
+  const bytes = readFileSync((await png.path())!);
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // the PNG signature
+  expect(bytes.readUInt32BE(16)).toBeGreaterThan(0); // IHDR width
+  expect(bytes.readUInt32BE(20)).toBeGreaterThan(0); // IHDR height
+  await png.saveAs(info.outputPath('miou-chart.png'));
+
+  // talk mode: every run on the mIoU chart and a compact leaderboard (rank, run, mIoU)
+  await page.getByRole('button', { name: 'Talk mode' }).click();
+  await expect(page.locator('.app.talk')).toBeVisible();
+  await expect(page.getByTestId('leaderboard').getByRole('columnheader')).toHaveText(['#', /^Run/, /^mIoU %/]);
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(2);
+  await expect(lines).toHaveCount(2);
+  await shot(page, info, 'talk-race');
+  await page.getByRole('button', { name: 'Exit talk mode' }).click();
+}
 
 test('a queue of two tiny models trains one after the other and both land on the leaderboard', async ({ page }, info) => {
   test.setTimeout(420_000);
@@ -115,6 +164,10 @@ test('a queue of two tiny models trains one after the other and both land on the
   const entries = page.getByTestId('queue-entry');
   await expect(entries).toHaveText(['demo: done', 'tiny.safetensors: done']);
   await expect(page.getByTestId('queue-progress')).toHaveAttribute('value', '1');
+  // each entry knows its saved run, even a run that ended before the page first listed it
+  const runIds = () => page.evaluate(() => (globalThis as unknown as { vfmLab: { getState(): { queue?: { entries: { runId?: string }[] } } } })
+    .vfmLab.getState().queue?.entries.map((e) => e.runId ?? 'none'));
+  expect(await runIds()).toEqual([expect.stringMatching(/^run-/), expect.stringMatching(/^run-/)]);
   const rows = page.getByTestId('leaderboard-row');
   await expect(rows).toHaveCount(2);
   const names = (await column(page, 1)).join('\n');
@@ -125,4 +178,9 @@ test('a queue of two tiny models trains one after the other and both land on the
   expect(scores).toEqual([...scores].sort((a, b) => b - a));
   await shot(page, info, 'queue');
   await compareBoth(page, info);
+  // talk mode races the queue's runs on one mIoU chart, beside the compact leaderboard
+  await page.getByRole('button', { name: 'Talk mode' }).click();
+  await expect(page.getByTestId('miou-chart').locator('.recharts-line.run-line')).toHaveCount(2);
+  await expect(page.getByTestId('leaderboard').getByRole('columnheader')).toHaveCount(3);
+  await shot(page, info, 'queue-talk');
 });

@@ -178,7 +178,7 @@ test('charts after a short run: titles, integer steps, formatted tooltips, legen
   for (const f of fills) expect(swatches.map((s) => s.replace(/\s/g, ''))).toContain(f!.replace(/\s/g, ''));
 
   // no focusable nodes inside the charts (recharts' keyboard layer is off)
-  expect(await page.locator('.charts [tabindex]:not([tabindex="-1"]), .charts a, .charts button').count()).toBe(0);
+  expect(await page.locator('.chart-body [tabindex]:not([tabindex="-1"]), .chart-body a, .chart-body button').count()).toBe(0);
   // the error maps (a switch of the run panes) have their legend; the viewer and charts are axe-clean
   await expect(page.getByRole('list', { name: 'Error map colours' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Error maps' }).click();

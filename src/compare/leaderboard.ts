@@ -56,7 +56,7 @@ export function compareRows(a: LeaderboardRow, b: LeaderboardRow): number {
 }
 
 /** The rows best first (a new array). */
-export function rankRows(rows: readonly LeaderboardRow[]): LeaderboardRow[] {
+export function rankRows<R extends LeaderboardRow>(rows: readonly R[]): R[] {
   return [...rows].sort(compareRows);
 }
 
@@ -64,7 +64,7 @@ export function rankRows(rows: readonly LeaderboardRow[]): LeaderboardRow[] {
  * The rows sorted by one column (a table header click); missing numbers last either way, equal
  * values in best-first order.
  */
-export function sortRows(rows: readonly LeaderboardRow[], column: SortColumn, descending: boolean): LeaderboardRow[] {
+export function sortRows<R extends LeaderboardRow>(rows: readonly R[], column: SortColumn, descending: boolean): R[] {
   return rankRows(rows).sort((a, b) => {
     if (column === 'crossDataset') return byNumber(a.crossDataset?.mIoU, b.crossDataset?.mIoU, descending);
     const [x, y] = [a[column], b[column]];

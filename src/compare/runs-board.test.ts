@@ -3,12 +3,13 @@ import type { RunSummary } from '../worker/api';
 import { boardFromRuns, savedRunRow, type SavedRun } from './runs-board';
 
 const config = { steps: 4, crop: 64, batch: 2, accum: 3, lrHead: 1e-3, lrEncoder: 1e-4, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true, shuffle: true, seed: 0, evalEvery: 2 } as RunSummary['config'];
-function run(id: string, createdAt: number, mIoU: number | undefined, o: { fingerprint?: string; status?: RunSummary['status']; ms?: number[] } = {}): SavedRun {
+function run(id: string, createdAt: number, mIoU: number | undefined, o: { fingerprint?: string; status?: RunSummary['status']; ms?: number[]; recorded?: boolean } = {}): SavedRun {
   const ms = o.ms ?? [100, 300, 200, 400];
   return {
     recipe: 'demo',
     summary: {
       id, createdAt, modelName: `model-${id}`, datasetName: 'demo', savedStep: ms.length, status: o.status ?? 'finished', config,
+      ...(o.recorded === false ? {} : { wallSeconds: 12.5, memoryPlanBytes: 3 * 2 ** 20 }),
       model: { name: `model-${id}`, family: 'dinov2', config: { embedDim: 64, depth: 2, heads: 1, patchSize: 8 }, sha256: '' },
       dataset: { name: 'demo', format: 'generic', classes: ['a', 'b'], trainCount: 4, valCount: 2, fingerprint: o.fingerprint ?? 'f1', kept: false },
     },
@@ -20,12 +21,17 @@ function run(id: string, createdAt: number, mIoU: number | undefined, o: { finge
 }
 
 describe('leaderboard from saved runs', () => {
-  it('takes the last evaluation, the step times and the batch of a run', () => {
+  it('takes the last evaluation, the step times and the batch of a run, and its recorded wall time and memory plan', () => {
     const r = savedRunRow(run('x', Date.UTC(2026, 0, 2, 3, 4, 5), 0.5));
     expect(r).toEqual({
-      model: 'model-x · 2026-01-02 03:04:05', family: 'dinov2', recipe: 'demo', mIoU: 0.5, perClassIoU: [0.5, null], steps: 4,
-      wallSeconds: 1, imgPerSec: (4 * 2 * 3) / 1, msPerStep: 250, memoryPlanBytes: NaN,
+      runId: 'x', model: 'model-x · 2026-01-02 03:04:05', family: 'dinov2', recipe: 'demo', mIoU: 0.5, perClassIoU: [0.5, null], steps: 4,
+      wallSeconds: 12.5, imgPerSec: (4 * 2 * 3) / 1, msPerStep: 250, memoryPlanBytes: 3 * 2 ** 20,
     });
+    expect(savedRunRow({ ...run('y', 0, 0.5), label: 'my run' }).model).toBe('my run');
+  });
+
+  it('a run saved before wall time and memory plan were recorded shows them as missing, not as its summed step times', () => {
+    expect(savedRunRow(run('old', 0, 0.5, { recorded: false }))).toMatchObject({ wallSeconds: NaN, memoryPlanBytes: NaN, msPerStep: 250 });
   });
 
   it('carries the run\'s cross-dataset evaluation, when it has one, into its row', () => {

@@ -11,9 +11,17 @@ export interface SavedRun {
   metrics: { steps: StepMetric[]; evals: EvalMetric[] };
   /** The recipe the run's values match (the UI's `activeRecipe`), else 'custom'. */
   recipe: string;
+  /** The name to show (the UI's, unique among the runs shown); default: model · start time. */
+  label?: string;
+}
+
+/** A row that knows its run (the charts colour and toggle runs by id). */
+export interface BoardRow extends LeaderboardRow {
+  runId: string;
 }
 
 export interface RunsBoard extends Leaderboard {
+  rows: BoardRow[];
   dataset?: string;
   /** Evaluated runs left out because they were trained on another dataset. */
   otherDatasets: number;
@@ -25,19 +33,19 @@ const median = (xs: number[]) => {
 };
 
 /**
- * A saved run's row. The browser records step times, not the run's whole wall time, so
- * `wallSeconds` is the sum of its steps; the memory plan is not saved with a run (NaN: shown "—").
+ * A saved run's row. Wall time and memory plan are what the run recorded (runs saved before
+ * they were recorded have NaN, shown "—"); img/s and ms/step come from its step times.
  * `crossDataset`: the run's latest evaluation on a second dataset (the worker lists it with the run).
  */
-export function savedRunRow({ summary, metrics, recipe }: SavedRun): LeaderboardRow {
+export function savedRunRow({ summary, metrics, recipe, label }: SavedRun): BoardRow {
   const last = metrics.evals.at(-1);
   const ms = metrics.steps.map((s) => s.ms);
   const seconds = ms.reduce((a, b) => a + b, 0) / 1000;
   return {
-    model: runLabel(summary), family: summary.model?.family ?? '?', recipe,
+    runId: summary.id, model: label ?? runLabel(summary), family: summary.model?.family ?? '?', recipe,
     mIoU: last?.mIoU ?? NaN, perClassIoU: last?.perClassIoU ?? [],
-    steps: metrics.steps.at(-1)?.step ?? summary.savedStep, wallSeconds: seconds,
-    imgPerSec: (ms.length * summary.config.batch * summary.config.accum) / seconds, msPerStep: median(ms), memoryPlanBytes: NaN,
+    steps: metrics.steps.at(-1)?.step ?? summary.savedStep, wallSeconds: summary.wallSeconds ?? NaN,
+    imgPerSec: (ms.length * summary.config.batch * summary.config.accum) / seconds, msPerStep: median(ms), memoryPlanBytes: summary.memoryPlanBytes ?? NaN,
     ...(summary.crossDataset ? { crossDataset: summary.crossDataset } : {}),
   };
 }

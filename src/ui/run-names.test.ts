@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { exportFileName, fileStem, recipeDifferences, runLabel } from './run-names';
+import { distinctLabels, exportFileName, fileStem, recipeDifferences, runLabel } from './run-names';
 
 describe('run names', () => {
   it('a run is shown by its given name, else model · dataset', () => {
     expect(runLabel({ modelName: 'demo', datasetName: 'shapes' })).toBe('demo · shapes');
     expect(runLabel({ name: 'DINOv2 lr 1e-4', modelName: 'demo', datasetName: 'shapes' })).toBe('DINOv2 lr 1e-4');
+  });
+
+  it('runs that would read the same are told apart by their start time (UTC); named runs keep their name', () => {
+    const run = (id: string, createdAt: number, name?: string) => ({ id, createdAt, name, modelName: 'demo', datasetName: 'shapes' });
+    const labels = distinctLabels([run('a', Date.UTC(2026, 0, 2, 3, 4, 5)), run('b', Date.UTC(2026, 0, 2, 3, 9, 0)), run('c', 0, 'mine')]);
+    expect([...labels]).toEqual([['a', 'demo · shapes · 2026-01-02 03:04:05'], ['b', 'demo · shapes · 2026-01-02 03:09:00'], ['c', 'mine']]);
+    expect(distinctLabels([run('a', 0)]).get('a')).toBe('demo · shapes');
   });
 
   it('exports are named after the run and its step', () => {

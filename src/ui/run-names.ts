@@ -28,3 +28,16 @@ export function recipeDifferences(runs: Pick<RunSummary, 'id' | 'config'>[]): Ma
   const differing = keys.filter((k) => runs.some((r) => r.config[k] !== runs[0].config[k]));
   return new Map(runs.map((r) => [r.id, differing.map((k) => `${SHOWN[k] ?? k} ${String(r.config[k])}`).join(' · ')]));
 }
+
+/** The start time as the leaderboard prints it (UTC, so the same on every machine): "2026-01-02 03:04:05". */
+const startTime = (createdAt: number) => new Date(createdAt).toISOString().slice(0, 19).replace('T', ' ');
+
+/**
+ * Names that tell the listed runs apart, for the leaderboard and the charts' legends: each run's
+ * `runLabel`, with its start time added where two runs would otherwise read the same.
+ */
+export function distinctLabels(runs: Pick<RunSummary, 'id' | 'name' | 'modelName' | 'datasetName' | 'createdAt'>[]): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const r of runs) count.set(runLabel(r), (count.get(runLabel(r)) ?? 0) + 1);
+  return new Map(runs.map((r) => [r.id, count.get(runLabel(r))! > 1 ? `${runLabel(r)} · ${startTime(r.createdAt)}` : runLabel(r)]));
+}

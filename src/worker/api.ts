@@ -156,6 +156,10 @@ export interface RunSummary {
   /** The rules the run followed, resolved from its recipe (absent in runs saved before recipes: the demo's). */
   rules?: RecipeRules;
   savedStep: number;
+  /** The compiler's memory plan for one step of this run, in bytes (absent in runs saved before it was recorded). */
+  memoryPlanBytes?: number;
+  /** Seconds the run has taken as its user waited (compile, steps, evaluations, saves; pauses excluded), at its last save. */
+  wallSeconds?: number;
   /** Validation mIoU at the run's last saved evaluation (listing only; absent before one). */
   mIoU?: number;
   /** The run's checkpoint evaluated on another dataset with its classes (listing only: the latest such evaluation of the saved step). */

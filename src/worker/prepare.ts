@@ -16,7 +16,8 @@ import type { RunSummary, TrainConfig, TrainerCallbacks } from './api';
 import type { Compute, Exclusive } from './compute';
 import { loadData, type LoadedCheckpoint, type LoadedData } from './loading';
 import { checkOptimizerState, decodeOptimizerState } from './optimizer-state';
-import { Run } from './run';
+import { Run, WallClock } from './run';
+import { estimateMemory } from '../runtime/memory';
 import type { MetricRow, RunStore } from './runs';
 
 export interface BuildRequest {
@@ -57,7 +58,7 @@ async function fresh(q: BuildRequest): Promise<Built> {
   };
   const norm = checkpoint.recorded ?? normalisationFor(checkpoint.family, checkpoint.preset); // a vfm-lab model keeps its normalisation
   const run = await withEngine(q, checkpoint, data, record, norm, checkpoint.recorded, [], 0);
-  await q.store.saveRecord(record);
+  await q.store.saveRecord(run.record);
   if (data.identity.kept && data.zip) await q.store.keepDataset(record.id, data.zip);
   return { run, checkpoint, data };
 }
@@ -123,6 +124,7 @@ async function withEngine(
   restore?: (engine: Engine, prepared: ReturnType<typeof prepareRun>) => Promise<void>,
 ): Promise<Run> {
   const { config, cb, compute } = q;
+  const began = performance.now(); // the run's wall time includes compiling
   // the recipe's rules, through the same functions as the CLI (src/train/rules.ts)
   const rules = runRules(record);
   const { ds, dropped } = applyLabelFilter(data.ds, data.summary.singleValued, rules.labelFilter);
@@ -146,5 +148,8 @@ async function withEngine(
     throw e;
   }
   const mean = norm.mean, std = norm.std;
-  return new Run(record, config, prepared, ds, { mean, std }, checkpoint.family, engine, rows, startStep, q.store);
+  // the plan of the graph this run compiled, kept with the run for the leaderboard
+  const memoryPlanBytes = estimateMemory(prepared.trainGraph.manifest, config.accum).totalBytes;
+  const withPlan = { ...record, memoryPlanBytes };
+  return new Run(withPlan, config, prepared, ds, { mean, std }, checkpoint.family, engine, rows, startStep, q.store, new WallClock(record.wallSeconds ?? 0, began));
 }

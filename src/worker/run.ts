@@ -12,6 +12,31 @@ import type { RunSummary, TrainConfig } from './api';
 import { encodeOptimizerState } from './optimizer-state';
 import type { MetricRow, RunStore } from './runs';
 
+/**
+ * The run's wall time as its user waits for it: seconds of earlier sessions (a resumed run) plus
+ * this session's, with pauses left out. `now` is in milliseconds, monotonic (injected in tests).
+ */
+export class WallClock {
+  private since?: number;
+  constructor(private before: number, startedAt?: number, private readonly now: () => number = () => performance.now()) {
+    this.since = startedAt ?? now();
+  }
+
+  get seconds(): number {
+    return this.before + (this.since === undefined ? 0 : (this.now() - this.since) / 1000);
+  }
+
+  /** A pause begins: the clock stands still until `resume()`. */
+  pause(): void {
+    this.before = this.seconds;
+    this.since = undefined;
+  }
+
+  resume(): void {
+    this.since ??= this.now();
+  }
+}
+
 export class Run {
   constructor(
     readonly record: RunSummary,
@@ -25,6 +50,8 @@ export class Run {
     readonly rows: MetricRow[],
     readonly startStep: number,
     private readonly store: RunStore,
+    /** Started when the run's preparation began (compiling counts: its user waits for it). */
+    readonly clock = new WallClock(record.wallSeconds ?? 0),
   ) {}
 
   private status: RunSummary['status'] = 'running';
@@ -44,13 +71,16 @@ export class Run {
     const optimizer = encodeOptimizerState(await this.engine.optimizerState());
     await this.store.save(this.record.id, { step, model, optimizer, rows: this.rows });
     this.savedAt = step;
-    await this.setStatus(status);
+    await this.writeRecord(status); // every save: the record's wall time moves on with it
   }
 
   async setStatus(status: RunSummary['status']): Promise<void> {
-    if (status === this.status) return;
+    if (status !== this.status) await this.writeRecord(status);
+  }
+
+  private async writeRecord(status: RunSummary['status']): Promise<void> {
     this.status = status;
-    await this.store.saveRecord({ ...this.record, status });
+    await this.store.saveRecord({ ...this.record, status, wallSeconds: this.clock.seconds });
   }
 
   /** Gives back the engine (sessions, GPU buffers); safe to call twice. */

@@ -2,7 +2,7 @@
  * The worker's run logic with a fake engine (no onnxruntime): the state machine, Pause/Stop at
  * the next step, failed Starts, identity checks on Resume, and resources given back.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BatchStream } from '../data/batches';
 import { openDataset } from '../data/dataset';
 import { zipOf, genericFiles, maskPng, pngRgb, type FileList } from '../data/testing';
@@ -121,6 +121,9 @@ describe('Trainer lifecycle (fake engine)', () => {
     expect(run).toMatchObject({ status: 'finished', savedStep: 6, modelName: 'demo ViT (depth 2, width 64)' });
     expect(run.dataset).toMatchObject({ name: 'shapes.zip', classes: ['sky', 'road', 'car'], trainCount: 3, valCount: 2, kept: true });
     expect(run.model?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // the leaderboard's memory plan and wall time are recorded with the run
+    expect(run.memoryPlanBytes).toBe((await t.memoryPlan(CONFIG))!.totalBytes);
+    expect(run.wallSeconds).toBeGreaterThan(0);
     expect(liveResources()).toEqual(base);
     // a finished run can be deleted
     await t.deleteRun(run.id);
@@ -147,10 +150,15 @@ describe('Trainer lifecycle (fake engine)', () => {
     await expect(t.loadDataset({ kind: 'demo' })).rejects.toThrow(/changing the dataset is not possible while a run is paused/);
     await expect(t.start(CONFIG, recorder().cb)).rejects.toThrow(/while a run is paused/);
     expect((await t.listRuns())[0]).toMatchObject({ status: 'paused', savedStep: 2 });
+    // a pause of 1000 s (the clock jumps) is not counted in the run's wall time
+    const now = performance.now.bind(performance);
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now() + 1e6);
     await t.stop();
     await done;
+    clock.mockRestore();
     expect(cb.states).toEqual(['preparing', 'running', 'paused', 'stopping', 'stopped']);
     expect((await t.listRuns())[0]).toMatchObject({ status: 'stopped', savedStep: 2 });
+    expect((await t.listRuns())[0].wallSeconds).toBeLessThan(1000);
   });
 
   it('a failed Start (invalid crop) leaves every saved run as it was', async () => {

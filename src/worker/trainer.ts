@@ -198,7 +198,9 @@ export class Trainer implements TrainerApi {
         if (this.pauseRequested && !this.stopRequested) {
           await run.save(t, 'paused');
           this.life.to('paused');
+          run.clock.pause(); // a paused run's wall time stands still
           await new Promise<void>((resolve) => (this.wake = resolve));
+          run.clock.resume();
           if (!this.stopRequested) this.life.to('running');
         }
         return this.stopRequested ? 'stop' : 'continue';

@@ -1,15 +1,12 @@
 /**
  * @file The leaderboard of the runs saved in this browser (one dataset's): sortable by any
- * column, best mIoU first, downloadable as CSV and Markdown. It reads the runs' metrics from the
- * worker whenever the list of runs changes (the store refreshes it at every evaluation).
+ * column, best mIoU first, downloadable as CSV and Markdown. The board is the store's (its board
+ * slice reads each run's metrics once per save); in talk mode a compact table: rank, run, mIoU.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { sortRows, toCsv, toMarkdown, type LeaderboardRow, type SortColumn } from '../../compare/leaderboard';
-import { boardFromRuns, type RunsBoard } from '../../compare/runs-board';
+import { saveFile as download } from '../components/charts/save-file';
 import { useLab } from '../lab';
-import type { RunSummary } from '../../worker/api';
-import { activeRecipe } from '../store';
-import { trainer } from '../worker-client';
 import './leaderboard.css';
 
 const num = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
@@ -22,47 +19,27 @@ const COLUMNS: { key: SortColumn; label: string; show(r: LeaderboardRow): string
   { key: 'wallSeconds', label: 'Train s', show: (r) => num(r.wallSeconds, 1) },
   { key: 'imgPerSec', label: 'img/s', show: (r) => num(r.imgPerSec, 1) },
   { key: 'msPerStep', label: 'ms/step', show: (r) => num(r.msPerStep, 0) },
+  { key: 'memoryPlanBytes', label: 'Memory plan MiB', show: (r) => num(r.memoryPlanBytes / 2 ** 20, 1) },
   { key: 'crossDataset', label: 'Cross-dataset mIoU %', show: (r) => (r.crossDataset ? `${num(100 * r.crossDataset.mIoU, 1)} (${r.crossDataset.dataset})` : '—') },
 ];
 
-/** Every saved run's metrics, read from the worker (read-only; the store keeps the run list). */
-async function loadBoard(runs: RunSummary[]): Promise<RunsBoard> {
-  const saved = [];
-  for (const summary of runs) {
-    if (summary.status === 'imported') continue;
-    saved.push({ summary, metrics: await trainer().runMetrics(summary.id), recipe: activeRecipe(summary.config) ?? 'custom' });
-  }
-  return boardFromRuns(saved);
-}
-
-function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url)); // after the click has started the download
-}
+/** The columns talk mode shows (large type, little room). */
+const TALK_COLUMNS = new Set<SortColumn>(['model', 'mIoU']);
 
 export function Leaderboard() {
-  const runs = useLab((s) => s.runs);
-  const [board, setBoard] = useState<RunsBoard>();
-  const [error, setError] = useState<string>();
+  const board = useLab((s) => s.board);
+  const error = useLab((s) => s.boardError);
+  const talk = useLab((s) => s.talkMode);
   const [sort, setSort] = useState<{ column: SortColumn; descending: boolean }>({ column: 'mIoU', descending: true });
-  useEffect(() => {
-    let current = true;
-    loadBoard(runs).then((b) => current && (setBoard(b), setError(undefined)), (e: Error) => current && setError(`Cannot read the saved runs' metrics: ${e.message}`));
-    return () => void (current = false);
-  }, [runs]);
 
   if (error) return <section className="leaderboard" data-testid="leaderboard"><h2>Leaderboard</h2><p role="alert">{error}</p></section>;
   if (!board?.rows.length) return null; // nothing evaluated yet: the runs list says how runs are saved
   const rows = sortRows(board.rows, sort.column, sort.descending);
-  // the cross-dataset column only once some run has been evaluated on a second dataset
-  const columns = COLUMNS.filter((c) => c.key !== 'crossDataset' || board.rows.some((r) => r.crossDataset));
   const file = `leaderboard-${board.dataset ?? 'runs'}`.replace(/[^\w.-]+/g, '_');
+  // the cross-dataset column only once some run has been evaluated on a second dataset
+  const columns = COLUMNS.filter((c) => (talk ? TALK_COLUMNS.has(c.key) : c.key !== 'crossDataset' || board.rows.some((r) => r.crossDataset)));
   return (
-    <section className="leaderboard" data-testid="leaderboard" aria-label="Leaderboard">
+    <section className={talk ? 'leaderboard compact' : 'leaderboard'} data-testid="leaderboard" aria-label="Leaderboard">
       <h2>Leaderboard · {board.dataset}</h2>
       <table>
         <thead>
@@ -79,18 +56,18 @@ export function Leaderboard() {
         </thead>
         <tbody>
           {rows.map((r, i) => (
-            <tr key={`${i}:${r.model}`} data-testid="leaderboard-row">
+            <tr key={r.runId} data-testid="leaderboard-row">
               <td>{board.rows.indexOf(r) + 1}</td>
               {columns.map((c) => <td key={c.key}>{c.show(r)}</td>)}
             </tr>
           ))}
         </tbody>
       </table>
-      {board.otherDatasets > 0 && <p>{board.otherDatasets} evaluated run(s) on other datasets are not ranked here.</p>}
-      <p className="downloads">
+      {!talk && board.otherDatasets > 0 && <p>{board.otherDatasets} evaluated run(s) on other datasets are not ranked here.</p>}
+      {!talk && <p className="downloads">
         <button type="button" data-testid="leaderboard-csv" onClick={() => download(`${file}.csv`, toCsv(board), 'text/csv')}>Download CSV</button>
         <button type="button" data-testid="leaderboard-md" onClick={() => download(`${file}.md`, toMarkdown(board), 'text/markdown')}>Download Markdown</button>
-      </p>
+      </p>}
     </section>
   );
 }

@@ -3,25 +3,15 @@
  * train them one after the other on the loaded dataset with the current recipe, with a progress
  * bar and an ETA for the whole queue; a queue interrupted by a reload can be continued.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { PRESETS } from '../../model/presets';
-import { createQueue, nextEntry, parseQueue, queueEta, queueProgress, runQueue, type BenchmarkQueue, type QueueModel } from '../../worker/queue';
+import { createQueue, nextEntry, queueEta, queueProgress, type BenchmarkQueue, type QueueModel } from '../../worker/queue';
 import { bytesOf, DropZone } from '../components/DropZone';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
-import { droppedFiles, pageQueueDeps, QUEUE_KEY } from './queue-driver';
+import { droppedFiles, queueDeps, QUEUE_KEY } from './queue-driver';
 
 type Pick = { name: string; model: QueueModel };
-
-function savedQueue(): { queue?: BenchmarkQueue; error?: string } {
-  const text = localStorage.getItem(QUEUE_KEY);
-  if (!text) return {};
-  try {
-    return { queue: parseQueue(text, `localStorage ${QUEUE_KEY}`) };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
 
 const duration = (s: number) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
 
@@ -30,21 +20,15 @@ export function QueuePanel() {
   const dataset = useLab((s) => s.dataset?.name);
   const steps = useLab((s) => s.steps);
   const [picked, setPicked] = useState<Pick[]>([]);
-  const [{ queue, error }, setSaved] = useState(savedQueue);
-  const [running, setRunning] = useState(false);
+  const queue = useLab((s) => s.queue);
+  const error = useLab((s) => s.queueError);
+  const running = useLab((s) => s.queueRunning);
+  // the queue a reload interrupted (kept in localStorage by the driver after every change)
+  useEffect(() => useLab.getState().restoreQueue(localStorage.getItem(QUEUE_KEY), `localStorage ${QUEUE_KEY}`), []);
   const toggle = (p: Pick) => setPicked((all) => (all.some((x) => x.name === p.name) ? all.filter((x) => x.name !== p.name) : [...all, p]));
   const current = useMemo(() => ({ step: steps.at(-1)?.step ?? 0, seconds: steps.reduce((t, s) => t + s.ms, 0) / 1000 }), [steps]);
 
-  const go = async (q: BenchmarkQueue) => {
-    setRunning(true);
-    try {
-      await runQueue(q, pageQueueDeps, (next) => setSaved({ queue: next }));
-    } catch (e) {
-      useLab.getState().reportError(e);
-    } finally {
-      setRunning(false);
-    }
-  };
+  const go = (q: BenchmarkQueue) => useLab.getState().runBenchmark(q, queueDeps(useLab, localStorage));
   const start = () => {
     const { config } = useLab.getState();
     try {

@@ -1,14 +1,19 @@
 /**
- * @file Live charts (recharts): training loss (raw + smoothed, with a smoothing slider), validation
- * mIoU, per-class IoU in the dataset's colours, and — smaller — learning rates and throughput.
- * Before any step there are no empty frames, only a line saying what will appear.
+ * @file Live charts (recharts): training loss (raw + smoothed, with a smoothing slider) and
+ * validation mIoU of the current run overlaid with saved runs (named, coloured, toggled in the
+ * legend; each downloadable as PNG), per-class IoU in the dataset's colours, and — smaller —
+ * learning rates and throughput of the current run. Before any step there are no empty frames,
+ * only a line saying what will appear.
  */
 import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Rectangle, Tooltip, XAxis, YAxis } from 'recharts';
 import { useLab } from '../lab';
 import { chartSummary, lossLine, lrTicks, percent, sig, stepTicks } from '../charts/format';
-import { ema, niceTicks, windowedThroughput } from '../store/metrics';
-import { Panel, chartSizes, tip, useTalkScale } from './charts/Panel';
+import { lossPoints, miouPoints, valueAt } from '../charts/series';
+import { chartFileName } from '../charts/svg-export';
+import { niceTicks, windowedThroughput } from '../store/metrics';
+import { RunLegend, useOverlay } from './charts/overlay';
+import { Panel, chartSizes, tip, tipAt, useTalkScale, type PngExport } from './charts/Panel';
 import './charts.css';
 
 const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
@@ -22,21 +27,22 @@ export function Charts() {
   const [smoothing, setSmoothing] = useState(0.6);
   const [scale, ref] = useTalkScale();
   const size = chartSizes(scale);
-  const lossData = useMemo(() => {
-    const smooth = ema(steps.map((s) => s.loss), smoothing);
-    return steps.map((s, i) => ({ step: s.step, loss: s.loss, smoothed: smooth[i], lrHead: s.lrHead, lrEncoder: s.lrEncoder }));
-  }, [steps, smoothing]);
+  const overlay = useOverlay();
+  const lossData = useMemo(() => steps.map((s) => ({ step: s.step, lrHead: s.lrHead, lrEncoder: s.lrEncoder })), [steps]);
+  // each shown run's lines, thinned (≤ 500 points) after smoothing
+  const lines = useMemo(() => overlay.shown.map((r) => ({ run: r, loss: lossPoints(r.steps, smoothing), miou: miouPoints(r.evals) })), [overlay.shown, smoothing]);
   const lossTicks = useMemo(() => {
     let lo = Infinity, hi = -Infinity; // a loop, not Math.min(...): runs can have many thousands of steps
-    for (const d of lossData) for (const v of [d.loss, d.smoothed]) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    for (const l of lines) for (const d of l.loss) for (const v of [d.loss, d.smoothed]) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     return niceTicks(lo, hi);
-  }, [lossData]);
+  }, [lines]);
   const lr = useMemo(() => lrTicks(lossData.reduce((m, d) => Math.max(m, d.lrHead, d.lrEncoder), 0)), [lossData]);
   const speed = useMemo(() => windowedThroughput(steps, perStep), [steps, perStep]);
   const speedTicks = useMemo(() => niceTicks(0, speed.reduce((m, p) => Math.max(m, p.imgPerS), 0), 4), [speed]);
-  const xTicks = useMemo(() => stepTicks(0, Math.max(steps.at(-1)?.step ?? 1, evals.at(-1)?.step ?? 1)), [steps, evals]);
+  const xTicks = useMemo(() => stepTicks(0, Math.max(steps.at(-1)?.step ?? 1, evals.at(-1)?.step ?? 1,
+    ...lines.map((l) => Math.max(l.loss.at(-1)?.step ?? 1, l.miou.at(-1)?.step ?? 1)))), [steps, evals, lines]);
 
-  if (steps.length === 0 && evals.length === 0) {
+  if (steps.length === 0 && evals.length === 0 && overlay.offered.length === 0) {
     return <p className="charts-empty" data-testid="charts-empty" ref={ref}>Charts appear when training starts: loss, validation mIoU, learning rate and speed.</p>;
   }
   const last = evals.at(-1);
@@ -51,34 +57,60 @@ export function Charts() {
   );
   const big = Math.round(190 * scale), small = Math.round(120 * scale);
   const lastLoss = lossData.at(-1);
+  const live = lines.find((l) => l.run.live);
+  const lastSmoothed = live?.loss.at(-1)?.smoothed;
+  const many = lines.length > 1;
+  const png = (chart: string, title: string): PngExport => ({
+    file: chartFileName(chart, lines.map((l) => l.run.label), overlay.dataset), title,
+    legend: lines.map((l) => ({ label: l.run.label, color: l.run.color })),
+  });
+  const others = many ? `; ${lines.length} runs overlaid: ${lines.map((l) => l.run.label).join(', ')}` : '';
+  const runClass = (id: string) => `run-line run-${id.replace(/[^\w-]/g, '_')}`;
   return (
     <div className="charts-wrap" ref={ref}>
-      <label className="smoothing">
-        Smoothing <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(e.target.valueAsNumber)}
-          aria-valuetext={smoothing === 0 ? 'off' : String(smoothing)} />
-        <output>{smoothing === 0 ? 'off' : smoothing.toFixed(2)}</output>
-      </label>
+      <div className="chart-tools">
+        <label className="smoothing">
+          Smoothing <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(e.target.valueAsNumber)}
+            aria-valuetext={smoothing === 0 ? 'off' : String(smoothing)} />
+          <output>{smoothing === 0 ? 'off' : smoothing.toFixed(2)}</output>
+        </label>
+        <RunLegend overlay={overlay} />
+      </div>
       <div className="charts">
-        <Panel title="Training loss (cross-entropy)" testId="loss-chart" height={big}
-          summary={chartSummary('training loss', lossData.length, lastLoss && sig(lastLoss.smoothed, 2))}>
-          <LineChart data={lossData} accessibilityLayer={false} margin={margin}>
+        <Panel title="Training loss (cross-entropy)" testId="loss-chart" height={big} png={png('loss', 'Training loss (cross-entropy)')}
+          summary={chartSummary('training loss', live?.run.steps.length ?? 0, lastSmoothed === undefined ? undefined : sig(lastSmoothed, 2)) + others}>
+          <LineChart accessibilityLayer={false} margin={margin}>
             <CartesianGrid strokeDasharray="3 3" />
             {xAxis}
             <YAxis domain={[lossTicks[0], lossTicks.at(-1)!]} ticks={lossTicks} interval={0} tick={tick} width={size.yWidth(5)} tickFormatter={(v: number) => sig(v)} />
-            <Tooltip content={tip((d: (typeof lossData)[number]) => lossLine(d.step, d.loss, smoothing > 0 ? d.smoothed : undefined))} />
-            <Legend wrapperStyle={{ fontSize: size.font }} />
-            <Line dataKey="loss" name="raw" stroke="#9bb" dot={false} isAnimationActive={false} />
-            <Line dataKey="smoothed" name={`smoothed (${smoothing.toFixed(2)})`} stroke="#057" strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Tooltip content={tipAt((step) => lines.flatMap((l) => {
+              const d = valueAt(l.loss, step);
+              if (!d) return [];
+              const text = lossLine(d.step, d.loss, smoothing > 0 ? d.smoothed : undefined);
+              return [many ? `${l.run.label}: ${text}` : text];
+            }))} />
+            {lines.flatMap((l) => [
+              <Line key={`${l.run.id}-raw`} data={l.loss} dataKey="loss" name={`${l.run.label} (raw)`} className={runClass(l.run.id)} stroke={l.run.color}
+                strokeOpacity={smoothing > 0 ? 0.3 : 1} strokeWidth={smoothing > 0 ? 1 : 1.5} dot={false} isAnimationActive={false} />,
+              ...(smoothing > 0 ? [<Line key={`${l.run.id}-smooth`} data={l.loss} dataKey="smoothed" name={l.run.label} className={runClass(l.run.id)} stroke={l.run.color}
+                strokeWidth={2} dot={false} isAnimationActive={false} />] : []),
+            ])}
           </LineChart>
         </Panel>
-        <Panel title={`Validation mIoU (%)${last ? `: ${(100 * last.mIoU).toFixed(1)}%` : ''}`} testId="miou-chart" height={big}
-          summary={chartSummary('validation mIoU', evals.length, last && percent(100 * last.mIoU, 1), 'evaluations')}>
-          <LineChart data={evals.map((e) => ({ step: e.step, mIoU: 100 * e.mIoU }))} accessibilityLayer={false} margin={margin}>
+        <Panel title={`Validation mIoU (%)${last ? `: ${(100 * last.mIoU).toFixed(1)}%` : ''}`} testId="miou-chart" height={big} png={png('mIoU', 'Validation mIoU (%)')}
+          summary={chartSummary('validation mIoU', evals.length, last && percent(100 * last.mIoU, 1), 'evaluations') + others}>
+          <LineChart accessibilityLayer={false} margin={margin}>
             <CartesianGrid strokeDasharray="3 3" />
             {xAxis}
             <YAxis domain={[0, 100]} ticks={PERCENT_TICKS} interval={0} tick={tick} width={size.yWidth(4)} tickFormatter={(v: number) => percent(v)} />
-            <Tooltip content={tip((d: { step: number; mIoU: number }) => `step ${d.step} · mIoU ${percent(d.mIoU, 1)}`)} />
-            <Line dataKey="mIoU" stroke="#a40" strokeWidth={2} isAnimationActive={false} />
+            <Tooltip content={tipAt((step) => lines.flatMap((l) => {
+              const d = valueAt(l.miou, step);
+              return d ? [`${many ? `${l.run.label}: ` : ''}step ${d.step} · mIoU ${percent(d.mIoU, 1)}`] : [];
+            }))} />
+            {lines.map((l) => (
+              <Line key={l.run.id} data={l.miou} dataKey="mIoU" name={l.run.label} className={runClass(l.run.id)} stroke={l.run.color} strokeWidth={2}
+                dot={l.miou.length < 30} isAnimationActive={false} />
+            ))}
           </LineChart>
         </Panel>
         <Panel title="Per-class IoU at the last evaluation (%)" testId="iou-bars" height={big}

@@ -9,6 +9,8 @@ import {
 } from './slices';
 import { createViewerSlice } from './compare';
 import { createPlanSlice } from './plan';
+import { createBoardSlice } from './board';
+import { createQueueSlice } from './queue';
 import type { LabState, WorkerRef } from './types';
 
 export { BENCHMARK_SETTINGS, DEMO_RECIPE, RECIPE_PRESETS, activeRecipe } from './recipe';
@@ -28,6 +30,8 @@ export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number; s
     ...createRunsSlice(worker)(...a),
     ...createUiSlice()(...a),
     ...createPlanSlice(worker)(...a),
+    ...createBoardSlice(worker)(...a),
+    ...createQueueSlice()(...a),
   });
   if (!opts.storage) return create<LabState>()(slices);
   const storage = opts.storage;

@@ -149,6 +149,7 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
     refreshRuns: guarded(get, async () => {
       set({ runs: await worker().listRuns() });
       get().forgetMissingCompared(); // a deleted run leaves the viewer
+      await get().refreshBoard(); // the leaderboard and the overlaid curves read new saves
     }),
     openRun: guarded(get, async (id) => {
       await showMetrics(id);

@@ -1,7 +1,9 @@
 /** @file The store's shape: one interface per slice, merged into `LabState`. */
 import type { Remote } from 'comlink';
 import type { StateCreator } from 'zustand';
+import type { BoardSlice } from './board';
 import type { PlanSlice } from './plan';
+import type { QueueSlice } from './queue';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress, RunState,
   RunSummary, StepMetric, StorageReport, Thumbnail, TrainConfig, TrainerApi,
@@ -97,5 +99,5 @@ export interface UiSlice {
   setTalkMode(on: boolean): void;
 }
 
-export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice & PlanSlice;
+export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice & PlanSlice & BoardSlice & QueueSlice;
 export type Slice<T> = StateCreator<LabState, [], [], T>;

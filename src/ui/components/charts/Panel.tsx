@@ -1,11 +1,13 @@
 /**
  * @file A chart's frame: a visible title, the chart as one image for screen readers (its summary as
- * the label; recharts' own keyboard layer is off so it adds no focusable SVG nodes), and sizes that
- * follow talk mode's `--talk-scale`.
+ * the label; recharts' own keyboard layer is off so it adds no focusable SVG nodes), sizes that
+ * follow talk mode's `--talk-scale`, and optionally a "Download PNG" button.
  */
 import { useLayoutEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import { ResponsiveContainer } from 'recharts';
 import { useLab } from '../../lab';
+import { chartPng } from './png';
+import { saveFile } from './save-file';
 
 /** The page's `--talk-scale` (set on `.app.talk`), read again when talk mode changes; 1 when unset. */
 export function useTalkScale(): [number, React.RefObject<HTMLDivElement | null>] {
@@ -26,15 +28,34 @@ export const chartSizes = (scale: number) => ({
   xHeight: Math.round(40 * scale),
 });
 
-export function Panel({ title, summary, testId, height, secondary, children }: {
-  title: ReactNode; summary: string; testId: string; height: number; secondary?: boolean; children: ReactElement;
+/** What a PNG of the chart shows above it (the page's legend is HTML, outside the SVG) and its file name. */
+export interface PngExport {
+  file: string;
+  title: string;
+  legend: readonly { label: string; color: string }[];
+}
+
+export function Panel({ title, summary, testId, height, secondary, png, children }: {
+  title: ReactNode; summary: string; testId: string; height: number; secondary?: boolean; png?: PngExport; children: ReactElement;
 }) {
+  const figure = useRef<HTMLElement>(null);
+  const download = async () => {
+    try {
+      const svg = figure.current?.querySelector<SVGSVGElement>('.recharts-wrapper > svg');
+      if (!svg || !png) throw new Error(`the chart "${png?.title}" is not drawn yet`);
+      saveFile(png.file, await chartPng(svg, png.title, png.legend));
+    } catch (e) {
+      useLab.getState().reportError(new Error(`Cannot save the chart as PNG: ${(e as Error).message}`));
+    }
+  };
   return (
-    <figure className={secondary ? 'chart secondary' : 'chart'} data-testid={testId}>
+    <figure className={secondary ? 'chart secondary' : 'chart'} data-testid={testId} ref={figure}>
       <figcaption>{title}</figcaption>
       <div role="img" aria-label={summary} className="chart-body">
         <ResponsiveContainer width="100%" height={height}>{children}</ResponsiveContainer>
       </div>
+      {/* after the chart (the caption stays the figure's first child and its text); shown top right by CSS */}
+      {png && <button type="button" className="chart-png" data-testid={`${testId}-png`} onClick={() => void download()}>Download PNG</button>}
     </figure>
   );
 }
@@ -44,5 +65,17 @@ export function tip<T>(line: (item: T) => string) {
   return function Tip({ active, payload }: { active?: boolean; payload?: readonly { payload?: unknown }[] }) {
     const item = payload?.[0]?.payload as T | undefined;
     return active && item ? <div className="chart-tip">{line(item)}</div> : null;
+  };
+}
+
+/**
+ * A tooltip with one line per run at the step under the pointer (recharts' `label` on a numeric
+ * step axis); each run's lines carry their own points, so the lines are looked up by step, not index.
+ */
+export function tipAt(lines: (step: number) => string[]) {
+  return function TipAt({ active, label }: { active?: boolean; label?: unknown }) {
+    const step = Number(label);
+    const text = active && label !== undefined && Number.isFinite(step) ? lines(step) : [];
+    return text.length ? <div className="chart-tip">{text.map((t) => <div key={t}>{t}</div>)}</div> : null;
   };
 }
