@@ -12,7 +12,8 @@ import { GraphRunner, type OrtModule } from './host';
  * freed (up to 32 MiB), after which such blocks come from the heap and their pages stay resident
  * when freed: a ViT-B/16 512 px step with recomputation then held its peak for the rest of the
  * step. A fixed 4 MiB threshold returns every large tensor's pages to the system when it is freed.
- * Measured (peak RSS of two steps, 2 threads): 2086 → 1892 MiB; 128 KiB gave 1887 MiB for ~30× more mmaps.
+ * Measured (peak RSS of two steps, 2 threads, several runs each): 2081–2116 → 1892–1976 MiB, at the same
+ * CPU time; 128 KiB gave no more (1887 MiB). The step that keeps its activations is unchanged.
  * glibc reads it at start-up only, so it cannot be set from here; other C libraries ignore it.
  */
 export const HOST_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(4 * 2 ** 20) } as const;
