@@ -15,6 +15,7 @@ import type { Engine, LearningRates, PendingLoss } from '../train/engine';
 import { dataInput } from '../train/graphs';
 import { ADAMW_DEFAULTS, appliesWeightDecay, paramGroup, type AdamWState } from '../train/optimizer';
 import type { WeightDecayScope } from '../train/recipe';
+import { FLAG_BUFFER_BYTES, LOSS_BUFFER_BYTES } from './memory';
 import { countGpuBytes, countSession } from './resources';
 import { webGpuSessionExtra } from './webgpu';
 import { ACCUMULATE_WGSL, ADAMW_UNIFORM_BYTES, ADAMW_WGSL, GUARD_WGSL, adamwUniform, dispatchSize } from './adamw-wgsl';
@@ -115,8 +116,8 @@ export class GpuEngine implements Engine {
     const pipeline = (code: string) => device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
     const updatePipeline = pipeline(ADAMW_WGSL);
     const accumulatePipeline = pipeline(ACCUMULATE_WGSL);
-    const lossBuffer = buffer(16, 'loss'); // onnxruntime binds outputs as vec4 arrays: 16 bytes at least
-    const diverged = buffer(4, 'diverged'); // zeroed at creation
+    const lossBuffer = buffer(LOSS_BUFFER_BYTES, 'loss');
+    const diverged = buffer(FLAG_BUFFER_BYTES, 'diverged'); // zeroed at creation
     const guard = pipeline(GUARD_WGSL);
     const loss: LossOnDevice = {
       buffer: lossBuffer, diverged, guard,
