@@ -12,12 +12,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { benchTorch, VIT_B, type StepOptions } from './train-step';
+import { HOST_MALLOC_ENV } from '../src/runtime/node';
 
 const MIB = 2 ** 20;
 
 function child<T>(mode: 'engine' | 'session', opts: StepOptions): T {
   const script = new URL('./step-child.ts', import.meta.url).pathname;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script, JSON.stringify([mode, VIT_B, opts])], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, JSON.stringify([mode, VIT_B, opts])], { encoding: 'utf8', maxBuffer: 1 << 20,
+    env: { ...process.env, ...HOST_MALLOC_ENV }, // as `vfm-lab` starts (bin/vfm-lab.mjs)
+  });
   return JSON.parse(out.trim().split('\n').pop()!) as T;
 }
 

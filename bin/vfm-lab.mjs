@@ -1,4 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=4194304 node --expose-gc
+// MALLOC_MMAP_THRESHOLD_: large tensors go back to the system when onnxruntime frees them
+// (HOST_MALLOC_ENV in src/runtime/node.ts says why and what it saves). --expose-gc: after each
+// large train step the CLI collects onnxruntime-node's copies of the gradients at once (same
+// file); without the flag it sets it itself.
 // The `vfm-lab` command runs the TypeScript sources directly through tsx, so it works right
 // after `npm ci` with no build step.
 import { register } from 'tsx/esm/api';

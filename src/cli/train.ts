@@ -181,8 +181,9 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
         log(`\rstep ${m.step}: val mIoU ${(100 * m.mIoU).toFixed(1)}%`.padEnd(70));
       },
       // called before step t + 1, i.e. after step t and its evaluation: a consistent point to save
-      checkpoint: async (t) => {
+      checkpoint: async (t, flush) => {
         if (t > first && t % s.saveEvery === 0) {
+          await flush(); // an engine with late losses: step t's loss is written with its save
           await save(t);
           await writeMetrics();
           lastSaved = t;

@@ -19,11 +19,13 @@ struct Hyper {
 @group(0) @binding(2) var<storage, read_write> m: array<f32>;
 @group(0) @binding(3) var<storage, read_write> v: array<f32>;
 @group(0) @binding(4) var<uniform> h: Hyper;
+// set by GUARD_WGSL once a loss was non-finite: this update and every later one are skipped
+@group(0) @binding(5) var<storage, read> diverged: array<u32>;
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let i = id.x + id.y * h.rowLength;
-  if (i >= h.count) { return; }
+  if (i >= h.count || diverged[0] != 0u) { return; }
   let g = grad[i] * h.gradScale;
   // decoupled weight decay: p ← p − lr·wd·p
   var p = param[i] * (1.0 - h.lr * h.weightDecay);
@@ -47,6 +49,22 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let i = id.x + id.y * s.rowLength;
   if (i >= s.count) { return; }
   acc[i] = acc[i] + grad[i];
+}
+`;
+
+/**
+ * Run after each train step, before its update: flags a non-finite loss on the device, so that
+ * the update can skip it although JS reads the loss only one step later (src/train/loop.ts).
+ * The test is on the bits (exponent all ones = ±∞ or NaN): WGSL lets compilers assume that
+ * floats are finite, so `isNan`-style comparisons may be folded away.
+ */
+export const GUARD_WGSL = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> loss: array<f32>;
+@group(0) @binding(1) var<storage, read_write> diverged: array<u32>;
+
+@compute @workgroup_size(1)
+fn main() {
+  if ((bitcast<u32>(loss[0]) & 0x7f800000u) == 0x7f800000u) { diverged[0] = 1u; }
 }
 `;
 

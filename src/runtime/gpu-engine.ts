@@ -3,18 +3,22 @@
  * on a device we create and share with onnxruntime-web for the whole run: the train step reads
  * the parameters through `Tensor.fromGpuBuffer` and writes each gradient into a pre-bound
  * buffer; our WGSL pass then updates p, m and v in place. Only the loss (and eval logits) come
- * back to JS.
+ * back to JS, and the loss late: `accumulate` queues its copy and returns a `PendingLoss`, so the
+ * loop queues the next step before it waits for this one (one sync per step would idle the GPU
+ * while JS delivers the loss and prepares the next batch). A guard pass flags a non-finite loss
+ * on the device and the AdamW pass then skips every update from that step on.
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import type { CompiledGraph } from '../graph';
 import type { HostTensor } from '../model/safetensors';
-import type { Engine, LearningRates } from '../train/engine';
+import type { Engine, LearningRates, PendingLoss } from '../train/engine';
 import { dataInput } from '../train/graphs';
 import { ADAMW_DEFAULTS, appliesWeightDecay, paramGroup, type AdamWState } from '../train/optimizer';
 import type { WeightDecayScope } from '../train/recipe';
+import { FLAG_BUFFER_BYTES, LOSS_BUFFER_BYTES } from './memory';
 import { countGpuBytes, countSession } from './resources';
 import { webGpuSessionExtra } from './webgpu';
-import { ACCUMULATE_WGSL, ADAMW_UNIFORM_BYTES, ADAMW_WGSL, adamwUniform, dispatchSize } from './adamw-wgsl';
+import { ACCUMULATE_WGSL, ADAMW_UNIFORM_BYTES, ADAMW_WGSL, GUARD_WGSL, adamwUniform, dispatchSize } from './adamw-wgsl';
 
 const STORAGE = 0x80 | 0x04 | 0x08; // GPUBufferUsage.STORAGE | COPY_SRC | COPY_DST
 
@@ -33,6 +37,15 @@ interface GpuParam {
   uniform?: GPUBuffer;
   updateGroup?: GPUBindGroup;
   accumulateGroup?: GPUBindGroup;
+}
+
+/** The loss on the device: the train step writes it into `buffer`; the guard pass flags a non-finite one in `diverged`. */
+interface LossOnDevice {
+  buffer: GPUBuffer;
+  tensor: ort.Tensor;
+  diverged: GPUBuffer;
+  guard: GPUComputePipeline;
+  guardGroup: GPUBindGroup;
 }
 
 export interface GpuEngineOptions {
@@ -59,7 +72,11 @@ export class GpuEngine implements Engine {
     private readonly updatePipeline: GPUComputePipeline,
     private readonly accumulatePipeline: GPUComputePipeline,
     private readonly owned: GPUBuffer[],
+    private readonly loss: LossOnDevice,
   ) {}
+
+  /** Staging buffers of losses not read yet; release() destroys those never read. */
+  private readonly unread = new Set<GPUBuffer>();
 
   static async create(
     device: GPUDevice,
@@ -99,11 +116,19 @@ export class GpuEngine implements Engine {
     const pipeline = (code: string) => device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
     const updatePipeline = pipeline(ADAMW_WGSL);
     const accumulatePipeline = pipeline(ACCUMULATE_WGSL);
+    const lossBuffer = buffer(LOSS_BUFFER_BYTES, 'loss');
+    const diverged = buffer(FLAG_BUFFER_BYTES, 'diverged'); // zeroed at creation
+    const guard = pipeline(GUARD_WGSL);
+    const loss: LossOnDevice = {
+      buffer: lossBuffer, diverged, guard,
+      tensor: ort.Tensor.fromGpuBuffer(lossBuffer, { dataType: 'float32', dims: [] }),
+      guardGroup: device.createBindGroup({ layout: guard.getBindGroupLayout(0), entries: [lossBuffer, diverged].map((b, i) => ({ binding: i, resource: { buffer: b } })) }),
+    };
     for (const p of params.filter((q) => q.trainable)) {
       const source = p.acc ?? p.grad!;
       p.updateGroup = device.createBindGroup({
         layout: updatePipeline.getBindGroupLayout(0),
-        entries: [p.param, source, p.m!, p.v!, p.uniform!].map((b, i) => ({ binding: i, resource: { buffer: b } })),
+        entries: [p.param, source, p.m!, p.v!, p.uniform!, diverged].map((b, i) => ({ binding: i, resource: { buffer: b } })),
       });
       if (p.acc) {
         const size = own(device.createBuffer({ size: 16, usage: 0x40 | 0x08 }));
@@ -119,7 +144,7 @@ export class GpuEngine implements Engine {
       executionProviders: [{ name: 'webgpu', device } as ort.InferenceSession.WebGpuExecutionProviderOption],
       graphOptimizationLevel: 'all',
       ...webGpuSessionExtra(),
-      preferredOutputLocation: Object.fromEntries(graph.manifest.outputs.map((o) => [o.name, o.name.startsWith('grad.') ? 'gpu-buffer' : 'cpu'])),
+      preferredOutputLocation: Object.fromEntries(graph.manifest.outputs.map((o) => [o.name, o.name === 'loss' || o.name.startsWith('grad.') ? 'gpu-buffer' : 'cpu'])),
     });
     const sessions: ort.InferenceSession[] = [];
     try {
@@ -132,7 +157,7 @@ export class GpuEngine implements Engine {
       await releaseAll(sessions, owned);
       throw e;
     }
-    return new GpuEngine(device, sessions[0], sessions[1], trainGraph, evalGraph, params, opts, updatePipeline, accumulatePipeline, owned);
+    return new GpuEngine(device, sessions[0], sessions[1], trainGraph, evalGraph, params, opts, updatePipeline, accumulatePipeline, owned, loss);
   }
 
   /** The parameters a graph takes (the probe step takes only the decoder's). */
@@ -141,20 +166,49 @@ export class GpuEngine implements Engine {
     return Object.fromEntries(this.params.filter((p) => wanted.has(p.name)).map((p) => [p.name, p.tensor]));
   }
 
-  async accumulate(inputs: Float32Array, labels: Int32Array): Promise<number> {
+  async accumulate(inputs: Float32Array, labels: Int32Array): Promise<PendingLoss> {
     const input = dataInput(this.trainGraph.manifest);
     const feeds = {
       ...this.paramFeeds(this.trainGraph),
       [input]: new ort.Tensor('float32', inputs, dimsOf(this.trainGraph, input)),
       labels: new ort.Tensor('int32', labels, dimsOf(this.trainGraph, 'labels')),
     };
-    const fetches: Record<string, ort.Tensor | null> = { loss: null };
+    const fetches: Record<string, ort.Tensor> = { loss: this.loss.tensor };
     for (const p of this.params) if (p.trainable) fetches[`grad.${p.name}`] = p.gradTensor!;
-    const out = await this.train.run(feeds, fetches as ort.InferenceSession.FetchesType);
-    const loss = Number((await out.loss.getData())[0]);
+    await this.train.run(feeds, fetches);
+    const loss = this.queueLossRead();
     if (this.opts.accum > 1) this.encode(this.accumulatePipeline, (p) => p.accumulateGroup);
     this.micro++;
     return loss;
+  }
+
+  /**
+   * Queues the guard pass and a copy of the loss, and asks for its mapping now: the mapping then
+   * waits for this step only, not for the work queued after it.
+   */
+  private queueLossRead(): PendingLoss {
+    const staging = this.device.createBuffer({ size: 4, usage: 0x01 | 0x08, label: 'loss read' }); // MAP_READ | COPY_DST
+    this.unread.add(staging);
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(this.loss.guard);
+    pass.setBindGroup(0, this.loss.guardGroup);
+    pass.dispatchWorkgroups(1);
+    pass.end();
+    encoder.copyBufferToBuffer(this.loss.buffer, 0, staging, 0, 4);
+    this.device.queue.submit([encoder.finish()]);
+    const mapped = staging.mapAsync(1); // GPUMapMode.READ
+    mapped.catch(() => undefined); // a loss never read (release() destroyed it) is no error; read() still sees the rejection
+    return {
+      read: async () => {
+        await mapped;
+        const value = new Float32Array(staging.getMappedRange())[0];
+        staging.unmap();
+        staging.destroy();
+        this.unread.delete(staging);
+        return value;
+      },
+    };
   }
 
   async update(lr: LearningRates): Promise<void> {
@@ -249,6 +303,8 @@ export class GpuEngine implements Engine {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    for (const staging of this.unread) staging.destroy();
+    this.unread.clear();
     await releaseAll([this.train, this.evaluate], this.owned);
   }
 }

@@ -44,8 +44,9 @@ describe('memory preflight', () => {
       await GpuEngine.create(device, train, evalGraph, weights, { lrHead: 1, lrEncoder: 1, weightDecay: 0, accum });
       const e = estimateMemory(train.manifest, accum);
       const allocated = storage.reduce((s, b) => s + b.size, 0);
-      expect(e.paramBytes + e.gradBytes + e.momentBytes + e.accumulatorBytes).toBe(allocated);
-      expect(e.paramBytes).toBe(storage.filter((b) => !/^(grad|m|v|acc)\./.test(b.label)).reduce((s, b) => s + b.size, 0));
+      expect(e.paramBytes + e.gradBytes + e.momentBytes + e.accumulatorBytes + e.scalarBytes).toBe(allocated);
+      expect(e.paramBytes).toBe(storage.filter((b) => !/^(grad|m|v|acc)\.|^(loss|diverged)$/.test(b.label)).reduce((s, b) => s + b.size, 0));
+      expect(e.scalarBytes).toBe(storage.filter((b) => /^(loss|diverged)$/.test(b.label)).reduce((s, b) => s + b.size, 0));
       expect(e.activationBytes).toBeGreaterThan(0);
     });
   }

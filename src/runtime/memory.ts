@@ -6,11 +6,18 @@
  */
 import type { Manifest } from '../graph';
 
+/** The loss the WebGPU engine reads one step late (onnxruntime binds outputs as vec4 arrays: 16 bytes at least). */
+export const LOSS_BUFFER_BYTES = 16;
+/** The engine's divergence flag (one u32), set on the device by its guard pass. */
+export const FLAG_BUFFER_BYTES = 4;
+
 export interface MemoryEstimate {
   paramBytes: number;
   gradBytes: number;
   momentBytes: number;
   accumulatorBytes: number;
+  /** The engine's loss buffer and divergence flag. */
+  scalarBytes: number;
   /**
    * What onnxruntime holds during a step besides the engine's buffers: the plan's peak of values
    * alive at once (intermediates, constants, data inputs, the loss).
@@ -41,10 +48,11 @@ export function estimateMemory(train: Manifest, accum: number): MemoryEstimate {
     gradBytes: trainableBytes,
     momentBytes: 2 * trainableBytes,
     accumulatorBytes: accum > 1 ? trainableBytes : 0,
+    scalarBytes: LOSS_BUFFER_BYTES + FLAG_BUFFER_BYTES,
     activationBytes: train.plan.peakBytes - paramBytes - trainableBytes,
     largestBinding,
   };
-  return { ...estimate, totalBytes: paramBytes + estimate.gradBytes + estimate.momentBytes + estimate.accumulatorBytes + estimate.activationBytes };
+  return { ...estimate, totalBytes: paramBytes + estimate.gradBytes + estimate.momentBytes + estimate.accumulatorBytes + estimate.scalarBytes + estimate.activationBytes };
 }
 
 export const formatBytes = (b: number) =>

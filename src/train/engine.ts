@@ -14,12 +14,22 @@ export interface LearningRates {
   encoder: number;
 }
 
+/**
+ * A loss still on the device (the WebGPU engine): its copy to the host is queued; `read()`
+ * resolves once the device has computed it. Read it once.
+ */
+export interface PendingLoss {
+  read(): Promise<number>;
+}
+
 export interface Engine {
   /**
    * Forward + backward on one micro-batch; adds its gradients to the accumulators; returns the
-   * loss. `inputs` are images [B, 3, S, S], or cached features [B, N, D] when linear probing.
+   * loss, or a `PendingLoss` so that the next step can be queued before it is read (see loop.ts:
+   * such an engine must skip the update of a step with a non-finite loss, and all later ones).
+   * `inputs` are images [B, 3, S, S], or cached features [B, N, D] when linear probing.
    */
-  accumulate(inputs: Float32Array, labels: Int32Array): Promise<number>;
+  accumulate(inputs: Float32Array, labels: Int32Array): Promise<number | PendingLoss>;
   /** One AdamW step with the mean of the accumulated gradients, then clears them. */
   update(lr: LearningRates): Promise<void>;
   /** L2 norm of the mean accumulated gradient, for the loop's divergence check (engines that can read it cheaply). */
@@ -72,6 +82,11 @@ export class HostEngine implements Engine {
     return feeds;
   }
 
+  /**
+   * The loss comes back as a number: onnxruntime-node and -web's wasm compute on the CPU, and
+   * their outputs are ready when run() resolves, so there is no device queue that a late read
+   * could keep busy; reading at once also lets the loop check the loss before the update.
+   */
   async accumulate(inputs: Float32Array, labels: Int32Array): Promise<number> {
     // The first micro-batch's gradients are written straight into the accumulators (the sum of
     // one); later ones into a scratch set that is then added. Nothing else holds a gradient copy.

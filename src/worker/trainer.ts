@@ -193,9 +193,10 @@ export class Trainer implements TrainerApi {
         await run.save(m.step, 'running'); // saved first: whoever hears of the evaluation can list the run at this step
         cb.onEval(m);
       },
-      checkpoint: async (t) => {
+      checkpoint: async (t, flush) => {
         await yieldToMessages(); // Pause, Stop and predictions are handled between steps
         if (this.pauseRequested && !this.stopRequested) {
+          await flush(); // the last step's loss joins the rows before they are saved
           await run.save(t, 'paused');
           this.life.to('paused');
           run.clock.pause(); // a paused run's wall time stands still
