@@ -36,7 +36,10 @@ export function RunsList() {
   const liveStep = useLab((s) => s.steps.at(-1)?.step);
   const compareRunIds = useLab((s) => s.compareRunIds);
   const { openRun, resumeRun, deleteRun, toggleCompared, importRun, evaluateRunOn } = useLab.getState();
-  const dataset = useLab((s) => s.dataset?.name);
+  const loaded = useLab((s) => s.dataset);
+  const dataset = loaded?.name;
+  // offered only where it can work: a run on other classes is refused by the worker (runs saved before identities are asked)
+  const sameClasses = (r: RunSummary) => !r.dataset || r.dataset.classes.join('\n') === loaded?.classes.map((c) => c.name).join('\n');
   const [crossing, setCrossing] = useState<string>();
   const busy = isActive(state);
   const differences = recipeDifferences(runs.filter((r) => r.status !== 'imported'));
@@ -65,7 +68,7 @@ export function RunsList() {
                       {!imported && <button type="button" className="secondary" data-testid="open-run" onClick={() => openRun(r.id)}>Open</button>}
                       {!imported && r.savedStep < r.config.steps && <button type="button" className="secondary" data-testid="resume-run" disabled={busy} onClick={() => resumeRun(r.id)}>Resume</button>}
                       <button type="button" className="secondary" aria-pressed={compareRunIds.includes(r.id)} onClick={() => toggleCompared(r.id)}>Compare</button>
-                      {dataset && r.datasetName !== dataset && (
+                      {dataset && r.datasetName !== dataset && sameClasses(r) && (
                         // cross-dataset evaluation: the run scored on the loaded dataset (same classes), for the leaderboard
                         <button type="button" className="secondary" data-testid="evaluate-run-on" disabled={busy || crossing !== undefined}
                           onClick={async () => { setCrossing(r.id); await evaluateRunOn(r.id); setCrossing(undefined); }}>
