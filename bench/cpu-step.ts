@@ -4,7 +4,7 @@
  * machine than wall time, so graph changes are compared with it (run old and new alternately).
  * One thread by default: with two, onnxruntime's spinning workers add ~40 % CPU time that depends
  * on the load (measured here: 0.7 s vs 1.0 s per step), which hides a few-percent change.
- * Usage: `tsx bench/cpu-step.ts [steps=3] [threads=1]`.
+ * Usage: `tsx bench/cpu-step.ts [steps=3] [threads=1] [--arena]` (--arena: onnxruntime's CPU arena on).
  */
 import { tinyVitConfig } from '../src/model/demo';
 import { parameterShapes } from '../src/model/vit';
@@ -21,7 +21,8 @@ const feeds = Object.fromEntries(graph.manifest.inputs.map((i) => {
   const n = i.shape.reduce((a, b) => a * b, 1);
   return [i.name, i.dtype === 'int32' ? Int32Array.from({ length: n }, (_, k) => k % opts.classes) : Float32Array.from({ length: n }, (_, k) => 0.02 * Math.sin(k))];
 }));
-const runner = await createNodeRunner(graph, { threads });
+const memArena = process.argv.includes('--arena');
+const runner = await createNodeRunner(graph, { threads, memArena });
 await runner.run(feeds); // warm-up
 const cpu: number[] = [];
 for (let i = 0; i < steps; i++) {
@@ -31,4 +32,4 @@ for (let i = 0; i < steps; i++) {
   cpu.push((d.user + d.system) / 1e6);
 }
 const counts = Object.entries(graph.manifest.opCounts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
-console.log(JSON.stringify({ nodes: graph.manifest.nodeCount, cpuSecondsPerStep: cpu.map((s) => +s.toFixed(3)), ops: counts }));
+console.log(JSON.stringify({ memArena, nodes: graph.manifest.nodeCount, cpuSecondsPerStep: cpu.map((s) => +s.toFixed(3)), ops: counts }));
