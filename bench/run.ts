@@ -2,7 +2,8 @@
  * @file `npm run bench`: every number is printed next to a reference measured in the same
  * invocation (PyTorch CPU for the train step), with achieved GFLOP/s so the distance to the
  * machine's limit is visible. Options: --quick (ViT-S only, fewer steps, no 512 px rows), --skip-torch,
- * --skip-browser, --skip-224 (only the paper-scale rows).
+ * --skip-browser, --skip-224 (only the paper-scale rows), --mem-arena (the 224 px rows with onnxruntime's
+ * CPU arena on: less CPU per step, but it keeps its peak; src/runtime/node.ts).
  */
 import { cpus } from 'node:os';
 import { benchBrowser } from './browser';
@@ -13,6 +14,7 @@ import { benchTorch, benchTrainStep, VIT_B, VIT_S } from './train-step';
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const threads = cpus().length;
+const memArena = args.has('--mem-arena');
 
 function table(rows: Record<string, string | number>[]): void {
   if (!rows.length) return;
@@ -26,10 +28,10 @@ function table(rows: Record<string, string | number>[]): void {
 }
 
 async function trainSteps(): Promise<void> {
-  console.log(`\n## Train step on onnxruntime-node (CPU, ${threads} threads), 224 px, batch 2, full fine-tuning\n`);
+  console.log(`\n## Train step on onnxruntime-node (CPU, ${threads} threads${memArena ? ', CPU arena on' : ''}), 224 px, batch 2, full fine-tuning\n`);
   const rows: Record<string, string | number>[] = [];
   for (const size of quick ? [VIT_S] : [VIT_S, VIT_B]) {
-    const opts = { crop: 224, batch: 2, classes: 21, steps: quick ? 2 : 3, threads };
+    const opts = { crop: 224, batch: 2, classes: 21, steps: quick ? 2 : 3, threads, memArena };
     const ours = await benchTrainStep(size, opts);
     if (size === VIT_S) trainImgPerS = ours.imgPerS;
     const torch = args.has('--skip-torch') ? null : benchTorch(size, opts);

@@ -22,7 +22,7 @@ export function forwardFlops(s: VitSize, crop: number, batch: number, classes: n
   return batch * (embed + s.depth * perBlock + head);
 }
 
-export interface StepOptions { crop: number; batch: number; classes: number; steps: number; threads: number; recompute?: Recompute }
+export interface StepOptions { crop: number; batch: number; classes: number; steps: number; threads: number; recompute?: Recompute; memArena?: boolean }
 
 export async function benchTrainStep(s: VitSize, opts: StepOptions) {
   const { crop, batch, classes, steps } = opts;
@@ -34,7 +34,7 @@ export async function benchTrainStep(s: VitSize, opts: StepOptions) {
   const evalGraph = compileEval(cfg, shapes, { batch, crop });
   const compileMs = performance.now() - t0;
   const engine = new HostEngine(
-    await createNodeRunner(trainGraph, { threads: opts.threads }), await createNodeRunner(evalGraph, { threads: opts.threads }),
+    await createNodeRunner(trainGraph, { threads: opts.threads, memArena: opts.memArena }), await createNodeRunner(evalGraph, { threads: opts.threads, memArena: opts.memArena }),
     weights, trainGraph.manifest.inputs.filter((i) => i.trainable).map((i) => i.name), { lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05 },
   );
   const images = Float32Array.from({ length: batch * 3 * crop * crop }, (_, i) => Math.sin(i));
