@@ -110,6 +110,21 @@ function recorder(onStep?: (m: StepMetric) => void) {
 const ownModel = () => ({ kind: 'bytes' as const, name: 'mine.safetensors', bytes: writeSafetensors(makeTinyVit({ ...DEMO_MODEL, seed: 3 })) });
 const ownZip = () => ({ kind: 'zip' as const, name: 'shapes.zip', bytes: zipOf(genericFiles({ path: 'classes.txt', content: 'sky\nroad\ncar\n' })) });
 
+/**
+ * A run on the user's own model and zip, paused at step 2 (saved, its dataset kept), then the page
+ * "reloads": `b` is a new worker on the same storage with the embedded demo model and dataset.
+ */
+async function pausedThenReloaded() {
+  const root = new MemoryRoot();
+  const a = await readyTrainer(ownModel(), ownZip(), root);
+  const first = recorder((m) => m.step === 2 && void a.pause());
+  const done = a.start(CONFIG, first.cb);
+  await first.until('paused');
+  const b = await readyTrainer({ kind: 'demo' }, { kind: 'demo' }, root);
+  const [run] = await b.listRuns();
+  return { a, done, b, run };
+}
+
 describe('Trainer lifecycle (fake engine)', () => {
   it('goes idle → preparing → running → finished, saves the last step, and releases its engine', async () => {
     const base = liveResources();
@@ -178,15 +193,8 @@ describe('Trainer lifecycle (fake engine)', () => {
   });
 
   it('Resume after a reload rebuilds the run from its own saved weights, recipe and kept dataset', async () => {
-    const root = new MemoryRoot();
-    const a = await readyTrainer(ownModel(), ownZip(), root);
-    const first = recorder((m) => m.step === 2 && void a.pause());
-    const done = a.start(CONFIG, first.cb);
-    await first.until('paused');
+    const { a, done, b, run } = await pausedThenReloaded();
     const savedEngine = FakeEngine.created.at(-1)!;
-    // the page reloads: a new worker with the embedded demo model and dataset
-    const b = await readyTrainer({ kind: 'demo' }, { kind: 'demo' }, root);
-    const [run] = await b.listRuns();
     const again = recorder();
     await b.start({ ...CONFIG, crop: 32, steps: 100 }, again.cb, { runId: run.id });
     expect(again.cb.states).toEqual(['preparing', 'running', 'finished']);
@@ -207,13 +215,7 @@ describe('Trainer lifecycle (fake engine)', () => {
   });
 
   it('a resumed run brings back its kept dataset also for a caller without onModel/onDataset callbacks', async () => {
-    const root = new MemoryRoot();
-    const a = await readyTrainer(ownModel(), ownZip(), root);
-    const first = recorder((m) => m.step === 2 && void a.pause());
-    const done = a.start(CONFIG, first.cb);
-    await first.until('paused');
-    const b = await readyTrainer({ kind: 'demo' }, { kind: 'demo' }, root);
-    const [run] = await b.listRuns();
+    const { a, done, b, run } = await pausedThenReloaded();
     const { onModel: _m, onDataset: _d, ...bare } = recorder().cb;
     await b.start({ ...CONFIG, crop: 32, steps: 100 }, bare, { runId: run.id });
     // the next Start trains on the run's dataset (3 classes: sky, road, car), as a page with the callbacks would
