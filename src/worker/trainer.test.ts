@@ -214,6 +214,20 @@ describe('Trainer lifecycle (fake engine)', () => {
     await done;
   });
 
+  it('a run interrupted before its first save opens with its charts and a notice, and predicts nothing instead of failing', async () => {
+    const root = new MemoryRoot();
+    const a = await readyTrainer({ kind: 'demo' }, { kind: 'demo' }, root);
+    await a.start({ ...CONFIG, steps: 2, evalEvery: 0 }, recorder().cb);
+    // the record a reload leaves when the page went away before the run's first save
+    const store = new RunStore(root);
+    const [saved] = await store.listRuns();
+    await store.saveRecord({ ...saved, id: 'run-unsaved', status: 'running', savedStep: 0 });
+    const b = await readyTrainer({ kind: 'demo' }, { kind: 'demo' }, root);
+    expect(await b.openRun('run-unsaved')).toMatch(/^the run “demo ViT .*” was interrupted before its first save/);
+    expect((await b.predict(0)).prediction.every((v) => v === 255)).toBe(true); // image and ground truth only
+    expect(await b.openRun(saved.id)).toBeUndefined(); // a saved run opens as before (its predictions need a runner: not in these tests)
+  });
+
   it('a resumed run brings back its kept dataset also for a caller without onModel/onDataset callbacks', async () => {
     const { a, done, b, run } = await pausedThenReloaded();
     const { onModel: _m, onDataset: _d, ...bare } = recorder().cb;

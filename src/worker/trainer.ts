@@ -242,7 +242,13 @@ export class Trainer implements TrainerApi {
   /** Makes a saved run the viewer's "this run" (predictions, exports); refused while a run is active. */
   async openRun(runId: string): Promise<string | undefined> {
     this.life.refuseWhileActive('opening another run');
-    const trained = (await this.deps.store.record(runId))?.dataset;
+    const record = await this.deps.store.record(runId);
+    if (record && record.status !== 'imported' && record.savedStep === 0) {
+      // a page reloaded before the run's first save: its charts come back, its weights never were saved
+      await this.showRun(undefined);
+      return `the run “${record.name ?? `${record.modelName} · ${record.datasetName}`}” was interrupted before its first save: its charts are shown, but there are no weights to predict with or resume from`;
+    }
+    const trained = record?.dataset;
     const now = this.data?.identity;
     if (trained && now && trained.classes.join('\n') !== now.classes.join('\n')) {
       await this.showRun(undefined);

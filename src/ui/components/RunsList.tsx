@@ -66,8 +66,8 @@ export function RunsList() {
                     {diff && <small className="run-diff" data-testid="run-diff">{diff}</small>}
                     <span className="run-actions">
                       {!imported && <button type="button" className="secondary" data-testid="open-run" onClick={() => openRun(r.id)}>Open</button>}
-                      {!imported && r.savedStep < r.config.steps && <button type="button" className="secondary" data-testid="resume-run" disabled={busy} onClick={() => resumeRun(r.id)}>Resume</button>}
-                      <button type="button" className="secondary" aria-pressed={compareRunIds.includes(r.id)} onClick={() => toggleCompared(r.id)}>Compare</button>
+                      {!imported && r.savedStep > 0 && r.savedStep < r.config.steps && <button type="button" className="secondary" data-testid="resume-run" disabled={busy} onClick={() => resumeRun(r.id)}>Resume</button>}
+                      {(imported || r.savedStep > 0) && <button type="button" className="secondary" aria-pressed={compareRunIds.includes(r.id)} onClick={() => toggleCompared(r.id)}>Compare</button>}
                       {dataset && r.datasetName !== dataset && sameClasses(r) && (
                         // cross-dataset evaluation: the run scored on the loaded dataset (same classes), for the leaderboard
                         <button type="button" className="secondary" data-testid="evaluate-run-on" disabled={busy || crossing !== undefined}
