@@ -78,5 +78,10 @@ describe('RunStore', () => {
     expect(await new RunStore(root).record(record.id)).toMatchObject({ name: 'DINOv2, lr 1e-4', status: 'paused', savedStep: 10 });
     await store.rename(record.id, ' ');
     expect((await store.listRuns())[0].name).toBeUndefined();
+    // a resumed run writes back the record it read, name and all: name.txt still decides
+    await store.rename(record.id, 'first name');
+    await store.saveRecord({ ...(await store.record(record.id))!, status: 'running' });
+    await store.rename(record.id, '');
+    expect((await store.record(record.id))!.name).toBeUndefined();
   });
 });

@@ -110,7 +110,8 @@ export class RunStore {
     const f = await this.root.folder(id);
     const bytes = await f?.read('run.json');
     if (!f || !bytes) return undefined;
-    const r = JSON.parse(decoder.decode(bytes)) as RunRecord;
+    // name.txt alone names the run: a resumed run's run.json may carry the name it had then
+    const { name: _stale, ...r } = JSON.parse(decoder.decode(bytes)) as RunRecord;
     const name = await f.read('name.txt');
     return { ...r, savedStep: (await this.manifest(f))?.step ?? 0, ...(name ? { name: decoder.decode(name) } : {}) };
   }

@@ -23,6 +23,7 @@ describe('prediction panes', () => {
     const run = (id: string, status: RunSummary['status']): RunSummary => ({ id, createdAt: 1, modelName: 'm', datasetName: 'd', config: DEMO_RECIPE, savedStep: 1, status });
     const runs = [run('imp', 'imported'), run('new', 'running'), run('old', 'finished')];
     expect(thisRunOf(runs, 'old', true)?.id).toBe('new');
+    expect(thisRunOf([run('old', 'finished'), run('new', 'paused')], 'old', true)?.id).toBe('new'); // a paused run is still this run
     expect(thisRunOf(runs, 'old', false)?.id).toBe('old');
     expect(thisRunOf(runs, undefined, false)?.id).toBe('new');
     const prediction = { prediction: new Uint8Array([1]) };

@@ -14,7 +14,7 @@ export const hasPrediction = (p?: { prediction: Uint8Array }): boolean => !!p &&
 
 /** The run "this run" stands for: the live one while training, else the opened one, else the newest trained. */
 export function thisRunOf(runs: readonly RunSummary[], runId: string | undefined, active: boolean): RunSummary | undefined {
-  if (active) return runs.find((r) => r.status === 'running');
+  if (active) return runs.find((r) => r.status === 'running' || r.status === 'paused');
   return runs.find((r) => r.id === runId) ?? runs.find((r) => r.status !== 'imported');
 }
 
