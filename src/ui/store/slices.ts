@@ -83,6 +83,7 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
     runState: 'idle',
     steps: [],
     evals: [],
+    runEpoch: 0,
     progress: {},
     notices: [],
     setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
@@ -93,7 +94,7 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
         if (problems.length) throw new Error(`The recipe cannot run: ${problems.join('; ')}.`);
         set({ steps: [], evals: [], runId: undefined });
       }
-      set({ notices: [] });
+      set((s) => ({ notices: [], runEpoch: s.runEpoch + 1 }));
       await worker().start(get().config, proxy({
         onStep: (m: StepMetric) => steps.push(m),
         onEval: (m: EvalMetric) => {
@@ -139,10 +140,16 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
 };
 
 export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, get) => {
-  const showMetrics = async (id: string) => {
+  /** Shows a saved run's charts; false (and nothing shown) when a run started while they were read. */
+  const showMetrics = async (id: string): Promise<boolean> => {
+    const epoch = get().runEpoch;
     const run = get().runs.find((r) => r.id === id);
     const m = await worker().runMetrics(id);
+    // e.g. the reopened latest run after a reload, when Start is clicked before its metrics arrive:
+    // the new run's chart must not become the old run's curve with the new steps appended
+    if (get().runEpoch !== epoch) return false;
     set({ runId: id, steps: m.steps, evals: m.evals, ...(run ? { config: run.config } : {}) });
+    return true;
   };
   return {
     runs: [],
@@ -152,7 +159,7 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
       await get().refreshBoard(); // the leaderboard and the overlaid curves read new saves
     }),
     openRun: guarded(get, async (id) => {
-      await showMetrics(id);
+      if (!(await showMetrics(id))) return;
       // a reopened run is whole: its weights are the viewer's "this run" and can be exported
       if (!isActive(get().runState)) {
         const why = await worker().openRun(id);
@@ -162,7 +169,7 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
     }),
     // the worker brings back the run's own model and dataset; the charts continue from its save
     resumeRun: guarded(get, async (id) => {
-      await showMetrics(id);
+      if (!(await showMetrics(id))) return;
       await get().start(id);
     }),
     evaluateRunOn: guarded(get, async (id) => {

@@ -128,6 +128,36 @@ describe('lab store', () => {
     expect(store.getState().errors).toEqual([]);
   });
 
+  it('a Start while a saved run\'s metrics are still being read keeps the new run\'s chart (the reload race)', async () => {
+    // after a reload the page reopens the latest run; Start can be clicked before its metrics arrive
+    let arrive: (() => void) | undefined; // set while a read is held back
+    let hold = false;
+    const old = { steps: [1, 2, 3].map((step) => ({ step, loss: 9, lrHead: 0, lrEncoder: 0, ms: 1 })), evals: [] };
+    const store = createLabStore(() => fakeWorker({
+      listRuns: async () => [summary('old')],
+      // the leaderboard reads metrics too (at once); the reopen's read is held until arrive()
+      runMetrics: async () => (hold ? new Promise((resolve) => { arrive = () => resolve(old); }) : old),
+      openRun: async () => undefined,
+      start: async (_cfg, cb: TrainerCallbacks) => {
+        cb.onState('running');
+        cb.onStep({ step: 1, loss: 1, lrHead: 0, lrEncoder: 0, ms: 1 });
+        cb.onState('stopped');
+      },
+    }), { throttleMs: 0 });
+    await store.getState().refreshRuns();
+    hold = true;
+    const opening = store.getState().openRun('old');
+    hold = false;
+    await store.getState().start();
+    arrive!();
+    await opening;
+    expect(store.getState().steps.map((m) => [m.step, m.loss])).toEqual([[1, 1]]);
+    expect(store.getState().runId).toBeUndefined();
+    // with no run started in between, Open shows the saved curve
+    await store.getState().openRun('old');
+    expect(store.getState().steps.map((m) => m.loss)).toEqual([9, 9, 9]);
+  });
+
   it('edits the recipe without touching other settings', () => {
     const store = createLabStore(() => fakeWorker());
     const before = store.getState().config;

@@ -42,6 +42,8 @@ export interface RunSlice {
   runId?: string;
   steps: StepMetric[];
   evals: EvalMetric[];
+  /** Counts Starts (and Resumes): a saved run's metrics read before a Start and arriving after it are dropped. */
+  runEpoch: number;
   /** The latest report of each long task, by task name ('download', 'compile', 'features', …). */
   progress: Record<string, Progress>;
   /** What the model loader adapted for the current run (shown with the progress bars). */
