@@ -101,7 +101,7 @@ export async function benchmark(argv: string[]): Promise<void> {
     const row = leaderboardRow(e.name, result, (performance.now() - started) / 1000);
     const s = settings[i].kind === 'fresh' ? settings[i].settings : undefined;
     if (crossData && s) {
-      const cross = await crossEvaluate(join(out, e.name, 'model.safetensors'), crossData, { ...s, windowLayout: s.rules.windowLayout });
+      const cross = await crossEvaluate(join(out, e.name, 'model.safetensors'), crossData, s);
       process.stderr.write(`cross-dataset: ${e.name} on ${cross.dataset}: mIoU ${(100 * cross.mIoU).toFixed(1)}%\n`);
       row.crossDataset = { dataset: cross.dataset, mIoU: cross.mIoU };
     }

@@ -1,15 +1,16 @@
 /**
  * @file Cross-dataset evaluation, the paper's check for domain shift: a model saved by vfm-lab,
  * evaluated on the val split of a second dataset with the same classes, with the model's own crop
- * and pixel normalisation, exactly as `train` evaluates (sliding windows, dataset confusion matrix).
+ * and pixel normalisation, exactly as `train` evaluates (its recipe's label filter and windows,
+ * dataset confusion matrix; src/train/cross-eval.ts).
  */
 import { basename } from 'node:path';
 import { openDataset, validateDataset } from '../data/dataset';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
 import { createNodeRunner } from '../runtime/node';
-import { evaluateImages } from '../train/evaluate';
-import type { WindowLayout } from '../train/recipe';
-import { parseMetadata, prepareRun, validationImages } from '../train/session';
+import { evaluateAcross } from '../train/cross-eval';
+import type { RecipeRules } from '../train/recipe';
+import { parseMetadata, prepareRun } from '../train/session';
 import { CliError } from './args';
 import { readModel } from './model-source';
 import { openSource } from './nodeSource';
@@ -37,15 +38,16 @@ export async function checkCrossData(data: string, cross: string, s: Limits): Pr
   }
 }
 
+/** `s.rules`: the recipe the model was trained with (its label filter and windows apply here too). */
 export async function crossEvaluate(
-  modelFile: string, data: string, s: { batch: number; maxPixels: number; maxZipEntryBytes: number; windowLayout: WindowLayout },
+  modelFile: string, data: string, s: { batch: number; maxPixels: number; maxZipEntryBytes: number; rules: Pick<RecipeRules, 'labelFilter' | 'windowLayout'> },
 ): Promise<CrossResult> {
   const source = await readModel(modelFile);
   const { tensors, metadata } = readSafetensorsWithMetadata(source.bytes, source.path);
   const meta = parseMetadata(metadata, source.path);
   if (!meta) throw new CliError(`${source.path}: not a model saved by vfm-lab (no classes, crop or normalisation recorded); cross-dataset evaluation needs one`);
   const ds = await open(data, s);
-  await validateDataset(ds);
+  const summary = await validateDataset(ds);
   const names = ds.classes.map((k) => k.name), trained = meta.classes.map((k) => k.name);
   if (!sameClasses(names, trained)) {
     throw new CliError(`${data}: its classes (${names.join(', ')}) are not the model's (${trained.join(', ')}); cross-dataset evaluation needs the same classes in the same order`);
@@ -58,10 +60,9 @@ export async function crossEvaluate(
   const runner = await createNodeRunner(prepared.evalGraph);
   try {
     const params = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
-    const r = await evaluateImages(validationImages(ds, meta.mean, meta.std), {
-      crop: meta.crop, batch: s.batch, numClasses: names.length, layout: s.windowLayout,
-      logits: async (image) => (await runner.run({ ...params, image }, ['logits'])).logits.data as Float32Array,
-    });
+    const logits = async (image: Float32Array) => (await runner.run({ ...params, image }, ['logits'])).logits.data as Float32Array;
+    const r = await evaluateAcross({ logits }, ds, summary.singleValued, s.rules.labelFilter,
+      { crop: meta.crop, batch: s.batch, mean: meta.mean, std: meta.std, layout: s.rules.windowLayout });
     return { dataset: basename(ds.name), mIoU: r.mIoU, perClassIoU: r.perClassIoU };
   } finally {
     await runner.release();

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { centerCrop, normalizeInto } from '../data/augment';
 import { openDataset, readSample } from '../data/dataset';
 import { makeDemoFiles } from '../data/synthetic';
-import { genericFiles, zipOf } from '../data/testing';
+import { genericFiles, maskPng, zipOf } from '../data/testing';
 import { zipSource } from '../data/zip';
 import { featureLens } from '../compare/lens';
 import { DEMO_MODEL, makeTinyVit } from '../model/demo';
@@ -137,5 +137,35 @@ describe('worker feature lens (onnxruntime-node)', () => {
 
     await t.releaseAll(); // the saved run's eval runner
     expect(liveResources()).toEqual(base);
+  });
+
+  it("cross evaluation keeps to the run's recipe: the benchmark's label filter leaves out a single-valued mask, as its training would", async () => {
+    const root = new MemoryRoot();
+    const t = await readyTrainer(root);
+    await t.start({ ...CONFIG, recipe: 'benchmark' }, quiet);
+    const [run] = await t.listRuns();
+    // the second dataset: its second val mask holds one value (background only)
+    const files = makeDemoFiles(2, { size: 16, train: 4, val: 3 }).map((f) => (f.path === 'val/masks/0001.png' ? { ...f, bytes: maskPng(16, 16, () => 0) } : f));
+    const bytes = zipOf(files);
+    await t.loadDataset({ kind: 'zip', name: 'shapes-b.zip', bytes });
+    const totals: number[] = [];
+    const cross = await t.evaluateRunOn(run.id, (p) => totals.push(p.total));
+    expect(totals.at(-1)).toBe(2);
+
+    // directly: the saved checkpoint on the two val images the filter keeps, the benchmark's windows
+    const { tensors, metadata } = readSafetensorsWithMetadata((await new RunStore(root).loadCheckpoint(run.id))!.model, 'saved');
+    const meta = parseMetadata(metadata)!;
+    const prepared = prepareRun(tensors, 'saved', 5, { crop: 16, batch: 2, freeze: 'none', seed: 0 });
+    const runner = await createNodeRunner(prepared.evalGraph);
+    const params = Object.fromEntries([...prepared.model.weights].map(([k, v]) => [k, v.data]));
+    const ds = await openDataset(zipSource('shapes-b.zip', bytes));
+    const kept = { ...ds, val: ds.val.filter((r) => !r.mask.endsWith('0001.png')) };
+    const direct = await evaluateImages(validationImages(kept, meta.mean, meta.std), {
+      crop: 16, batch: 2, numClasses: 5, layout: 'long-side',
+      logits: async (image) => (await runner.run({ ...params, image }, ['logits'])).logits.data as Float32Array,
+    }).finally(() => runner.release());
+    expect(kept.val).toHaveLength(2);
+    expect(cross).toEqual({ dataset: 'shapes-b.zip', mIoU: direct.mIoU, perClassIoU: direct.perClassIoU });
+    await t.releaseAll();
   });
 });

@@ -11,9 +11,10 @@ import { readSample, type Dataset } from '../data/dataset';
 import { featureLens } from '../compare/lens';
 import type { CompiledGraph } from '../graph';
 import { readSafetensorsWithMetadata, type HostTensor } from '../model/safetensors';
+import { evaluateAcross } from '../train/cross-eval';
 import { compileEval } from '../train/graphs';
 import { recipeOptions } from '../train/rules';
-import { IMAGENET_MEAN, IMAGENET_STD, evaluateDataset, loadRunModel, normalisationFor, parseMetadata, type ModelMetadata, type ModelSettings, type RGB } from '../train/session';
+import { IMAGENET_MEAN, IMAGENET_STD, loadRunModel, normalisationFor, parseMetadata, type ModelMetadata, type ModelSettings, type RGB } from '../train/session';
 import type { CrossEvalResult, LensResult, Progress } from './api';
 import type { OwnedRunner } from './compute';
 import type { LoadedCheckpoint, LoadedData } from './loading';
@@ -100,7 +101,7 @@ export function classMismatch(trained: string[], trainedOn: string, loaded: stri
 
 /**
  * Scores a saved run on the loaded dataset exactly as its own evaluations scored it (its crop,
- * batch, normalisation and the windows of its recipe), and saves the result with the run.
+ * batch, normalisation, its recipe's windows and label filter), and saves the result with the run.
  */
 export async function evaluateRunOn(
   store: RunStore, runId: string, data: LoadedData | undefined, model: () => Promise<SavedModel>, onProgress?: (p: Progress) => void,
@@ -117,10 +118,10 @@ export async function evaluateRunOn(
   if (why) throw new Error(`run ${runId}: ${why}`);
   const m = await model();
   if (m.numClasses !== data.ds.classes.length) throw new Error(`run ${runId} predicts ${m.numClasses} classes; ${name} has ${data.ds.classes.length}`);
-  const { evaluation } = recipeOptions(runRules(record), { ...record.config, ...m.norm });
-  const r = await evaluateDataset({ logits: m.logits }, data.ds, {
-    ...evaluation, onImage: (done, total) => onProgress?.({ task: 'cross-eval', done, total, detail: `${record.name ?? record.modelName} on ${name}` }),
-  });
+  const rules = runRules(record);
+  const { evaluation } = recipeOptions(rules, { ...record.config, ...m.norm });
+  const r = await evaluateAcross({ logits: m.logits }, data.ds, data.summary.singleValued, rules.labelFilter, evaluation,
+    (done, total) => onProgress?.({ task: 'cross-eval', done, total, detail: `${record.name ?? record.modelName} on ${name}` }));
   const result = { dataset: name, mIoU: r.mIoU, perClassIoU: r.perClassIoU };
   await store.saveCross(runId, { ...result, fingerprint: data.identity.fingerprint, step: record.savedStep, at: Date.now() });
   return result;
