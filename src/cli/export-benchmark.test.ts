@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { samParameterShapes, type SamConfig } from '../model/families/sam';
-import { readSafetensors, writeSafetensors, type HostTensor } from '../model/safetensors';
+import { makeTinySam } from '../model/families/sam-testing';
+import { readSafetensors, writeSafetensors } from '../model/safetensors';
 import { benchmarkConfig, benchmarkWeights, checkSamTables, fromBenchmarkKey, toBenchmarkKey } from './export-benchmark';
 
 const bin = new URL('../../bin/vfm-lab.mjs', import.meta.url).pathname;
@@ -64,20 +64,6 @@ describe('export-benchmark', () => {
   }, 300_000);
 });
 
-/** A tiny SAM encoder in timm's keys (with a neck, as timm's checkpoints have): grid 8, window 4, block 1 global. */
-function tinySam(): Map<string, HostTensor> {
-  const c: SamConfig = {
-    embedDim: 16, depth: 2, heads: 1, patchSize: 4, mlpHidden: 32, clsTokens: 0, regTokens: 0, posEmbed: 'patch-only', layerScale: false, preNorm: false,
-    qkvBias: true, patchBias: true, normEps: 1e-5, act: 'gelu', numClasses: 1, windowSize: 4, globalBlocks: [1], relPos: true, relPosLength: { global: 15, window: 7 },
-  };
-  const m = new Map<string, HostTensor>();
-  for (const [k, shape] of samParameterShapes(c, [8, 8])) {
-    if (!k.startsWith('seg_head.')) m.set(k, { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(j + k.length) * 0.1) });
-  }
-  m.set('neck.0.weight', { shape: [8, 16, 1, 1], data: new Float32Array(128) });
-  return m;
-}
-
 describe('export-benchmark: SAM', () => {
   it("maps SAM's keys like every timm key (network.encoder.K); rel-pos tables must have the benchmark's 2·n+1 rows", () => {
     expect(toBenchmarkKey('blocks.0.attn.rel_pos_h')).toBe('network.encoder.blocks.0.attn.rel_pos_h');
@@ -94,7 +80,7 @@ describe('export-benchmark: SAM', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vfm-export-sam-'));
     const demo = join(dir, 'demo'), model = join(dir, 'sam.safetensors');
     expect(cli('make-demo', '--out', demo).status).toBe(0);
-    writeFileSync(model, writeSafetensors(tinySam()));
+    writeFileSync(model, writeSafetensors(makeTinySam()));
     const train = (recipe: string, out: string) => {
       const t = cli('train', '--recipe', recipe, '--model', model, '--data', demo, '--out', out, '--crop', '32', '--steps', '1', '--batch', '1', '--accum', '1');
       expect(t.status, t.stderr).toBe(0);

@@ -79,20 +79,42 @@ export function loadRunModel(tensors: Map<string, HostTensor>, file: string, num
 
 export function prepareRun(tensors: Map<string, HostTensor>, file: string, numClasses: number, s: ModelSettings): PreparedRun {
   const { model, family } = loadRunModel(tensors, file, numClasses, s);
-  const freeze = parseFreeze(s.freeze, model.config.depth);
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
   const step = { batch: s.batch, crop: s.crop };
   const evalGraph = compileEval(model.config, shapes, step, family);
+  const { trainable, trainGraph, probe } = trainStepOf(model, family, s);
+  return { model, trainable, trainGraph, evalGraph, ...(probe ? { extractor: compileFeatureExtractor(model.config, shapes, step, family) } : {}) };
+}
+
+/** The train step alone, as `prepareRun` compiles it (the memory plan shown before Start needs nothing else). */
+export function prepareTrainStep(tensors: Map<string, HostTensor>, file: string, numClasses: number, s: ModelSettings): Pick<PreparedRun, 'model' | 'trainable' | 'trainGraph'> {
+  const { model, family } = loadRunModel(tensors, file, numClasses, s);
+  const { trainable, trainGraph } = trainStepOf(model, family, s);
+  return { model, trainable, trainGraph };
+}
+
+/** The eval graph alone, as `prepareRun` compiles it (a saved model that only predicts or is evaluated). */
+export function prepareEval(tensors: Map<string, HostTensor>, file: string, numClasses: number, s: Omit<ModelSettings, 'freeze'>): Pick<PreparedRun, 'model' | 'evalGraph'> {
+  const { model, family } = loadRunModel(tensors, file, numClasses, s);
+  const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
+  return { model, evalGraph: compileEval(model.config, shapes, { batch: s.batch, crop: s.crop }, family) };
+}
+
+/** The run's train step: the probe on cached features where they fit (`probe`), else the full step. */
+function trainStepOf(model: LoadedModel, family: FamilyName, s: ModelSettings): { trainable: string[]; trainGraph: CompiledGraph; probe: boolean } {
+  const freeze = parseFreeze(s.freeze, model.config.depth);
+  const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
+  const step = { batch: s.batch, crop: s.crop };
   const trainable = [...model.weights.keys()].filter((k) => isTrainable(k, freeze, model.config.depth));
   // a frozen encoder without augmentation sees each image the same way every epoch: cache its features
   const cacheBytes = (s.trainImages ?? Infinity) * (s.crop / model.config.patchSize) ** 2 * model.config.embedDim * 4;
   if (freeze === 'encoder' && s.augment === false && cacheBytes <= FEATURE_CACHE_LIMIT) {
-    return { model, trainable, evalGraph, trainGraph: compileProbeStep(model.config, step, s.classWeights), extractor: compileFeatureExtractor(model.config, shapes, step, family) };
+    return { trainable, trainGraph: compileProbeStep(model.config, step, s.classWeights), probe: true };
   }
   const { graph: trainGraph, notice } = compileWithRecompute(
     (r) => compileTrainStep(model.config, shapes, step, freeze, s.classWeights, family, r), s.recompute ?? 'none', s.memoryBudget);
   if (notice) model.notices.push(notice);
-  return { model, trainable, trainGraph, evalGraph };
+  return { trainable, trainGraph, probe: false };
 }
 
 /** Validation images, normalised, one at a time (decoded lazily). */

@@ -15,30 +15,19 @@ import { DEMO_MODEL, makeTinyVit } from '../model/demo';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
 import { createNodeRunner } from '../runtime/node';
 import { liveResources } from '../runtime/resources';
-import { HostEngine } from '../train/engine';
 import { evaluateImages } from '../train/evaluate';
 import { compileEval } from '../train/graphs';
 import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareRun, validationImages } from '../train/session';
 import type { TrainConfig, TrainerCallbacks } from './api';
-import type { Compute } from './compute';
 import { RunStore } from './runs';
 import { MemoryRoot } from './testing/memory-folders';
+import { nodeCompute } from './testing/node-compute';
 import { Trainer } from './trainer';
 
 const CONFIG: TrainConfig = {
   recipe: 'demo', steps: 2, batch: 2, accum: 1, crop: 16, lrHead: 1e-2, lrEncoder: 1e-3, weightDecay: 0.05, schedule: 'poly',
   freeze: 'none', augment: false, shuffle: false, seed: 0, evalEvery: 2,
 };
-
-/** The browser's wasm path with onnxruntime-node sessions. */
-const nodeCompute = async (): Promise<Compute> => ({
-  info: { backend: 'wasm', reason: 'test' }, where: 'wasm', lost: new Promise(() => {}),
-  createRunner: (graph) => createNodeRunner(graph),
-  createEngine: async (p, c) => {
-    const weights = new Map([...p.model.weights].map(([k, t]) => [k, { shape: t.shape, data: t.data.slice() }]));
-    return new HostEngine(await createNodeRunner(p.trainGraph), await createNodeRunner(p.evalGraph), weights, p.trainable, c, 'image');
-  },
-});
 
 const quiet: TrainerCallbacks = { onStep: () => {}, onEval: () => {}, onProgress: () => {}, onNotices: () => {}, onState: () => {} };
 const demoZip = (seed: number, name: string) => ({ kind: 'zip' as const, name, bytes: zipOf(makeDemoFiles(seed, { size: 16, train: 4, val: 3 })) });

@@ -1,19 +1,19 @@
 /**
- * @file The memory a Start would need, from the compiler's own plan (the same graph the run
- * compiles, src/runtime/memory.ts), shown before Start next to what the backend allows.
+ * @file The memory a Start would need, from the compiler's own plan of the train step a new run
+ * compiles (`runSettings`, the run's own set-up: the label filter, the recorded architecture, SAM's
+ * rel-pos rule; src/runtime/memory.ts), shown before Start next to what the backend allows.
  */
 import { describeMemory, estimateMemory } from '../runtime/memory';
-import { prepareRun } from '../train/session';
+import { rulesOf } from '../train/rules';
+import { normalisationFor, prepareTrainStep } from '../train/session';
 import type { MemoryPlanInfo, TrainConfig } from './api';
 import type { LoadedCheckpoint, LoadedData } from './loading';
+import { runSettings } from './prepare';
 
 export function planMemory(checkpoint: LoadedCheckpoint, data: LoadedData, config: TrainConfig): MemoryPlanInfo {
-  const r = checkpoint.recorded;
-  const prepared = prepareRun(checkpoint.tensors, checkpoint.name, data.ds.classes.length, {
-    ...config, family: checkpoint.family, trainImages: data.ds.train.length,
-    heads: r?.heads, act: r?.act, normEps: r?.normEps, windowSize: r?.windowSize,
-  });
-  const manifest = prepared.trainGraph.manifest;
-  const e = estimateMemory(manifest, config.accum);
-  return { totalBytes: e.totalBytes, largestBinding: e.largestBinding, summary: describeMemory(e, manifest) };
+  const norm = checkpoint.recorded ?? normalisationFor(checkpoint.family, checkpoint.preset); // as a fresh run (prepare.ts) takes it
+  const { ds, settings } = runSettings(checkpoint, data, config, rulesOf(config.recipe), norm, checkpoint.recorded);
+  const { trainGraph } = prepareTrainStep(checkpoint.tensors, checkpoint.name, ds.classes.length, settings);
+  const e = estimateMemory(trainGraph.manifest, config.accum);
+  return { totalBytes: e.totalBytes, largestBinding: e.largestBinding, summary: describeMemory(e, trainGraph.manifest) };
 }

@@ -5,12 +5,13 @@
  * written until the run is whole, so a failed Start leaves every saved run as it was; an engine
  * created before a failure is released here.
  */
-import type { ModelMetadata } from '../train/session';
+import type { Dataset, SampleRef } from '../data/dataset';
+import type { ModelMetadata, ModelSettings } from '../train/session';
 import { normalisationFor, parseMetadata, prepareRun } from '../train/session';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
 import { detectFamily } from '../model/families';
 import type { RecipeRules } from '../train/recipe';
-import { applyLabelFilter, describeDropped, describeRules, recipeOptions, rulesOf } from '../train/rules';
+import { applyLabelFilter, describeDropped, describeRules, recipeOptions, rulesOf, type RecipeOptions } from '../train/rules';
 import type { Engine } from '../train/engine';
 import type { RunSummary, TrainConfig, TrainerCallbacks } from './api';
 import type { Compute, Exclusive } from './compute';
@@ -117,6 +118,25 @@ async function datasetOf(q: BuildRequest, record: RunSummary): Promise<LoadedDat
     `${want.trainCount} train / ${want.valCount} val images) and ${now}. Load "${want.name}" (drop the same folder or zip) and press Resume again.`);
 }
 
+/**
+ * What a run compiles from — the dataset its recipe's label filter keeps, the recipe's options, and
+ * `prepareRun`'s settings (the recorded architecture, SAM's rel-pos rule) — through the same
+ * functions as the CLI (src/train/rules.ts). One helper for the run (`withEngine`) and the memory
+ * plan shown before Start (plan.ts), so the plan is that of the graph the run compiles.
+ */
+export function runSettings(
+  checkpoint: LoadedCheckpoint, data: LoadedData, config: TrainConfig, rules: RecipeRules,
+  norm: Pick<ModelMetadata, 'mean' | 'std'>, recorded: Partial<ModelMetadata> | undefined,
+): { ds: Dataset; dropped: SampleRef[]; parts: RecipeOptions; settings: ModelSettings } {
+  const { ds, dropped } = applyLabelFilter(data.ds, data.summary.singleValued, rules.labelFilter);
+  const parts = recipeOptions(rules, { ...config, ...norm });
+  const settings: ModelSettings = {
+    ...config, family: checkpoint.family, trainImages: ds.train.length,
+    heads: recorded?.heads, act: recorded?.act, normEps: recorded?.normEps, windowSize: recorded?.windowSize, ...parts.model,
+  };
+  return { ds, dropped, parts, settings };
+}
+
 /** Compiles the run's graphs and creates its engine; the engine is released if anything after it fails. */
 async function withEngine(
   q: BuildRequest, checkpoint: LoadedCheckpoint, data: LoadedData, record: RunSummary, norm: Pick<ModelMetadata, 'mean' | 'std'>,
@@ -125,22 +145,17 @@ async function withEngine(
 ): Promise<Run> {
   const { config, cb, compute } = q;
   const began = performance.now(); // the run's wall time includes compiling
-  // the recipe's rules, through the same functions as the CLI (src/train/rules.ts)
   const rules = runRules(record);
-  const { ds, dropped } = applyLabelFilter(data.ds, data.summary.singleValued, rules.labelFilter);
-  const { optimizer, model } = recipeOptions(rules, { ...config, ...norm });
+  const { ds, dropped, parts: { optimizer }, settings } = runSettings(checkpoint, data, config, rules, norm, recorded);
   cb.onProgress({ task: 'compile', done: 0, total: 1, detail: 'building the train-step and eval graphs' });
-  const prepared = prepareRun(checkpoint.tensors, checkpoint.name, ds.classes.length, {
-    ...config, family: checkpoint.family, trainImages: ds.train.length,
-    heads: recorded?.heads, act: recorded?.act, normEps: recorded?.normEps, windowSize: recorded?.windowSize, ...model,
-  });
+  const prepared = prepareRun(checkpoint.tensors, checkpoint.name, ds.classes.length, settings);
   cb.onProgress({ task: 'compile', done: 1, total: 1 });
   const said = config.recipe && config.recipe !== 'demo' ? [describeRules(config.recipe, rules)] : [];
   if (dropped.length) said.push(describeDropped(dropped));
   cb.onNotices([...prepared.model.notices, ...said]);
   // sessions are created one at a time, never while another session runs (a prediction, a comparison)
-  const settings = { ...optimizer, accum: config.accum, crop: config.crop, batch: config.batch };
-  const engine = q.queue.engine(await q.queue.run(() => compute.createEngine(prepared, settings, cb.onProgress)));
+  const engineSettings = { ...optimizer, accum: config.accum, crop: config.crop, batch: config.batch };
+  const engine = q.queue.engine(await q.queue.run(() => compute.createEngine(prepared, engineSettings, cb.onProgress)));
   try {
     await restore?.(engine, prepared);
   } catch (e) {
