@@ -10,7 +10,7 @@ import { readSafetensorsWithMetadata } from '../model/safetensors';
 import { createNodeRunner } from '../runtime/node';
 import { evaluateAcross } from '../train/cross-eval';
 import type { RecipeRules } from '../train/recipe';
-import { parseMetadata, prepareRun } from '../train/session';
+import { parseMetadata, prepareEval } from '../train/session';
 import { CliError } from './args';
 import { readModel } from './model-source';
 import { openSource } from './nodeSource';
@@ -52,10 +52,8 @@ export async function crossEvaluate(
   if (!sameClasses(names, trained)) {
     throw new CliError(`${data}: its classes (${names.join(', ')}) are not the model's (${trained.join(', ')}); cross-dataset evaluation needs the same classes in the same order`);
   }
-  // a frozen encoder with cached features compiles the smallest train graph; only the eval graph runs
-  const prepared = prepareRun(tensors, source.path, names.length, {
-    crop: meta.crop, batch: s.batch, freeze: 'encoder', augment: false, trainImages: 1, seed: 0,
-    family: meta.family, heads: meta.heads, act: meta.act, normEps: meta.normEps, windowSize: meta.windowSize,
+  const prepared = prepareEval(tensors, source.path, names.length, {
+    crop: meta.crop, batch: s.batch, seed: 0, family: meta.family, heads: meta.heads, act: meta.act, normEps: meta.normEps, windowSize: meta.windowSize,
   });
   const runner = await createNodeRunner(prepared.evalGraph);
   try {

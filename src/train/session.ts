@@ -65,7 +65,7 @@ export interface PreparedRun {
 /** Cached features must fit in memory; above this the probe runs the (frozen) encoder every step. */
 const FEATURE_CACHE_LIMIT = 2 ** 30;
 
-/** The model at the run's crop, as every graph of a run sees it (also the feature lens's, which compiles no train step). */
+/** The model at the run's crop, as every graph of a run sees it (prepareRun, prepareTrainStep, prepareEval). */
 export function loadRunModel(tensors: Map<string, HostTensor>, file: string, numClasses: number, s: Omit<ModelSettings, 'batch' | 'freeze'>): { model: LoadedModel; family: FamilyName } {
   const family = s.family ?? detectFamily(tensors.keys());
   // the benchmark runs every backbone at 16×16 patches: a patch-14 kernel is resampled
@@ -93,11 +93,16 @@ export function prepareTrainStep(tensors: Map<string, HostTensor>, file: string,
   return { model, trainable, trainGraph };
 }
 
-/** The eval graph alone, as `prepareRun` compiles it (a saved model that only predicts or is evaluated). */
-export function prepareEval(tensors: Map<string, HostTensor>, file: string, numClasses: number, s: Omit<ModelSettings, 'freeze'>): Pick<PreparedRun, 'model' | 'evalGraph'> {
+/**
+ * The eval graph alone, as `prepareRun` compiles it: a saved model that only predicts or is
+ * evaluated; `features`: with the encoder-features output (the feature lens).
+ */
+export function prepareEval(
+  tensors: Map<string, HostTensor>, file: string, numClasses: number, s: Omit<ModelSettings, 'freeze'>, o: { features?: boolean } = {},
+): Pick<PreparedRun, 'model' | 'evalGraph'> {
   const { model, family } = loadRunModel(tensors, file, numClasses, s);
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
-  return { model, evalGraph: compileEval(model.config, shapes, { batch: s.batch, crop: s.crop }, family) };
+  return { model, evalGraph: compileEval(model.config, shapes, { batch: s.batch, crop: s.crop }, family, o) };
 }
 
 /** The run's train step: the probe on cached features where they fit (`probe`), else the full step. */

@@ -12,9 +12,8 @@ import { featureLens } from '../compare/lens';
 import type { CompiledGraph } from '../graph';
 import { readSafetensorsWithMetadata, type HostTensor } from '../model/safetensors';
 import { evaluateAcross } from '../train/cross-eval';
-import { compileEval } from '../train/graphs';
 import { recipeOptions } from '../train/rules';
-import { IMAGENET_MEAN, IMAGENET_STD, loadRunModel, normalisationFor, parseMetadata, type ModelMetadata, type ModelSettings, type RGB } from '../train/session';
+import { IMAGENET_MEAN, IMAGENET_STD, normalisationFor, parseMetadata, prepareEval, type ModelMetadata, type ModelSettings, type RGB } from '../train/session';
 import type { CrossEvalResult, LensResult, Progress } from './api';
 import type { OwnedRunner } from './compute';
 import type { LoadedCheckpoint, LoadedData } from './loading';
@@ -65,9 +64,7 @@ export async function lensOn(b: Backbone, ds: Dataset, valIndex: number, createR
   if (!Number.isInteger(valIndex) || valIndex < 0 || valIndex >= ds.val.length) throw new Error(`validation image ${valIndex} does not exist (0…${ds.val.length - 1})`);
   // the decoder does not touch the features: one class keeps a checkpoint's head unused but cheap
   const numClasses = b.tensors.get('seg_head.weight')?.shape[0] ?? 1;
-  const { model, family } = loadRunModel(b.tensors, b.file, numClasses, { ...b.settings, crop: b.crop, seed: 0 });
-  const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
-  const graph = compileEval(model.config, shapes, { batch: 1, crop: b.crop }, family, { features: true });
+  const { model, evalGraph: graph } = prepareEval(b.tensors, b.file, numClasses, { ...b.settings, crop: b.crop, batch: 1, seed: 0 }, { features: true });
   const crop = centerCrop(await readSample(ds, ds.val[valIndex]), b.crop);
   const pixels = b.crop * b.crop;
   const image = new Float32Array(3 * pixels);

@@ -1,7 +1,8 @@
 /** The saved runs' eval runners: the viewer's six prediction panes page through images without rebuilding one. */
 import { describe, expect, it } from 'vitest';
 import { makeTinyVit } from '../model/demo';
-import { writeSafetensors } from '../model/safetensors';
+import { readSafetensors, writeSafetensors } from '../model/safetensors';
+import { prepareRun } from '../train/session';
 import { MAX_PREDICTION_PANES } from '../ui/viewer/panes';
 import type { TrainConfig } from './api';
 import { Exclusive, type Compute } from './compute';
@@ -36,5 +37,18 @@ describe('SavedModels', () => {
     expect(built).toBe(MAX_PREDICTION_PANES + 2);
     await saved.releaseAll();
     expect(released).toBe(built);
+  });
+
+  it('a saved model compiles its eval graph only (the one a run compiles), no train step it would never run', async () => {
+    const tensors = makeTinyVit({ embedDim: 32, depth: 1, patchSize: 8, grid: 2, numClasses: 3, seed: 1 });
+    const model = writeSafetensors(tensors);
+    const store = { loadCheckpoint: async () => ({ model }), record: async () => ({ config: CONFIG }) } as unknown as RunStore;
+    const compute = { createRunner: async () => ({ run: async () => ({}), release: async () => {} }) } as unknown as Compute;
+    const saved = new SavedModels(store, new Exclusive(), () => compute);
+    const m = await saved.get('run-0');
+    expect(Object.keys(m.prepared).sort()).toEqual(['evalGraph', 'model']);
+    const run = prepareRun(readSafetensors(model, 'm'), 'run-0', 3, { ...CONFIG });
+    expect(m.prepared.evalGraph.onnx).toEqual(run.evalGraph.onnx);
+    await saved.releaseAll();
   });
 });

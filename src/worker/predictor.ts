@@ -6,7 +6,7 @@
 import { readSample, type Dataset } from '../data/dataset';
 import { normalizeInto, resizeRgb } from '../data/augment';
 import { argmaxClasses, slidingLogits } from '../train/evaluate';
-import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareRun, type PreparedRun, type RGB } from '../train/session';
+import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareEval, type PreparedRun, type RGB } from '../train/session';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
 import type { WindowLayout } from '../train/recipe';
 import type { Prediction, Thumbnail, TrainConfig } from './api';
@@ -54,7 +54,8 @@ export interface SavedModel {
   config: TrainConfig;
   norm: { mean: RGB; std: RGB };
   layout: WindowLayout;
-  prepared: PreparedRun;
+  /** Its model and eval graph (a saved model only predicts: no train step is compiled). */
+  prepared: Pick<PreparedRun, 'model' | 'evalGraph'>;
   logits: Logits;
   release(): Promise<void>;
 }
@@ -90,7 +91,7 @@ export class SavedModels {
     const { tensors, metadata } = readSafetensorsWithMetadata(saved.model, `${runId}/model.safetensors`);
     const meta = parseMetadata(metadata);
     const numClasses = tensors.get('seg_head.weight')?.shape[0] ?? 0;
-    const prepared = prepareRun(tensors, runId, numClasses, { ...record.config, freeze: 'encoder', family: meta?.family, act: meta?.act, normEps: meta?.normEps, heads: meta?.heads, windowSize: meta?.windowSize });
+    const prepared = prepareEval(tensors, runId, numClasses, { ...record.config, family: meta?.family, act: meta?.act, normEps: meta?.normEps, heads: meta?.heads, windowSize: meta?.windowSize });
     const runner: OwnedRunner = this.queue.runner(await this.queue.run(() => this.compute().createRunner(prepared.evalGraph, 'wasm')));
     const feeds = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
     return {
