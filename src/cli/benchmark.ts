@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { rankRows, toCsv, toMarkdown, type Leaderboard, type LeaderboardRow } from '../compare/leaderboard';
+import { rankRows, stepStats, toCsv, toMarkdown, type Leaderboard, type LeaderboardRow } from '../compare/leaderboard';
 import { resolvePreset } from '../model/presets';
 import { CliError, parse, requireString } from './args';
 import { checkCrossData, crossEvaluate } from './cross-eval';
@@ -66,13 +66,9 @@ function trainOptions(v: Record<string, string | boolean | undefined>): string[]
 
 /** A leaderboard row from what `train` returned and how long it took. */
 export function leaderboardRow(name: string, r: TrainResult, wallSeconds: number): LeaderboardRow {
-  const sorted = [...r.stepMs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  const stepSeconds = r.stepMs.reduce((s, x) => s + x, 0) / 1000;
   return {
     model: name, family: r.family, recipe: r.recipe, mIoU: r.mIoU, perClassIoU: r.perClassIoU, steps: r.steps, wallSeconds,
-    imgPerSec: (r.stepMs.length * r.imagesPerStep) / stepSeconds, msPerStep: median, memoryPlanBytes: r.memoryPlanBytes,
+    ...stepStats(r.stepMs, r.imagesPerStep), memoryPlanBytes: r.memoryPlanBytes,
   };
 }
 

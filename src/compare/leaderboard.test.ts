@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRows, csvField, mdCell, rankRows, sortRows, toCsv, toMarkdown, type LeaderboardRow } from './leaderboard';
+import { compareRows, csvField, mdCell, rankRows, sortRows, stepStats, toCsv, toMarkdown, type LeaderboardRow } from './leaderboard';
 
 const row = (model: string, mIoU: number, extra: Partial<LeaderboardRow> = {}): LeaderboardRow => ({
   model, family: 'vit', recipe: 'demo', mIoU, perClassIoU: [mIoU, null], steps: 10, wallSeconds: 2, imgPerSec: 40, msPerStep: 200,
@@ -24,6 +24,14 @@ function readCsv(text: string): string[][] {
   }
   return records;
 }
+
+describe('step statistics (the CLI\'s rows and the browser\'s)', () => {
+  it('the median step, and images per second over the summed step time; NaN without steps', () => {
+    expect(stepStats([300, 100, 200], 4)).toEqual({ msPerStep: 200, imgPerSec: 12 / 0.6 });
+    expect(stepStats([400, 100, 300, 200], 2).msPerStep).toBe(250);
+    expect(stepStats([], 2)).toEqual({ msPerStep: NaN, imgPerSec: NaN });
+  });
+});
 
 describe('leaderboard ordering', () => {
   it('ranks by mIoU, best first; a never-evaluated run last', () => {

@@ -29,6 +29,17 @@ export interface LeaderboardRow {
   crossDataset?: { dataset: string; mIoU: number };
 }
 
+/**
+ * A run's speed from its optimizer steps' times: the median step, and images per second over the
+ * steps' summed time (both NaN without steps). The CLI's rows and the browser's take it from here.
+ */
+export function stepStats(stepMs: readonly number[], imagesPerStep: number): Pick<LeaderboardRow, 'msPerStep' | 'imgPerSec'> {
+  const sorted = [...stepMs].sort((a, b) => a - b), mid = sorted.length >> 1;
+  const msPerStep = !sorted.length ? NaN : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const seconds = stepMs.reduce((s, x) => s + x, 0) / 1000;
+  return { msPerStep, imgPerSec: (stepMs.length * imagesPerStep) / seconds };
+}
+
 export interface Leaderboard {
   /** Class names, the order of every row's `perClassIoU`. */
   classes: string[];

@@ -4,7 +4,7 @@
  * since per-class IoU only lines up over one class list; the others are counted, not hidden silently.
  */
 import type { EvalMetric, RunSummary, StepMetric } from '../worker/api';
-import { rankRows, type Leaderboard, type LeaderboardRow } from './leaderboard';
+import { rankRows, stepStats, type Leaderboard, type LeaderboardRow } from './leaderboard';
 
 export interface SavedRun {
   summary: RunSummary;
@@ -27,11 +27,6 @@ export interface RunsBoard extends Leaderboard {
   otherDatasets: number;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b), mid = s.length >> 1;
-  return !s.length ? NaN : s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
 /**
  * A saved run's row. Wall time and memory plan are what the run recorded (runs saved before
  * they were recorded have NaN, shown "—"); img/s and ms/step come from its step times.
@@ -39,13 +34,11 @@ const median = (xs: number[]) => {
  */
 export function savedRunRow({ summary, metrics, recipe, label }: SavedRun): BoardRow {
   const last = metrics.evals.at(-1);
-  const ms = metrics.steps.map((s) => s.ms);
-  const seconds = ms.reduce((a, b) => a + b, 0) / 1000;
   return {
     runId: summary.id, model: label ?? runLabel(summary), family: summary.model?.family ?? '?', recipe,
     mIoU: last?.mIoU ?? NaN, perClassIoU: last?.perClassIoU ?? [],
     steps: metrics.steps.at(-1)?.step ?? summary.savedStep, wallSeconds: summary.wallSeconds ?? NaN,
-    imgPerSec: (ms.length * summary.config.batch * summary.config.accum) / seconds, msPerStep: median(ms), memoryPlanBytes: summary.memoryPlanBytes ?? NaN,
+    ...stepStats(metrics.steps.map((s) => s.ms), summary.config.batch * summary.config.accum), memoryPlanBytes: summary.memoryPlanBytes ?? NaN,
     ...(summary.crossDataset ? { crossDataset: summary.crossDataset } : {}),
   };
 }
