@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { rankRows, stepStats, toCsv, toMarkdown, type Leaderboard, type LeaderboardRow } from '../compare/leaderboard';
 import { resolvePreset } from '../model/presets';
+import { sameClasses } from '../train/classes';
 import { CliError, parse, requireString } from './args';
 import { checkCrossData, crossEvaluate } from './cross-eval';
 import { ensureWritableDir, writeAtomic } from './files';
@@ -102,7 +103,7 @@ export async function benchmark(argv: string[]): Promise<void> {
       row.crossDataset = { dataset: cross.dataset, mIoU: cross.mIoU };
     }
     rows.push(row);
-    if (classes && classes.join('\n') !== result.classes.join('\n')) {
+    if (classes && !sameClasses(classes, result.classes)) {
       throw new CliError(`benchmark: ${e.name} was trained on the classes ${result.classes.join(', ')}, the others on ${classes.join(', ')}; a leaderboard needs one class list`);
     }
     classes = result.classes;

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { openDataset, validateDataset } from '../data/dataset';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
 import { createNodeRunner } from '../runtime/node';
+import { classMismatch } from '../train/classes';
 import { evaluateAcross } from '../train/cross-eval';
 import type { RecipeRules } from '../train/recipe';
 import { parseMetadata, prepareEval } from '../train/session';
@@ -25,7 +26,6 @@ export interface CrossResult {
 type Limits = { maxPixels: number; maxZipEntryBytes: number };
 const open = async (data: string, s: Limits) =>
   openDataset(await openSource(data, { zipLimits: { maxEntryBytes: s.maxZipEntryBytes } }), { seed: 0, limits: { maxPixels: s.maxPixels } });
-const sameClasses = (a: string[], b: string[]) => a.join('\n') === b.join('\n');
 
 /**
  * Before anything trains: the second dataset exists and, when both datasets name their classes,
@@ -33,8 +33,9 @@ const sameClasses = (a: string[], b: string[]) => a.join('\n') === b.join('\n');
  */
 export async function checkCrossData(data: string, cross: string, s: Limits): Promise<void> {
   const [a, b] = [(await open(data, s)).classes.map((k) => k.name), (await open(cross, s)).classes.map((k) => k.name)];
-  if (a.length && b.length && !sameClasses(a, b)) {
-    throw new CliError(`--cross-data ${cross}: its classes (${b.join(', ')}) are not those of --data ${data} (${a.join(', ')}); cross-dataset evaluation needs the same classes in the same order`);
+  const why = a.length && b.length ? classMismatch(a, `--data's`, b, 'its') : undefined;
+  if (why) {
+    throw new CliError(`--cross-data ${cross}: its classes (${b.join(', ')}) are not those of --data ${data} (${a.join(', ')}): ${why}; cross-dataset evaluation needs the same classes in the same order`);
   }
 }
 
@@ -49,8 +50,9 @@ export async function crossEvaluate(
   const ds = await open(data, s);
   const summary = await validateDataset(ds);
   const names = ds.classes.map((k) => k.name), trained = meta.classes.map((k) => k.name);
-  if (!sameClasses(names, trained)) {
-    throw new CliError(`${data}: its classes (${names.join(', ')}) are not the model's (${trained.join(', ')}); cross-dataset evaluation needs the same classes in the same order`);
+  const why = classMismatch(trained, "the model's", names, 'its');
+  if (why) {
+    throw new CliError(`${data}: its classes (${names.join(', ')}) are not the model's (${trained.join(', ')}): ${why}; cross-dataset evaluation needs the same classes in the same order`);
   }
   const prepared = prepareEval(tensors, source.path, names.length, {
     crop: meta.crop, batch: s.batch, seed: 0, family: meta.family, heads: meta.heads, act: meta.act, normEps: meta.normEps, windowSize: meta.windowSize,

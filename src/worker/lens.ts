@@ -11,6 +11,7 @@ import { readSample, type Dataset } from '../data/dataset';
 import { featureLens } from '../compare/lens';
 import type { CompiledGraph } from '../graph';
 import { readSafetensorsWithMetadata, type HostTensor } from '../model/safetensors';
+import { classMismatch } from '../train/classes';
 import { evaluateAcross } from '../train/cross-eval';
 import { recipeOptions } from '../train/rules';
 import { IMAGENET_MEAN, IMAGENET_STD, normalisationFor, parseMetadata, prepareEval, type ModelMetadata, type ModelSettings, type RGB } from '../train/session';
@@ -83,20 +84,6 @@ export async function lensOn(b: Backbone, ds: Dataset, valIndex: number, createR
 }
 
 /**
- * Why a run trained on `trained` cannot be scored on a dataset with `loaded` classes (undefined:
- * it can). Names what differs: classes on one side only, or the same classes in another order.
- */
-export function classMismatch(trained: string[], trainedOn: string, loaded: string[], loadedName: string): string | undefined {
-  if (trained.join('\n') === loaded.join('\n')) return undefined;
-  const onlyRun = trained.filter((c) => !loaded.includes(c)), onlyData = loaded.filter((c) => !trained.includes(c));
-  const parts = [];
-  if (onlyRun.length) parts.push(`only the run's (${trainedOn}): ${onlyRun.join(', ')}`);
-  if (onlyData.length) parts.push(`only ${loadedName}'s: ${onlyData.join(', ')}`);
-  if (!parts.length) parts.push(`the same classes in another order (run: ${trained.join(', ')}; ${loadedName}: ${loaded.join(', ')})`);
-  return `the run's classes are not those of ${loadedName}: ${parts.join('; ')}. Cross-dataset evaluation needs the same classes in the same order.`;
-}
-
-/**
  * Scores a saved run on the loaded dataset exactly as its own evaluations scored it (its crop,
  * batch, normalisation, its recipe's windows and label filter), and saves the result with the run.
  */
@@ -111,8 +98,8 @@ export async function evaluateRunOn(
     throw new Error(`run ${runId} was trained on ${name}: its own evaluation is its mIoU; load another dataset with the same classes`);
   }
   const trained = record.dataset?.classes;
-  const why = trained ? classMismatch(trained, record.datasetName, data.identity.classes, name) : undefined;
-  if (why) throw new Error(`run ${runId}: ${why}`);
+  const why = trained && classMismatch(trained, `the run's (${record.datasetName})`, data.identity.classes, `${name}'s`);
+  if (why) throw new Error(`run ${runId}: the run's classes are not those of ${name}: ${why}. Cross-dataset evaluation needs the same classes in the same order.`);
   const m = await model();
   if (m.numClasses !== data.ds.classes.length) throw new Error(`run ${runId} predicts ${m.numClasses} classes; ${name} has ${data.ds.classes.length}`);
   const rules = runRules(record);

@@ -12,6 +12,7 @@ import { readSafetensorsWithMetadata } from '../model/safetensors';
 import { detectFamily } from '../model/families';
 import type { RecipeRules } from '../train/recipe';
 import { applyLabelFilter, describeDropped, describeRules, recipeOptions, rulesOf, type RecipeOptions } from '../train/rules';
+import { sameClasses } from '../train/classes';
 import type { Engine } from '../train/engine';
 import type { RunSummary, TrainConfig, TrainerCallbacks } from './api';
 import type { Compute, Exclusive } from './compute';
@@ -73,9 +74,9 @@ async function resume(q: BuildRequest, runId: string): Promise<Built> {
   const { tensors, metadata } = readSafetensorsWithMetadata(saved.model, file);
   const meta = parseMetadata(metadata);
   if (!meta) throw new Error(`${file} does not record how it was trained (saved by an older version?): it cannot be resumed`);
-  const classes = data.ds.classes.map((c) => c.name).join(', ');
-  if (meta.classes.map((c) => c.name).join(', ') !== classes) {
-    throw new Error(`run ${runId} was trained on the classes ${meta.classes.map((c) => c.name).join(', ')}; the dataset ${data.ds.name} has ${classes}`);
+  const [trained, classes] = [meta.classes.map((c) => c.name), data.ds.classes.map((c) => c.name)];
+  if (!sameClasses(trained, classes)) {
+    throw new Error(`run ${runId} was trained on the classes ${trained.join(', ')}; the dataset ${data.ds.name} has ${classes.join(', ')}`);
   }
   // the run's own model: its saved weights (every parameter), under the identity it started from
   const family = meta.family ?? detectFamily(tensors.keys());

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import type { RunSummary } from '../../worker/api';
 import { useLab } from '../lab';
 import { recipeDifferences, runLabel } from '../run-names';
+import { sameClasses } from '../../train/classes';
 import { isActive } from '../store/slices';
 import { ConfirmDelete } from './ConfirmDelete';
 import { DropZone, bytesOf } from './DropZone';
@@ -39,7 +40,7 @@ export function RunsList() {
   const loaded = useLab((s) => s.dataset);
   const dataset = loaded?.name;
   // offered only where it can work: a run on other classes is refused by the worker (runs saved before identities are asked)
-  const sameClasses = (r: RunSummary) => !r.dataset || r.dataset.classes.join('\n') === loaded?.classes.map((c) => c.name).join('\n');
+  const evaluable = (r: RunSummary) => !r.dataset || (!!loaded && sameClasses(r.dataset.classes, loaded.classes.map((c) => c.name)));
   const [crossing, setCrossing] = useState<string>();
   const busy = isActive(state);
   const differences = recipeDifferences(runs.filter((r) => r.status !== 'imported'));
@@ -68,7 +69,7 @@ export function RunsList() {
                       {!imported && <button type="button" className="secondary" data-testid="open-run" onClick={() => openRun(r.id)}>Open</button>}
                       {!imported && r.savedStep > 0 && r.savedStep < r.config.steps && <button type="button" className="secondary" data-testid="resume-run" disabled={busy} onClick={() => resumeRun(r.id)}>Resume</button>}
                       {(imported || r.savedStep > 0) && <button type="button" className="secondary" aria-pressed={compareRunIds.includes(r.id)} onClick={() => toggleCompared(r.id)}>Compare</button>}
-                      {dataset && r.datasetName !== dataset && sameClasses(r) && (
+                      {dataset && r.datasetName !== dataset && evaluable(r) && (
                         // cross-dataset evaluation: the run scored on the loaded dataset (same classes), for the leaderboard
                         <button type="button" className="secondary" data-testid="evaluate-run-on" disabled={busy || crossing !== undefined}
                           onClick={async () => { setCrossing(r.id); await evaluateRunOn(r.id); setCrossing(undefined); }}>
