@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { rankRows, stepStats, toCsv, toMarkdown, type Leaderboard, type LeaderboardRow } from '../compare/leaderboard';
+import { formatMIoU, rankRows, stepStats, toCsv, toMarkdown, type Leaderboard, type LeaderboardRow } from '../compare/leaderboard';
 import { resolvePreset } from '../model/presets';
 import { sameClasses } from '../train/classes';
 import { CliError, parse, requireString } from './args';
@@ -99,7 +99,7 @@ export async function benchmark(argv: string[]): Promise<void> {
     const s = settings[i].kind === 'fresh' ? settings[i].settings : undefined;
     if (crossData && s) {
       const cross = await crossEvaluate(join(out, e.name, 'model.safetensors'), crossData, s);
-      process.stderr.write(`cross-dataset: ${e.name} on ${cross.dataset}: mIoU ${(100 * cross.mIoU).toFixed(1)}%\n`);
+      process.stderr.write(`cross-dataset: ${e.name} on ${cross.dataset}: mIoU ${formatMIoU(cross.mIoU)}\n`);
       row.crossDataset = { dataset: cross.dataset, mIoU: cross.mIoU };
     }
     rows.push(row);

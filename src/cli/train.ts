@@ -7,6 +7,7 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
+import { formatMIoU } from '../compare/leaderboard';
 import { BatchStream } from '../data/batches';
 import { openDataset, validateDataset } from '../data/dataset';
 import { detectFamily } from '../model/families';
@@ -178,7 +179,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
       },
       onEval: (m) => {
         rows.push({ step: m.step, mIoU: m.mIoU });
-        log(`\rstep ${m.step}: val mIoU ${(100 * m.mIoU).toFixed(1)}%`.padEnd(70));
+        log(`\rstep ${m.step}: val mIoU ${formatMIoU(m.mIoU)}`.padEnd(70));
       },
       // called before step t + 1, i.e. after step t and its evaluation: a consistent point to save
       checkpoint: async (t, flush) => {
@@ -204,7 +205,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   // an error the command ends, and the process with them
   await engine.release();
   await extractor?.release();
-  log(`done: mIoU ${(100 * last.mIoU).toFixed(1)}% — wrote ${out}/model.safetensors, eval.json, metrics.jsonl, config.json`);
+  log(`done: mIoU ${formatMIoU(last.mIoU)} — wrote ${out}/model.safetensors, eval.json, metrics.jsonl, config.json`);
   return {
     family, recipe: s.recipe, classes: ds.classes.map((k) => k.name), mIoU: last.mIoU, perClassIoU: last.perClassIoU, steps: s.steps,
     stepMs: rows.filter((r) => 'loss' in r).map((r) => r.ms), imagesPerStep: s.batch * s.accum, memoryPlanBytes: memory.totalBytes,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareRows, csvField, mdCell, rankRows, sortRows, stepStats, toCsv, toMarkdown, type LeaderboardRow } from './leaderboard';
+import { formatMIoU as paneMIoU } from '../ui/viewer/panes';
+import { compareRows, csvField, formatMIoU, mdCell, rankRows, sortRows, stepStats, toCsv, toMarkdown, type LeaderboardRow } from './leaderboard';
 
 const row = (model: string, mIoU: number, extra: Partial<LeaderboardRow> = {}): LeaderboardRow => ({
   model, family: 'vit', recipe: 'demo', mIoU, perClassIoU: [mIoU, null], steps: 10, wallSeconds: 2, imgPerSec: 40, msPerStep: 200,
@@ -30,6 +31,13 @@ describe('step statistics (the CLI\'s rows and the browser\'s)', () => {
     expect(stepStats([300, 100, 200], 4)).toEqual({ msPerStep: 200, imgPerSec: 12 / 0.6 });
     expect(stepStats([400, 100, 300, 200], 2).msPerStep).toBe(250);
     expect(stepStats([], 2)).toEqual({ msPerStep: NaN, imgPerSec: NaN });
+  });
+});
+
+describe('mIoU in words', () => {
+  it('is spelt once, for the panes, the runs list and the CLI', () => {
+    expect(paneMIoU).toBe(formatMIoU);
+    expect([formatMIoU(0.4567), formatMIoU(0), formatMIoU(undefined)]).toEqual(['45.7 %', '0.0 %', '—']);
   });
 });
 

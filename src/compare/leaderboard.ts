@@ -29,6 +29,9 @@ export interface LeaderboardRow {
   crossDataset?: { dataset: string; mIoU: number };
 }
 
+/** A validation mIoU (0…1) as the app and the CLI print it: "45.7 %", "—" when there is none. */
+export const formatMIoU = (mIoU?: number): string => (mIoU === undefined ? '—' : `${(100 * mIoU).toFixed(1)} %`);
+
 /**
  * A run's speed from its optimizer steps' times: the median step, and images per second over the
  * steps' summed time (both NaN without steps). The CLI's rows and the browser's take it from here.

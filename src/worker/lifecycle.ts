@@ -21,6 +21,9 @@ const NEXT: Record<RunState, readonly RunState[]> = {
 /** While a run is in one of these states, its model and dataset must not change. */
 const ACTIVE: ReadonlySet<RunState> = new Set(['preparing', 'running', 'paused', 'stopping']);
 
+/** A run in this state owns the model, the dataset and the engine (the worker refuses changes; the UI mirrors it). */
+export const isActive = (s: RunState): boolean => ACTIVE.has(s);
+
 export class Lifecycle {
   private current: RunState = 'idle';
 
@@ -32,7 +35,7 @@ export class Lifecycle {
 
   /** A run exists and owns the model, the dataset and the engine. */
   get active(): boolean {
-    return ACTIVE.has(this.current);
+    return isActive(this.current);
   }
 
   can(next: RunState): boolean {

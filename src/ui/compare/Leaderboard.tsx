@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { sortRows, toCsv, toMarkdown, type LeaderboardRow, type SortColumn } from '../../compare/leaderboard';
 import { saveFile as download } from '../components/charts/save-file';
 import { useLab } from '../lab';
+import { fileStem } from '../run-names';
 import './leaderboard.css';
 
 const num = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
@@ -35,7 +36,7 @@ export function Leaderboard() {
   if (error) return <section className="leaderboard" data-testid="leaderboard"><h2>Leaderboard</h2><p role="alert">{error}</p></section>;
   if (!board?.rows.length) return null; // nothing evaluated yet: the runs list says how runs are saved
   const rows = sortRows(board.rows, sort.column, sort.descending);
-  const file = `leaderboard-${board.dataset ?? 'runs'}`.replace(/[^\w.-]+/g, '_');
+  const file = fileStem(`leaderboard-${board.dataset ?? 'runs'}`);
   // the cross-dataset column only once some run has been evaluated on a second dataset
   const columns = COLUMNS.filter((c) => (talk ? TALK_COLUMNS.has(c.key) : c.key !== 'crossDataset' || board.rows.some((r) => r.crossDataset)));
   return (

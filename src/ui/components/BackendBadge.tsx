@@ -1,5 +1,6 @@
 import type { BackendInfo } from '../../worker/api';
 import { useLab } from '../lab';
+import { isActive } from '../store/slices';
 
 /** Green only for a hardware GPU; amber for the CPU (wasm) and for a software GPU adapter. */
 export const badgeTone = (b: BackendInfo) => (b.backend === 'webgpu' && !b.software ? 'good' : 'warn');
@@ -14,7 +15,7 @@ export function BackendBadge() {
   const backend = useLab((s) => s.backend);
   const choice = useLab((s) => s.backendChoice);
   const initBackend = useLab((s) => s.initBackend);
-  const running = useLab((s) => s.runState === 'running' || s.runState === 'paused' || s.runState === 'preparing');
+  const running = useLab((s) => isActive(s.runState)); // a stopping run still holds the backend
   const detail = !backend ? '' : backend.backend === 'webgpu'
     ? `${backend.reason}. Max buffer ${(backend.limits!.maxBufferSize / 2 ** 20).toFixed(0)} MiB, max binding ${(backend.limits!.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB.`
     : backend.reason;

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { formatBytes } from '../../runtime/memory';
 import { useLab } from '../lab';
+import { isActive } from '../store/slices';
 
 export function MemoryPlan() {
   const plan = useLab((s) => s.memoryPlan);
@@ -9,7 +10,7 @@ export function MemoryPlan() {
   const config = useLab((s) => s.config);
   const model = useLab((s) => s.model);
   const dataset = useLab((s) => s.dataset);
-  const idle = useLab((s) => s.runState !== 'preparing' && s.runState !== 'running' && s.runState !== 'paused' && s.runState !== 'stopping');
+  const idle = useLab((s) => !isActive(s.runState));
   useEffect(() => {
     if (!idle) return;
     // building the graph takes a moment for a large model: wait until the typing stops

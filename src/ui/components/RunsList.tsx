@@ -7,6 +7,7 @@ import { useState } from 'react';
 import type { RunSummary } from '../../worker/api';
 import { useLab } from '../lab';
 import { recipeDifferences, runLabel } from '../run-names';
+import { formatMIoU } from '../../compare/leaderboard';
 import { sameClasses } from '../../train/classes';
 import { isActive } from '../store/slices';
 import { ConfirmDelete } from './ConfirmDelete';
@@ -78,10 +79,10 @@ export function RunsList() {
                       )}
                       <ConfirmDelete what={`“${runLabel(r)}”`} disabled={busy} onDelete={() => deleteRun(r.id)} />
                     </span>
-                    {r.crossDataset && <small className="run-meta" data-testid="run-cross">on {r.crossDataset.dataset}: {(100 * r.crossDataset.mIoU).toFixed(1)} % mIoU</small>}
+                    {r.crossDataset && <small className="run-meta" data-testid="run-cross">on {r.crossDataset.dataset}: {formatMIoU(r.crossDataset.mIoU)} mIoU</small>}
                   </td>
                   <td className="run-progress">{imported ? 'imported model' : `step ${step}/${r.config.steps} · ${r.status}`}</td>
-                  <td className="run-miou" data-testid="run-miou">{r.mIoU === undefined ? '—' : `${(100 * r.mIoU).toFixed(1)} %`}</td>
+                  <td className="run-miou" data-testid="run-miou">{formatMIoU(r.mIoU)}</td>
                 </tr>
               );
             })}

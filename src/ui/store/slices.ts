@@ -13,11 +13,12 @@ import { DEMO_RECIPE } from './recipe';
 import type {
   BackendSlice, DatasetSlice, LabState, ModelSlice, RunSlice, RunsSlice, Slice, UiSlice, WorkerRef,
 } from './types';
+import { isActive } from '../../worker/lifecycle';
 
 type Set = Parameters<Slice<unknown>>[0];
 
-/** The worker refuses model, dataset and run changes in these states; the UI mirrors it. */
-export const isActive = (s: RunState) => s === 'preparing' || s === 'running' || s === 'paused' || s === 'stopping';
+/** The worker refuses model, dataset and run changes in these states; the UI mirrors it (one definition, the worker's). */
+export { isActive };
 
 /** An action that reports its error in the alert region instead of rejecting. */
 export const guarded = <A extends unknown[]>(get: () => LabState, fn: (...a: A) => Promise<void>) => async (...a: A): Promise<void> => {

@@ -35,8 +35,8 @@ export const tooManyMessage = (thisRunShown: boolean, extra: string): string =>
   `The viewer shows at most ${MAX_PREDICTION_PANES} prediction panes${thisRunShown ? ` (this run and ${MAX_PREDICTION_PANES - 1} saved runs)` : ''}: ` +
   `deselect a run before comparing “${extra}”.`;
 
-/** mIoU as the runs table shows it: "45.2 %", or "—" when the run was never evaluated. */
-export const formatMIoU = (mIoU?: number): string => (mIoU === undefined ? '—' : `${(100 * mIoU).toFixed(1)} %`);
+/** mIoU as the runs table and the panes show it (one spelling with the CLI's). */
+export { formatMIoU } from '../../compare/leaderboard';
 
 /**
  * The race: the benchmark queue's finished runs, in queue order, except the live one ("this run":
