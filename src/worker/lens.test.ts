@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { centerCrop, normalizeInto } from '../data/augment';
-import { openDataset, readSample } from '../data/dataset';
+import { openDataset, readSample, type Dataset } from '../data/dataset';
 import { makeDemoFiles } from '../data/synthetic';
 import { genericFiles, maskPng, zipOf } from '../data/testing';
 import { zipSource } from '../data/zip';
@@ -17,6 +17,7 @@ import { createNodeRunner } from '../runtime/node';
 import { liveResources } from '../runtime/resources';
 import { evaluateImages } from '../train/evaluate';
 import { compileEval } from '../train/graphs';
+import type { WindowLayout } from '../train/recipe';
 import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareRun, validationImages } from '../train/session';
 import type { TrainConfig, TrainerCallbacks } from './api';
 import { RunStore } from './runs';
@@ -38,6 +39,19 @@ async function readyTrainer(root = new MemoryRoot()) {
   await t.loadModel({ kind: 'demo' });
   await t.loadDataset(demoZip(1, 'shapes-a.zip'));
   return t;
+}
+
+/** Directly: a saved run's checkpoint through its eval graph on `ds`'s val split (crop 16, batch 2, 5 classes). */
+async function evaluateSaved(store: RunStore, runId: string, ds: Dataset, layout: WindowLayout) {
+  const { tensors, metadata } = readSafetensorsWithMetadata((await store.loadCheckpoint(runId))!.model, 'saved');
+  const meta = parseMetadata(metadata)!;
+  const prepared = prepareRun(tensors, 'saved', 5, { crop: 16, batch: 2, freeze: 'none', seed: 0 });
+  const runner = await createNodeRunner(prepared.evalGraph);
+  const params = Object.fromEntries([...prepared.model.weights].map(([k, v]) => [k, v.data]));
+  return evaluateImages(validationImages(ds, meta.mean, meta.std), {
+    crop: 16, batch: 2, numClasses: 5, layout,
+    logits: async (image) => (await runner.run({ ...params, image }, ['logits'])).logits.data as Float32Array,
+  }).finally(() => runner.release());
 }
 
 describe('worker feature lens (onnxruntime-node)', () => {
@@ -100,16 +114,8 @@ describe('worker feature lens (onnxruntime-node)', () => {
 
     // directly: the saved checkpoint's eval graph on the second dataset's val split, the demo recipe's windows
     const store = new RunStore(root);
-    const { tensors, metadata } = readSafetensorsWithMetadata((await store.loadCheckpoint(run.id))!.model, 'saved');
-    const meta = parseMetadata(metadata)!;
-    const prepared = prepareRun(tensors, 'saved', 5, { crop: 16, batch: 2, freeze: 'none', seed: 0 });
-    const runner = await createNodeRunner(prepared.evalGraph);
-    const params = Object.fromEntries([...prepared.model.weights].map(([k, v]) => [k, v.data]));
     const ds = await openDataset(zipSource('shapes-b.zip', demoZip(2, 'shapes-b.zip').bytes));
-    const direct = await evaluateImages(validationImages(ds, meta.mean, meta.std), {
-      crop: 16, batch: 2, numClasses: 5, layout: 'grid-2/3',
-      logits: async (image) => (await runner.run({ ...params, image }, ['logits'])).logits.data as Float32Array,
-    }).finally(() => runner.release());
+    const direct = await evaluateSaved(store, run.id, ds, 'grid-2/3');
     expect(cross).toEqual({ dataset: 'shapes-b.zip', mIoU: direct.mIoU, perClassIoU: direct.perClassIoU });
 
     // saved with the run: listed now and after a reload (a new worker on the same storage)
@@ -142,17 +148,9 @@ describe('worker feature lens (onnxruntime-node)', () => {
     expect(totals.at(-1)).toBe(2);
 
     // directly: the saved checkpoint on the two val images the filter keeps, the benchmark's windows
-    const { tensors, metadata } = readSafetensorsWithMetadata((await new RunStore(root).loadCheckpoint(run.id))!.model, 'saved');
-    const meta = parseMetadata(metadata)!;
-    const prepared = prepareRun(tensors, 'saved', 5, { crop: 16, batch: 2, freeze: 'none', seed: 0 });
-    const runner = await createNodeRunner(prepared.evalGraph);
-    const params = Object.fromEntries([...prepared.model.weights].map(([k, v]) => [k, v.data]));
     const ds = await openDataset(zipSource('shapes-b.zip', bytes));
     const kept = { ...ds, val: ds.val.filter((r) => !r.mask.endsWith('0001.png')) };
-    const direct = await evaluateImages(validationImages(kept, meta.mean, meta.std), {
-      crop: 16, batch: 2, numClasses: 5, layout: 'long-side',
-      logits: async (image) => (await runner.run({ ...params, image }, ['logits'])).logits.data as Float32Array,
-    }).finally(() => runner.release());
+    const direct = await evaluateSaved(new RunStore(root), run.id, kept, 'long-side');
     expect(kept.val).toHaveLength(2);
     expect(cross).toEqual({ dataset: 'shapes-b.zip', mIoU: direct.mIoU, perClassIoU: direct.perClassIoU });
     await t.releaseAll();
