@@ -9,7 +9,7 @@ import { zipOf, genericFiles, maskPng, pngRgb, type FileList } from '../data/tes
 import { zipSource } from '../data/zip';
 import { longSideWindowPlan, slidingWindowPlan } from '../data/window';
 import { DEMO_MODEL, makeTinyVit } from '../model/demo';
-import { samParameterShapes, type SamConfig } from '../model/families/sam';
+import { makeTinySam } from '../model/families/sam-testing';
 import { readSafetensorsWithMetadata, writeSafetensors, type HostTensor } from '../model/safetensors';
 import { countSession, liveResources } from '../runtime/resources';
 import type { Engine } from '../train/engine';
@@ -370,12 +370,7 @@ describe('the recipe rules in the worker (the same functions as the CLI)', () =>
 
   it('a SAM model under the benchmark recipe trains rel-pos tables resized once to 2·n+1; under the demo recipe they keep their length', async () => {
     // pretrained at a grid of 8 with window 4 (block 0) and a global block 1; trained at crop 16 = grid 4, window 2
-    const sam: SamConfig = {
-      embedDim: 16, depth: 2, heads: 1, patchSize: 4, mlpHidden: 32, clsTokens: 0, regTokens: 0, posEmbed: 'patch-only', layerScale: false, preNorm: false,
-      qkvBias: true, patchBias: true, normEps: 1e-5, act: 'gelu', numClasses: 3, windowSize: 4, globalBlocks: [1], relPos: true, relPosLength: { global: 15, window: 7 },
-    };
-    const tensors = new Map([...samParameterShapes(sam, [8, 8])].filter(([k]) => !k.startsWith('seg_head.'))
-      .map(([k, shape], i) => [k, { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(i + j) * 0.1) }]));
+    const tensors = makeTinySam();
     const lengths = async (recipe: 'demo' | 'benchmark') => {
       const t = await readyTrainer({ kind: 'bytes', name: 'sam.safetensors', bytes: writeSafetensors(tensors) }, { kind: 'zip', name: 'recipe.zip', bytes: zipOf(recipeFiles()) });
       const { cb } = recorder();
