@@ -84,4 +84,35 @@ describe('RunStore', () => {
     await store.rename(record.id, '');
     expect((await store.record(record.id))!.name).toBeUndefined();
   });
+
+  it("the runs list's last mIoU parses metrics.jsonl once per save: listing again reads it no more, a new save is seen", async () => {
+    const root = new MemoryRoot();
+    let reads = 0;
+    const folder = root.folder.bind(root);
+    root.folder = async (id, create) => {
+      const f = await folder(id, create);
+      return f && { ...f, read: (name: string) => ((reads += name === 'metrics.jsonl' ? 1 : 0), f.read(name)) };
+    };
+    const store = new RunStore(root);
+    await store.saveRecord(record);
+    const at10: MetricRow[] = [...rowsTo(10), { step: 10, mIoU: 0.4, perClassIoU: [] }];
+    await store.save(record.id, { step: 10, model: bytes(10), rows: at10 });
+    reads = 0;
+    expect(await store.lastMIoU(record.id)).toBe(0.4);
+    expect(await store.lastMIoU(record.id)).toBe(0.4);
+    expect(reads).toBe(1);
+    // a new save: read again, and its evaluation is the one listed
+    const at20: MetricRow[] = [...at10, ...rowsTo(20).slice(10), { step: 20, mIoU: 0.6, perClassIoU: [] }];
+    await store.save(record.id, { step: 20, model: bytes(20), rows: at20 });
+    reads = 0;
+    expect(await store.lastMIoU(record.id)).toBe(0.6);
+    expect(await store.lastMIoU(record.id)).toBe(0.6);
+    expect(reads).toBe(1);
+    expect((await store.loadMetrics(record.id)).evals.at(-1)?.mIoU).toBe(0.6); // the same as the whole file says
+    // rows a half-done save appended (no manifest names them) are not listed
+    const metrics = root.files.get(record.id)!.get('metrics.jsonl')!;
+    await (await root.folder(record.id))!.writeAt('metrics.jsonl', metrics.length, new TextEncoder().encode('{"step":30,"mIoU":0.9,"perClassIoU":[]}\n'));
+    expect(await store.lastMIoU(record.id)).toBe(0.6);
+    expect(await new RunStore(root).lastMIoU(record.id)).toBe(0.6);
+  });
 });

@@ -77,6 +77,9 @@ async function legacyManifest(f: Folder): Promise<Manifest | undefined> {
 }
 
 export class RunStore {
+  /** Each run's last mIoU and the save it was read from (listing runs parses metrics.jsonl again only after a save). */
+  private readonly lastScores = new Map<string, { seq: number; metricsBytes: number; mIoU?: number }>();
+
   constructor(private readonly root: FolderRoot) {}
 
   private async folder(id: string): Promise<Folder> {
@@ -169,7 +172,10 @@ export class RunStore {
   /** The metric rows of the latest save, in order (rows a half-done save appended are left out). */
   async loadRows(id: string): Promise<MetricRow[]> {
     const f = await this.folder(id);
-    const m = await this.manifest(f);
+    return this.rows(f, await this.manifest(f));
+  }
+
+  private async rows(f: Folder, m: Manifest | undefined): Promise<MetricRow[]> {
     const bytes = await f.read('metrics.jsonl');
     if (!m || !bytes) return [];
     return decoder.decode(bytes.subarray(0, m.metricsBytes)).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as MetricRow);
@@ -178,6 +184,22 @@ export class RunStore {
   async loadMetrics(id: string): Promise<RunMetrics> {
     const rows = await this.loadRows(id);
     return { steps: rows.filter((r): r is StepMetric => !('mIoU' in r)), evals: rows.filter((r): r is EvalMetric => 'mIoU' in r) };
+  }
+
+  /**
+   * The mIoU of the last evaluation in the run's latest save (undefined: none), for the runs list.
+   * A save is append-only and names its metrics' length in a new manifest, so the value read once
+   * holds until the manifest changes: metrics.jsonl is parsed once per save, not once per listing.
+   */
+  async lastMIoU(id: string): Promise<number | undefined> {
+    const f = await this.folder(id);
+    const m = await this.manifest(f);
+    const hit = this.lastScores.get(id);
+    if (m && hit?.seq === m.seq && hit.metricsBytes === m.metricsBytes) return hit.mIoU;
+    const rows = await this.rows(f, m);
+    const mIoU = rows.findLast((r): r is EvalMetric => 'mIoU' in r)?.mIoU;
+    if (m) this.lastScores.set(id, { seq: m.seq, metricsBytes: m.metricsBytes, mIoU });
+    return mIoU;
   }
 
   /** Records a cross-dataset evaluation (replacing an earlier one on the same dataset). */
@@ -228,6 +250,7 @@ export class RunStore {
   }
 
   async deleteRun(id: string): Promise<void> {
+    this.lastScores.delete(id);
     await this.root.removeFolder(id);
   }
 }

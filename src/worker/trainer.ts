@@ -298,7 +298,7 @@ export class Trainer implements TrainerApi {
     const live = this.life.active ? this.run?.record.id : undefined;
     return Promise.all(all.map(async (r) => {
       // unreadable metrics only cost the score in the list
-      const mIoU = r.status === 'imported' ? undefined : (await this.deps.store.loadMetrics(r.id).catch(() => undefined))?.evals.at(-1)?.mIoU;
+      const mIoU = r.status === 'imported' ? undefined : await this.deps.store.lastMIoU(r.id).catch(() => undefined);
       const status = r.status === 'running' && r.id !== live ? 'interrupted' : r.status;
       const crossDataset = await latestCross(this.deps.store, r);
       return { ...r, status, ...(mIoU === undefined ? {} : { mIoU }), ...(crossDataset ? { crossDataset } : {}) };
