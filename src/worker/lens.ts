@@ -4,7 +4,7 @@
  * (after) — at one validation image: the centre crop the model would train on, normalised with
  * the model's own mean/std, through the eval graph compiled with its encoder-features output
  * (src/compare/lens.ts). Its session lives for one call. Cross-dataset evaluation scores a saved
- * run on the loaded dataset with the run's own evaluation settings (src/train/session.ts).
+ * run on the loaded dataset with the run's own evaluation settings and label filter (src/train/cross-eval.ts).
  */
 import { centerCrop, normalizeInto } from '../data/augment';
 import { readSample, type Dataset } from '../data/dataset';
