@@ -57,14 +57,20 @@ export function recipeOptions(rules: RecipeRules, v: RunValues): RecipeOptions {
  */
 export function applyLabelFilter(ds: Dataset, singleValued: SampleRef[], filter: LabelFilter): { ds: Dataset; dropped: SampleRef[] } {
   if (filter === 'none' || !singleValued.length) return { ds, dropped: [] };
-  const drop = new Set(singleValued);
-  const kept: Dataset = { ...ds, train: ds.train.filter((r) => !drop.has(r)), val: ds.val.filter((r) => !drop.has(r)) };
+  const kept: Dataset = { ...ds, train: keptRefs(ds.train, singleValued, filter), val: keptRefs(ds.val, singleValued, filter) };
   for (const split of ['train', 'val'] as const) {
     if (!kept[split].length) {
       throw new Error(`${ds.name}: every ${split} mask holds a single value, and the benchmark recipe's label filter leaves such images out; use the demo recipe to keep them`);
     }
   }
   return { ds: kept, dropped: singleValued.filter((r) => ds.train.includes(r) || ds.val.includes(r)) };
+}
+
+/** The samples of one split that the label filter keeps (all of them under 'none'). */
+export function keptRefs(refs: SampleRef[], singleValued: SampleRef[], filter: LabelFilter): SampleRef[] {
+  if (filter === 'none' || !singleValued.length) return refs;
+  const drop = new Set(singleValued);
+  return refs.filter((r) => !drop.has(r));
 }
 
 /** One line naming what the label filter left out. */
