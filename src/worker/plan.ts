@@ -5,14 +5,13 @@
  */
 import { describeMemory, estimateMemory } from '../runtime/memory';
 import { rulesOf } from '../train/rules';
-import { normalisationFor, prepareTrainStep } from '../train/session';
+import { prepareTrainStep } from '../train/session';
 import type { MemoryPlanInfo, TrainConfig } from './api';
 import type { LoadedCheckpoint, LoadedData } from './loading';
-import { runSettings } from './prepare';
+import { freshNorm, runSettings } from './prepare';
 
 export function planMemory(checkpoint: LoadedCheckpoint, data: LoadedData, config: TrainConfig): MemoryPlanInfo {
-  const norm = checkpoint.recorded ?? normalisationFor(checkpoint.family, checkpoint.preset); // as a fresh run (prepare.ts) takes it
-  const { ds, settings } = runSettings(checkpoint, data, config, rulesOf(config.recipe), norm, checkpoint.recorded);
+  const { ds, settings } = runSettings(checkpoint, data, config, rulesOf(config.recipe), freshNorm(checkpoint), checkpoint.recorded);
   const { trainGraph } = prepareTrainStep(checkpoint.tensors, checkpoint.name, ds.classes.length, settings);
   const e = estimateMemory(trainGraph.manifest, config.accum);
   return { totalBytes: e.totalBytes, largestBinding: e.largestBinding, summary: describeMemory(e, trainGraph.manifest) };

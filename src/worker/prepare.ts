@@ -46,6 +46,9 @@ export async function buildRun(q: BuildRequest): Promise<Built> {
 }
 
 /** The rules a run follows: those it recorded, else its recipe's (a run saved before recipes: the demo's). */
+/** The pixel normalisation a new run takes: a vfm-lab model keeps its recorded one, others their family's. */
+export const freshNorm = (c: LoadedCheckpoint) => c.recorded ?? normalisationFor(c.family, c.preset);
+
 export function runRules(record: Pick<RunSummary, 'rules' | 'config'>): RecipeRules {
   return record.rules ?? rulesOf(record.config.recipe);
 }
@@ -58,8 +61,7 @@ async function fresh(q: BuildRequest): Promise<Built> {
     id: `run-${Date.now().toString(36)}`, createdAt: Date.now(), modelName: checkpoint.name, datasetName: data.ds.name,
     model: checkpoint.identity, dataset: data.identity, config, rules: rulesOf(config.recipe), savedStep: 0, status: 'running',
   };
-  const norm = checkpoint.recorded ?? normalisationFor(checkpoint.family, checkpoint.preset); // a vfm-lab model keeps its normalisation
-  const run = await withEngine(q, checkpoint, data, record, norm, checkpoint.recorded, [], 0);
+  const run = await withEngine(q, checkpoint, data, record, freshNorm(checkpoint), checkpoint.recorded, [], 0);
   await q.store.saveRecord(run.record);
   if (data.identity.kept && data.zip) await q.store.keepDataset(record.id, data.zip);
   return { run, checkpoint, data };

@@ -7,6 +7,7 @@
 import { transfer } from 'comlink';
 import { BatchStream } from '../data/batches';
 import { trainLoop } from '../train/loop';
+import { sameClasses } from '../train/classes';
 import { recipeOptions } from '../train/rules';
 import { FeatureCache, evaluateDataset } from '../train/session';
 import { explainOutOfMemory } from '../runtime/memory';
@@ -250,7 +251,7 @@ export class Trainer implements TrainerApi {
     }
     const trained = record?.dataset;
     const now = this.data?.identity;
-    if (trained && now && trained.classes.join('\n') !== now.classes.join('\n')) {
+    if (trained && now && !sameClasses(trained.classes, now.classes)) {
       await this.showRun(undefined);
       return `run ${runId} was trained on ${trained.name} (${trained.classes.length} classes); load it to see the run's predictions`;
     }
