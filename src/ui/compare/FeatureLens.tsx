@@ -8,7 +8,7 @@
 import { useEffect, useState } from 'react';
 import type { LensSource } from '../../worker/api';
 import { useLab } from '../lab';
-import { runLabel } from '../../compare/runs-board';
+import { runNamer } from '../viewer/panes';
 import { trainer } from '../worker-client';
 import { defaultLensChoice, LOADED, sourceUnavailable } from './lens-choice';
 import { RAMP, type Probe } from './lens-paint';
@@ -60,8 +60,7 @@ export function FeatureLens() {
 
   const title = (k: string) => {
     if (k === LOADED) return model ?? 'the loaded model';
-    const r = runs.find((x) => x.id === k);
-    return r ? r.name ?? runLabel(r) : k; // model · start time: runs of one model apart
+    return runNamer(runs)(k); // as the viewer and the leaderboard name it
   };
   const toggle = (k: string, on: boolean) => setPicked(on ? [...chosen, k] : chosen.filter((x) => x !== k));
   const options = [LOADED, ...runs.map((r) => r.id)];
