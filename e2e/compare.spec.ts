@@ -66,6 +66,12 @@ test('two runs appear on the leaderboard best first, sort by a header, and downl
 
   await overlaidCurves(page, info);
 
+  // two runs of one model on one dataset: the viewer names this run as the leaderboard does, with its start time
+  const names = await column(page, 1);
+  expect(new Set(names).size).toBe(2);
+  await expect(page.getByTestId('prediction-pane').getByRole('img').first()).toHaveAccessibleName(new RegExp(`^This run: (${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}), mIoU`));
+  expect(names.every((n) => / · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(n))).toBe(true);
+
   // the feature lens: the loaded model before fine-tuning beside the newest run after it
   await page.getByTestId('feature-lens').locator('summary').click();
   const lenses = page.getByTestId('lens-canvas');

@@ -1,10 +1,11 @@
 /**
  * The first-time experience (issue 15): screenshots of each state at 1440×900 (first screen,
- * preparing, training, finished), talk mode at 1280×720 and 1920×1080, a 390×844 phone, and an
+ * preparing, training, finished), talk mode at 1280×720 and 1920×1080 (before a run, and its race with
+ * nine panes and the leaderboard after one), a 390×844 phone, and an
  * axe-core scan of the main states. Screenshots go to test-results/ (look at them).
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { openLab, setRecipe, shot } from './helpers';
 
 async function axeViolations(page: Page): Promise<string[]> {
@@ -81,7 +82,47 @@ test('a run from start to finish: preparing stages, training with a human ETA, f
   download = page.waitForEvent('download');
   await page.getByTestId('export-onnx').click();
   expect((await download).suggestedFilename()).toBe('my-first-run-step24-eval.onnx');
+  await talkRaceFits(page, info);
 });
+
+/**
+ * Talk mode's race with the leaderboard: five viewer panes (image, ground truth, this run, one
+ * compared run, the disagreement) and nine (six predictions), the compared runs being this run's
+ * prediction again under other ids (no more training). At 1280×720 and 1920×1080 the pane grid lies
+ * on the screen without scrolling, inside or out, and the leaderboard beside it is in view.
+ */
+async function talkRaceFits(page: Page, info: TestInfo): Promise<void> {
+  await expect(page.getByTestId('prediction-pane').getByRole('img', { name: /^This run: my first run, mIoU/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Talk mode' }).click();
+  const viewer = page.getByTestId('viewer');
+  for (const [compared, panes] of [[1, 5], [5, 9]]) {
+    await page.evaluate((n) => {
+      const lab = (globalThis as unknown as { vfmLab: { getState(): { prediction: object }; setState(s: object): void } }).vfmLab;
+      const ids = Array.from({ length: n }, (_, i) => `x${i + 1}`);
+      lab.setState({ compareRunIds: ids, comparisons: Object.fromEntries(ids.map((id) => [id, lab.getState().prediction])) });
+    }, compared);
+    await expect(viewer.locator('canvas')).toHaveCount(panes);
+    for (const [width, height] of [[1280, 720], [1920, 1080]]) {
+      await page.setViewportSize({ width, height });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const box = await viewer.evaluate((v) => {
+        const r = v.getBoundingClientRect();
+        return { overflowX: v.scrollWidth - v.clientWidth, overflowY: v.scrollHeight - v.clientHeight, left: r.left, right: r.right, bottom: r.bottom, pageWidth: document.documentElement.scrollWidth };
+      });
+      const at = `${panes} panes at ${width}×${height}`;
+      expect(box.overflowX, at).toBe(0);
+      expect(box.overflowY, at).toBe(0);
+      expect(box.pageWidth, at).toBeLessThanOrEqual(width);
+      expect(box.left, at).toBeGreaterThanOrEqual(0);
+      expect(box.right, at).toBeLessThanOrEqual(width);
+      expect(box.bottom, `${at}: the last row of panes ends below the screen`).toBeLessThanOrEqual(height);
+      await expect(page.getByTestId('leaderboard')).toBeInViewport({ ratio: 1 });
+      await expect(page.getByTestId('leaderboard-row')).toHaveCount(1);
+      await page.screenshot({ path: info.outputPath(`talk-race-${panes}-${width}x${height}.png`) }); // the screen as the audience sees it
+    }
+  }
+  await page.getByRole('button', { name: 'Exit talk mode' }).click();
+}
 
 test('talk mode at 1280×720 and 1920×1080: viewer on screen, no exports, model switch and compare reachable; axe-clean', async ({ page }, info) => {
   await page.setViewportSize({ width: 1280, height: 720 });

@@ -105,7 +105,7 @@ describe('vfm-lab under faults', () => {
     const cases: [ReturnType<typeof cli>, RegExp][] = [
       [train('--model', model, '--out', join(dir, 'o1'), '--std', '0,0,0'), /--std must be three positive numbers/],
       [train('--model', model, '--out', join(dir, 'o2'), '--crop', '60'), /crop 60 is not a multiple of the patch size 8/],
-      [train('--model', model, '--out', join(dir, 'o3'), '--freeze', 'last:7'), /--freeze must be none, encoder or last:K with 0 ≤ K ≤ 2/],
+      [train('--model', model, '--out', join(dir, 'o3'), '--freeze', 'last:7'), /--freeze must be none, encoder or last:K with 1 ≤ K ≤ 2; got "last:7"/],
       [train('--model', join(dir, 'missing.safetensors'), '--out', join(dir, 'o4')), /missing\.safetensors/],
       [train('--model', model, '--out', join(notFolder, 'sub')), /a-file\/sub: cannot create the --out folder — a parent of it is a file, not a folder \(ENOTDIR\)/],
       [train('--model', model, '--out', join(dir, 'o5'), '--crop', '100000'), /this run needs at least .* of memory, but this machine has .* free\. Try a smaller crop \(now 100000\) or batch \(now 8\)/],

@@ -236,13 +236,16 @@ function segmentationOf(where: string, s: unknown, image: { width: number; heigh
   throw new DatasetError(`${where}: "segmentation" must be a list of polygons or an RLE object {counts, size: [h, w]} (found ${JSON.stringify(s)?.slice(0, 60)}).`);
 }
 
-function fill(seg: Segmentation, width: number, height: number, out: Uint8Array): number {
-  out.fill(0);
-  if ('polygons' in seg) for (const p of seg.polygons) fillPolygon(p, width, height, out);
-  else fillRle(seg.counts, width, height, out);
+/** The row-major indices of a segmentation's pixels (its length is the area), drawn in `scratch`. */
+function pixelsOf(seg: Segmentation, width: number, height: number, scratch: Uint8Array): Uint32Array {
+  scratch.fill(0);
+  if ('polygons' in seg) for (const p of seg.polygons) fillPolygon(p, width, height, scratch);
+  else fillRle(seg.counts, width, height, scratch);
   let area = 0;
-  for (let i = 0; i < out.length; i++) area += out[i];
-  return area;
+  for (let i = 0; i < scratch.length; i++) area += scratch[i];
+  const pixels = new Uint32Array(area);
+  for (let i = 0, k = 0; i < scratch.length; i++) if (scratch[i]) pixels[k++] = i;
+  return pixels;
 }
 
 function labelMap(e: ImageEntry, indexOf: Map<number, number>, background: boolean, limits: DecodeLimits = {}): Mask {
@@ -251,13 +254,14 @@ function labelMap(e: ImageEntry, indexOf: Map<number, number>, background: boole
   if (width * height > max) throw new DatasetError(`${e.ref.mask}: ${width}×${height} pixels is over the limit of ${max / 1e6} MP per image.`);
   const data = new Uint8Array(width * height).fill(background ? 0 : 255);
   const scratch = new Uint8Array(width * height);
-  const paint = (a: Annotation, value: number) => {
-    fill(a.segmentation, width, height, scratch);
-    for (let i = 0; i < data.length; i++) if (scratch[i]) data[i] = value;
-  };
-  for (const a of e.annotations) if (a.crowd) paint(a, 255);
-  const objects = e.annotations.filter((a) => !a.crowd).map((a, order) => ({ a, order, area: fill(a.segmentation, width, height, scratch) }));
-  objects.sort((p, q) => q.area - p.area || p.order - q.order); // largest first; equal areas in file order
-  for (const { a } of objects) paint(a, indexOf.get(a.category)!);
+  // each object is rasterised once; its pixels are kept as indices until the order (by area) is known
+  const objects = e.annotations.map((a, order) => ({ a, order, pixels: pixelsOf(a.segmentation, width, height, scratch) }));
+  for (const { a, pixels } of objects) if (a.crowd) for (const i of pixels) data[i] = 255;
+  const things = objects.filter(({ a }) => !a.crowd);
+  things.sort((p, q) => q.pixels.length - p.pixels.length || p.order - q.order); // largest first; equal areas in file order
+  for (const { a, pixels } of things) {
+    const value = indexOf.get(a.category)!;
+    for (const i of pixels) data[i] = value;
+  }
   return { width, height, data };
 }

@@ -20,8 +20,9 @@ describe('freeze modes', () => {
     expect(last1.every((n) => n.startsWith('blocks.2.') || n.startsWith('norm.') || n.startsWith('seg_head.'))).toBe(true);
     expect(last1).toContain('blocks.2.attn.qkv.weight');
     expect(last1).toContain('norm.weight');
-    expect(trainable('last:0')).toEqual(['seg_head.weight', 'seg_head.bias']);
-    expect(() => parseFreeze('last:7', 3)).toThrow('0 ≤ K ≤ 3');
+    expect(isTrainable('blocks.2.attn.qkv.weight', 'last:0', 3)).toBe(false);
+    expect(() => parseFreeze('last:7', 3)).toThrow('--freeze must be none, encoder or last:K with 1 ≤ K ≤ 3; got "last:7"');
+    expect(() => parseFreeze('last:0', 3)).toThrow('1 ≤ K ≤ 3');
     expect(() => parseFreeze('half', 3)).toThrow('--freeze must be');
   });
 

@@ -9,14 +9,16 @@ import { Graph, exportOnnx, grad, type CompiledGraph, type Tensor } from '../gra
 import { familyEncoder, familySegmentationLoss } from '../model/families';
 import type { FamilyName } from '../model/presets';
 import { decode, decodeLoss, type VitConfig } from '../model/vit';
+import { freezeMust } from './recipe-schema';
 
 export type FreezeMode = 'none' | 'encoder' | `last:${number}`;
 
 export function parseFreeze(mode: string, depth: number): FreezeMode {
   if (mode === 'none' || mode === 'encoder') return mode;
   const m = /^last:(\d+)$/.exec(mode);
-  if (m && Number(m[1]) >= 0 && Number(m[1]) <= depth) return mode as FreezeMode;
-  throw new Error(`--freeze must be none, encoder or last:K with 0 ≤ K ≤ ${depth}; got "${mode}"`);
+  // last:0 would be the encoder frozen without its cached features: the recipe's rules refuse it too
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= depth) return mode as FreezeMode;
+  throw new Error(`--freeze must be ${freezeMust(depth)}; got "${mode}"`);
 }
 
 /** Which parameters train: all; the decoder only; or the last K blocks + final norm + decoder. */

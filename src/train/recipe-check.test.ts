@@ -28,7 +28,7 @@ describe('recipeProblems', () => {
   it('negative rates, a fractional eval interval, a bad freeze, last:K beyond the depth', () => {
     const p = recipeProblems({ ...ok, lrHead: -1, weightDecay: NaN, evalEvery: 2.5, seed: 0.5, freeze: 'decoder' }, vit);
     expect(Object.keys(p).sort()).toEqual(['evalEvery', 'freeze', 'lrHead', 'seed', 'weightDecay']);
-    expect(recipeProblems({ ...ok, freeze: 'last:13' }, vit).freeze).toBe('last:K trains the last K blocks: K from 1 to 12');
-    expect(recipeProblems({ ...ok, freeze: 'last:0' }, vit).freeze).toMatch(/K from 1/);
+    expect(recipeProblems({ ...ok, freeze: 'last:13' }, vit).freeze).toBe('freeze must be none, encoder or last:K with 1 ≤ K ≤ 12');
+    expect(recipeProblems({ ...ok, freeze: 'last:0' }, vit).freeze).toBe('freeze must be none, encoder or last:K with 1 ≤ K ≤ the depth');
   });
 });

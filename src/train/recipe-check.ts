@@ -4,7 +4,7 @@
  * (recipe-schema.ts, shared with the CLI and the saved queue); what the model fixes is added here.
  * Pure: no DOM.
  */
-import { RECIPE_SETTINGS, settingProblem, type RecipeSettings } from './recipe-schema';
+import { RECIPE_SETTINGS, freezeMust, settingProblem, type RecipeSettings } from './recipe-schema';
 
 /** The settings the form's fields edit (the recipe and shuffle are a select and a checkbox: always valid). */
 export type CheckedValues = Omit<RecipeSettings, 'recipe' | 'shuffle'>;
@@ -32,6 +32,6 @@ export function recipeProblems(c: CheckedValues, model?: ModelShape): RecipeProb
     out.crop = `crop must be a multiple of the patch size ${patch} (e.g. ${Math.min(below, above)} or ${Math.max(below, above)})`;
   }
   const last = /^last:(\d+)$/.exec(c.freeze);
-  if (!out.freeze && last && Number(last[1]) > model.depth) out.freeze = `last:K trains the last K blocks: K from 1 to ${model.depth}`;
+  if (!out.freeze && last && Number(last[1]) > model.depth) out.freeze = `${RECIPE_SETTINGS.freeze.label} must be ${freezeMust(model.depth)}`;
   return out;
 }

@@ -37,6 +37,11 @@ export interface Setting {
   kind: Kind;
 }
 
+/** What a good freeze is, with the model's depth once it is known: one wording for the form, the CLI and the compiler. */
+export function freezeMust(depth: number | string): string {
+  return `none, encoder or last:K with 1 ≤ K ≤ ${depth}`;
+}
+
 const count = (label: string, flag: string): Setting => ({ label, flag, must: 'a whole number ≥ 1', kind: { type: 'number', integer: true, min: 1 } });
 const rate = (label: string, flag: string): Setting => ({ label, flag, must: 'a number ≥ 0', kind: { type: 'number', integer: false, min: 0 } });
 
@@ -51,7 +56,7 @@ export const RECIPE_SETTINGS: { [K in keyof RecipeSettings]: Setting } = {
   lrEncoder: rate('encoder learning rate', 'lr-encoder'),
   weightDecay: rate('weight decay', 'weight-decay'),
   schedule: { label: 'schedule', flag: 'schedule', must: 'poly or constant', kind: { type: 'choice', values: ['poly', 'constant'] } },
-  freeze: { label: 'freeze', flag: 'freeze', must: 'none, encoder or last:K (K from 1 to the depth)', kind: { type: 'freeze' } },
+  freeze: { label: 'freeze', flag: 'freeze', must: freezeMust('the depth'), kind: { type: 'freeze' } },
   augment: { label: 'augmentation', flag: 'no-augment', must: 'true or false', kind: { type: 'switch' } },
   shuffle: { label: 'shuffle', flag: 'no-shuffle', must: 'true or false', kind: { type: 'switch' } },
   seed: { label: 'seed', flag: 'seed', must: 'a whole number', kind: { type: 'number', integer: true } },

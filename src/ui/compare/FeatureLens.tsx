@@ -6,23 +6,17 @@
  * output), only while the lens is open; the page paints them and computes similarities.
  */
 import { useEffect, useState } from 'react';
-import type { LensSource, RunSummary } from '../../worker/api';
+import type { LensSource } from '../../worker/api';
 import { useLab } from '../lab';
-import { runLabel } from '../../compare/runs-board';
+import { runNamer } from '../viewer/panes';
 import { trainer } from '../worker-client';
+import { defaultLensChoice, LOADED, sourceUnavailable } from './lens-choice';
 import { RAMP, type Probe } from './lens-paint';
 import { LensPanel, type PanelState } from './LensPanel';
 import './lens.css';
 
-const LOADED = 'loaded';
 /** Panels side by side at most (each is a session and a forward pass per image). */
 const MAX_PANELS = 4;
-
-/** The loaded model and the current run (a reopened or the last trained one), else the newest run. */
-function defaultChoice(runs: RunSummary[], runId?: string): string[] {
-  const run = runs.find((r) => r.id === runId) ?? runs.find((r) => r.status !== 'imported') ?? runs[0];
-  return run ? [LOADED, run.id] : [LOADED];
-}
 
 export function FeatureLens() {
   const viewIndex = useLab((s) => s.viewIndex);
@@ -37,7 +31,9 @@ export function FeatureLens() {
   const [probe, setProbe] = useState<Probe>();
   const [panels, setPanels] = useState<Record<string, PanelState>>({});
 
-  const chosen = (picked ?? defaultChoice(runs, runId)).filter((k) => k === LOADED || runs.some((r) => r.id === k));
+  // a run without weights (or deleted since it was picked) is not shown
+  const unavailable = (k: string) => sourceUnavailable(runs, k);
+  const chosen = (picked ?? defaultLensChoice(runs, runId)).filter((k) => !unavailable(k));
   // what a panel shows depends on the image, the crop (loaded model), the model and dataset loaded and the run's save
   const requestKey = (k: string) => `${k}|${viewIndex}|${dataset}|${k === LOADED ? `${model}|${crop}` : runs.find((r) => r.id === k)?.savedStep}`;
   const wanted = chosen.map((k) => [k, requestKey(k)] as const);
@@ -64,8 +60,7 @@ export function FeatureLens() {
 
   const title = (k: string) => {
     if (k === LOADED) return model ?? 'the loaded model';
-    const r = runs.find((x) => x.id === k);
-    return r ? r.name ?? runLabel(r) : k; // model · start time: runs of one model apart
+    return runNamer(runs)(k); // as the viewer and the leaderboard name it
   };
   const toggle = (k: string, on: boolean) => setPicked(on ? [...chosen, k] : chosen.filter((x) => x !== k));
   const options = [LOADED, ...runs.map((r) => r.id)];
@@ -78,9 +73,9 @@ export function FeatureLens() {
         <legend>Backbones (up to {MAX_PANELS})</legend>
         {options.map((k) => (
           <label key={k}>
-            <input type="checkbox" checked={chosen.includes(k)} disabled={!chosen.includes(k) && chosen.length >= MAX_PANELS}
+            <input type="checkbox" checked={chosen.includes(k)} disabled={!!unavailable(k) || (!chosen.includes(k) && chosen.length >= MAX_PANELS)}
               onChange={(e) => toggle(k, e.target.checked)} />
-            {title(k)} <small>({k === LOADED ? 'before fine-tuning' : 'after fine-tuning'})</small>
+            {title(k)} <small>({k === LOADED ? 'before fine-tuning' : unavailable(k) ?? 'after fine-tuning'})</small>
           </label>
         ))}
       </fieldset>

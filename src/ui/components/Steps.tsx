@@ -6,7 +6,7 @@
 import { PRESETS } from '../../model/presets';
 import { useLab } from '../lab';
 import { presetTitle } from '../preset-names';
-import { runLabel } from '../run-names';
+import { runNamer } from '../viewer/panes';
 import { isActive } from '../store/slices';
 import { Controls } from './Controls';
 import { MemoryPlan } from './MemoryPlan';
@@ -34,14 +34,15 @@ function CompareSwitch() {
   const compareRunIds = useLab((s) => s.compareRunIds);
   const toggleCompared = useLab((s) => s.toggleCompared);
   const chosen = runs.filter((r) => compareRunIds.includes(r.id));
+  const nameOf = runNamer(runs);
   return (
     <details className="switch compare-switch" data-testid="talk-compare">
-      <summary>Compare with: {chosen.length === 0 ? 'no other run' : chosen.length <= 2 ? chosen.map(runLabel).join(', ') : `${chosen.length} runs`}</summary>
+      <summary>Compare with: {chosen.length === 0 ? 'no other run' : chosen.length <= 2 ? chosen.map((r) => nameOf(r.id)).join(', ') : `${chosen.length} runs`}</summary>
       <fieldset aria-label="Runs to compare with this run">
         {!runs.length && <p>No saved runs yet.</p>}
         {runs.map((r) => (
           <label key={r.id} className="check">
-            <input type="checkbox" checked={compareRunIds.includes(r.id)} onChange={() => toggleCompared(r.id)} /> {runLabel(r)}
+            <input type="checkbox" checked={compareRunIds.includes(r.id)} onChange={() => toggleCompared(r.id)} /> {nameOf(r.id)}
           </label>
         ))}
       </fieldset>

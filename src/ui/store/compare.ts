@@ -6,8 +6,7 @@
  * classes, deleted elsewhere) leaves the selection with a message naming it.
  */
 import type { Prediction } from '../../worker/api';
-import { runLabel } from '../run-names';
-import { compareCapacity, ownPane, tooManyMessage } from '../viewer/panes';
+import { compareCapacity, ownPane, runNamer, tooManyMessage } from '../viewer/panes';
 import { guarded, isActive } from './slices';
 import type { Slice, ViewerSlice, WorkerRef } from './types';
 
@@ -18,10 +17,7 @@ export const createViewerSlice = (worker: WorkerRef): Slice<ViewerSlice> => (set
   let next = 0;
   let latestPrediction = 0;
   const latestComparison = new Map<string, number>();
-  const label = (id: string) => {
-    const run = get().runs.find((r) => r.id === id);
-    return run ? runLabel(run) : `run ${id}`;
-  };
+  const label = (id: string) => runNamer(get().runs)(id);
 
   /** Fetches one compared run's prediction for the current image; on failure the run leaves the selection. */
   const fetchComparison = async (id: string): Promise<void> => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_RECIPE } from '../store/recipe';
 import { createQueue, type BenchmarkQueue, type EntryStatus } from '../../worker/queue';
 import type { RunSummary } from '../../worker/api';
-import { MAX_PREDICTION_PANES, compareCapacity, formatMIoU, hasPrediction, ownPane, raceSelection, thisRunOf, tooManyMessage } from './panes';
+import { distinctLabels } from '../run-names';
+import { MAX_PREDICTION_PANES, compareCapacity, formatMIoU, hasPrediction, ownPane, raceSelection, runNamer, thisRunOf, tooManyMessage } from './panes';
 
 function queue(entries: [EntryStatus, string?][]): BenchmarkQueue {
   const q = createQueue('demo', DEMO_RECIPE, entries.map((_, i) => ({ name: `m${i}`, model: { kind: 'demo' } })));
@@ -10,6 +11,16 @@ function queue(entries: [EntryStatus, string?][]): BenchmarkQueue {
 }
 
 describe('prediction panes', () => {
+  it('two runs of one model on one dataset get different names, the leaderboard\'s and the legends\'', () => {
+    const run = (id: string, createdAt: number, name?: string): RunSummary => ({ id, createdAt, name, modelName: 'demo ViT', datasetName: 'demo', config: DEMO_RECIPE, savedStep: 2, status: 'finished' });
+    const runs = [run('a', Date.UTC(2026, 10, 30, 12, 0, 0)), run('b', Date.UTC(2026, 10, 30, 12, 5, 9)), run('c', 0, 'mine')];
+    const name = runNamer(runs);
+    expect(['a', 'b', 'c'].map(name)).toEqual(['demo ViT · demo · 2026-11-30 12:00:00', 'demo ViT · demo · 2026-11-30 12:05:09', 'mine']);
+    expect(['a', 'b', 'c'].map(name)).toEqual(['a', 'b', 'c'].map((id) => distinctLabels(runs).get(id)));
+    expect(runNamer([runs[0]])('a')).toBe('demo ViT · demo'); // alone: no time needed
+    expect(name('gone')).toBe('run gone');
+  });
+
   it('six panes in all: this run takes one when it has a prediction', () => {
     expect(compareCapacity(true)).toBe(MAX_PREDICTION_PANES - 1);
     expect(compareCapacity(false)).toBe(MAX_PREDICTION_PANES);

@@ -5,6 +5,7 @@
  */
 import type { RunSummary } from '../../worker/api';
 import type { BenchmarkQueue } from '../../worker/queue';
+import { distinctLabels } from '../run-names';
 
 /** The viewer shows at most this many prediction panes (this run and the compared runs). */
 export const MAX_PREDICTION_PANES = 6;
@@ -34,6 +35,16 @@ export const compareCapacity = (thisRunShown: boolean): number => MAX_PREDICTION
 export const tooManyMessage = (thisRunShown: boolean, extra: string): string =>
   `The viewer shows at most ${MAX_PREDICTION_PANES} prediction panes${thisRunShown ? ` (this run and ${MAX_PREDICTION_PANES - 1} saved runs)` : ''}: ` +
   `deselect a run before comparing “${extra}”.`;
+
+/**
+ * How the viewer names runs (panes, the compare list, messages): as the leaderboard and the charts'
+ * legends do (`distinctLabels`), so two runs of one model on one dataset are told apart; "run <id>"
+ * for an id that is not among the runs.
+ */
+export function runNamer(runs: readonly RunSummary[]): (id: string) => string {
+  const labels = distinctLabels([...runs]);
+  return (id) => labels.get(id) ?? `run ${id}`;
+}
 
 /** mIoU as the runs table and the panes show it (one spelling with the CLI's). */
 export { formatMIoU } from '../../compare/leaderboard';

@@ -6,10 +6,9 @@
 import { useMemo } from 'react';
 import type { Prediction } from '../../../worker/api';
 import { useLab } from '../../lab';
-import { runLabel } from '../../run-names';
 import { isActive } from '../../store/slices';
 import { backgroundIndex, disagreement, paintDisagreement, paintErrors, paintImage, paintMask, IGNORE, type Rgb } from '../../viewer/composite';
-import { compareCapacity, formatMIoU, hasPrediction, ownPane, thisRunOf } from '../../viewer/panes';
+import { compareCapacity, formatMIoU, hasPrediction, ownPane, runNamer, thisRunOf } from '../../viewer/panes';
 import type { Picture } from './Pane';
 
 export type Show = 'predictions' | 'errors';
@@ -47,7 +46,8 @@ export function usePanes(show: Show, overlay: number) {
     const cap = compareCapacity(own);
     // a compared run's prediction is shown only for the image on screen (a reply for the previous one is stale)
     const compared = compareRunIds.slice(0, cap).map((id) => ({ id, run: runs.find((r) => r.id === id), p: comparisons[id]?.index === pred?.index ? comparisons[id] : undefined }));
-    const hidden = compareRunIds.slice(cap).map((id) => runs.find((r) => r.id === id)).map((r, i) => (r ? runLabel(r) : compareRunIds[cap + i]));
+    const nameOf = runNamer(runs);
+    const hidden = compareRunIds.slice(cap).map(nameOf);
     if (!pred) return { panes: [] as PaneSpec[], hidden, share: undefined, predicted };
     const of = (rgba: Uint8ClampedArray): Picture => ({ width: pred.width, height: pred.height, rgba });
     const runPane = (key: string, name: string, mIoU: number | undefined, p: Prediction | undefined, placeholder: string): PaneSpec => ({
@@ -63,9 +63,9 @@ export function usePanes(show: Show, overlay: number) {
     const mine = thisRunOf(runs, runId, active);
     // before any run this pane says what to do; once runs are compared it appears only with a prediction of its own
     if (own || !compareRunIds.length) {
-      panes.push(runPane('this-run', mine ? `This run: ${runLabel(mine)}` : 'This run', lastEval ?? mine?.mIoU, predicted ? pred : undefined, 'No prediction yet: press Start'));
+      panes.push(runPane('this-run', mine ? `This run: ${nameOf(mine.id)}` : 'This run', lastEval ?? mine?.mIoU, predicted ? pred : undefined, 'No prediction yet: press Start'));
     }
-    for (const c of compared) panes.push(runPane(`run-${c.id}`, c.run ? runLabel(c.run) : `run ${c.id}`, c.run?.mIoU, c.p, 'predicting…'));
+    for (const c of compared) panes.push(runPane(`run-${c.id}`, nameOf(c.id), c.run?.mIoU, c.p, 'predicting…'));
     if (!compareRunIds.length) {
       panes.push({ key: 'compare-hint', name: 'Other runs', placeholder: 'Choose runs to compare: press Compare on saved runs (up to 6 predictions in all), or import a trained model under Saved runs' });
     }
