@@ -4,7 +4,7 @@
  * tensor in `wrt`. Only nodes that depend on something in `wrt` are differentiated, so frozen
  * parameters (not in `wrt`) cost no backward work at all.
  */
-import { OPS, add, expand, reshape } from './ops';
+import { OPS, add, expand, mul, reshape } from './ops';
 import { Recompute } from './recompute';
 import { GraphError, fmt } from './shape';
 import { isFloat, type Tensor } from './tensor';
@@ -34,7 +34,11 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
 
   // One descending pass: each active node hands its cotangent to its active inputs; fan-out
   // adds up (the `+=` of micrograd).
-  const cotangent = new Map<number, Tensor>([[loss.id, expand(graph.scalar(1, loss.dtype), loss.shape)]]);
+  // The seed is 1 + 0·loss (exactly 1 for a finite loss), so the backward pass reads the loss: a
+  // runtime that orders nodes by walking back from the outputs (onnxruntime) then computes the loss
+  // before the backward pass, not after it, and the values only the loss reads (the head's
+  // full-resolution logits) are freed there instead of being held through the whole backward pass.
+  const cotangent = new Map<number, Tensor>([[loss.id, expand(add(graph.scalar(1, loss.dtype), mul(loss, 0)), loss.shape)]]);
   const recompute = opts.recompute ? new Recompute(graph, ancestors) : undefined;
   // Gradients of `wrt` that are complete once the walk is below their first reader (ids descend).
   const firstUse = new Map<number, number>();
