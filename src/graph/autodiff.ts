@@ -5,13 +5,15 @@
  * parameters (not in `wrt`) cost no backward work at all.
  */
 import { OPS, add, expand, mul, reshape } from './ops';
-import { Recompute } from './recompute';
+import { Recompute, Rematerialize } from './recompute';
 import { GraphError, fmt } from './shape';
 import { isFloat, type Tensor } from './tensor';
 
 export interface GradOptions {
   /** Rebuild the activations of each `graph.checkpoint` segment in the backward pass instead of keeping them. */
   recompute?: boolean;
+  /** Rebuild the values marked with `graph.rematerialize` for the VJPs that read them (default; off only to compare). */
+  rematerialize?: boolean;
 }
 
 export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {}): Tensor[] {
@@ -40,6 +42,8 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
   // full-resolution logits) are freed there instead of being held through the whole backward pass.
   const cotangent = new Map<number, Tensor>([[loss.id, expand(add(graph.scalar(1, loss.dtype), mul(loss, 0)), loss.shape)]]);
   const recompute = opts.recompute ? new Recompute(graph, ancestors) : undefined;
+  // recomputed blocks rebuild everything inside them already
+  const remat = !recompute && opts.rematerialize !== false && graph.rematerialized.size > 0 ? new Rematerialize(graph) : undefined;
   // Gradients of `wrt` that are complete once the walk is below their first reader (ids descend).
   const firstUse = new Map<number, number>();
   for (const t of ancestors) for (const x of t.inputs) if (!firstUse.has(x.id)) firstUse.set(x.id, t.id);
@@ -63,7 +67,7 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
     graph.gradScope = y.id;
     try {
       // with recomputation, the rule reads the rebuilt copies of the segment's values
-      const at = recompute ? recompute.valuesFor(y, g, () => finished(y.id)) : (t: Tensor) => t;
+      const at = recompute ? recompute.valuesFor(y, g, () => finished(y.id)) : remat ? remat.valuesFor(g) : (t: Tensor) => t;
       const grads = (rule as (...a: unknown[]) => (Tensor | null)[])(g, at(y), y.inputs.map(at), y.attrs, needs);
       y.inputs.forEach((x, j) => {
         if (!needs[j]) return;

@@ -27,8 +27,10 @@ export function layerNorm(x: Tensor, weight: Tensor | undefined, bias: Tensor | 
   const centered = sub(x, reduceMean(x, [-1], true));
   const variance = reduceMean(mul(centered, centered), [-1], true);
   let y = div(centered, sqrt(add(variance, eps)));
-  if (weight) y = mul(y, weight);
-  if (bias) y = add(y, bias);
+  // the backward keeps the normalised x (for the weight's gradient); the affine output read by the
+  // next layer's weight gradient is rebuilt from it there instead of kept too
+  if (weight) y = x.graph.rematerialize(mul(y, weight));
+  if (bias) y = x.graph.rematerialize(add(y, bias));
   return y;
 }
 
