@@ -1,5 +1,5 @@
 #!/bin/sh
-":" //; exec env MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-4194304}" node --expose-gc "$0" "$@"
+":" //; exec env MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1048576}" node --expose-gc "$0" "$@"
 // The `vfm-lab` command. Run as a program, it starts in /bin/sh, whose second line above replaces
 // the shell with node (exec: the same process, so signals and kill -9 reach node itself) started with
 //   MALLOC_MMAP_THRESHOLD_ (a value the user set is kept): large tensors go back to the system when

@@ -4,14 +4,16 @@
  * tensor in `wrt`. Only nodes that depend on something in `wrt` are differentiated, so frozen
  * parameters (not in `wrt`) cost no backward work at all.
  */
-import { OPS, add, expand, reshape } from './ops';
-import { Recompute } from './recompute';
+import { OPS, add, expand, mul, reshape } from './ops';
+import { Recompute, Rematerialize } from './recompute';
 import { GraphError, fmt } from './shape';
 import { isFloat, type Tensor } from './tensor';
 
 export interface GradOptions {
   /** Rebuild the activations of each `graph.checkpoint` segment in the backward pass instead of keeping them. */
   recompute?: boolean;
+  /** Rebuild the values marked with `graph.rematerialize` for the VJPs that read them (default; off only to compare). */
+  rematerialize?: boolean;
 }
 
 export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {}): Tensor[] {
@@ -34,8 +36,14 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
 
   // One descending pass: each active node hands its cotangent to its active inputs; fan-out
   // adds up (the `+=` of micrograd).
-  const cotangent = new Map<number, Tensor>([[loss.id, expand(graph.scalar(1, loss.dtype), loss.shape)]]);
+  // The seed is 1 + 0·loss (exactly 1 for a finite loss), so the backward pass reads the loss: a
+  // runtime that orders nodes by walking back from the outputs (onnxruntime) then computes the loss
+  // before the backward pass, not after it, and the values only the loss reads (the head's
+  // full-resolution logits) are freed there instead of being held through the whole backward pass.
+  const cotangent = new Map<number, Tensor>([[loss.id, expand(add(graph.scalar(1, loss.dtype), mul(loss, 0)), loss.shape)]]);
   const recompute = opts.recompute ? new Recompute(graph, ancestors) : undefined;
+  // recomputed blocks rebuild everything inside them already
+  const remat = !recompute && opts.rematerialize !== false && graph.rematerialized.size > 0 ? new Rematerialize(graph) : undefined;
   // Gradients of `wrt` that are complete once the walk is below their first reader (ids descend).
   const firstUse = new Map<number, number>();
   for (const t of ancestors) for (const x of t.inputs) if (!firstUse.has(x.id)) firstUse.set(x.id, t.id);
@@ -59,7 +67,7 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
     graph.gradScope = y.id;
     try {
       // with recomputation, the rule reads the rebuilt copies of the segment's values
-      const at = recompute ? recompute.valuesFor(y, g, () => finished(y.id)) : (t: Tensor) => t;
+      const at = recompute ? recompute.valuesFor(y, g, () => finished(y.id)) : remat ? remat.valuesFor(g) : (t: Tensor) => t;
       const grads = (rule as (...a: unknown[]) => (Tensor | null)[])(g, at(y), y.inputs.map(at), y.attrs, needs);
       y.inputs.forEach((x, j) => {
         if (!needs[j]) return;

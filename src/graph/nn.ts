@@ -26,9 +26,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
 export function layerNorm(x: Tensor, weight: Tensor | undefined, bias: Tensor | undefined, eps = 1e-6): Tensor {
   const centered = sub(x, reduceMean(x, [-1], true));
   const variance = reduceMean(mul(centered, centered), [-1], true);
-  let y = div(centered, sqrt(add(variance, eps)));
-  if (weight) y = mul(y, weight);
-  if (bias) y = add(y, bias);
+  // the backward keeps x − mean and σ (for the division's gradient); the normalised x (read by the
+  // weight's gradient) and the affine output (read by the next layer's weight gradient) are rebuilt
+  // from them there instead of kept too
+  let y = x.graph.rematerialize(div(centered, sqrt(add(variance, eps))));
+  if (weight) y = x.graph.rematerialize(mul(y, weight));
+  if (bias) y = x.graph.rematerialize(add(y, bias));
   return y;
 }
 

@@ -50,4 +50,17 @@ describe('memory plan', () => {
     expect(G.planMemory(live, [w, g.outputs.get('y')!]).workspaceBytes).toBe(800);
     expect(G.exportOnnx(g).manifest.plan.workspaceBytes).toBe(1200);
   });
+
+  it('the backward pass starts from the loss (its seed reads it), so onnxruntime computes the loss first, not after the gradients', () => {
+    const g = new G.Graph();
+    const x = g.param('x', [100]);
+    const logits = G.mul(G.exp(x), 2); //               like the loss head's logits: the loss's log-sum-exp reads them
+    const loss = G.log(G.reduceSum(G.exp(logits)));
+    g.output('loss', loss);
+    g.output('grad.x', G.grad(loss, [x])[0]);
+    const order = G.runtimeOrder(G.ancestorsOf([...g.outputs.values()]));
+    const backward = order.filter((t) => t.gradOf !== undefined).map((t) => order.indexOf(t));
+    expect(backward.length).toBeGreaterThan(0);
+    expect(order.indexOf(loss)).toBeLessThan(Math.min(...backward));
+  });
 });

@@ -10,6 +10,9 @@
  * run early. So each value entering the segment from outside goes through `x + 0·g₀`, where g₀ is
  * one element of the cotangent that reaches the segment: exactly x (for finite gradients), but
  * a new value that exists only once the backward pass has reached this block.
+ *
+ * `Rematerialize` does the same for single cheap values (`graph.rematerialize`) in the graph that
+ * keeps its block activations.
  */
 import { add, mul, reshape, slice, type OpType } from './ops';
 import { GraphError } from './shape';
@@ -68,5 +71,44 @@ export class Recompute {
       const inputs = t.inputs.map((x) => this.copies.get(x.id) ?? (x.id < seg.start ? enter(x) : x));
       this.copies.set(id, this.graph.node(t.op as OpType, inputs, t.attrs as never, { stopGradient: t.stopGradient }));
     }
+  }
+}
+
+/**
+ * Cheap values rebuilt in the backward pass of the graph that keeps its activations: a VJP that
+ * reads a value marked with `graph.rematerialize` (or a Reshape of one) reads a copy built from the
+ * value's inputs, each entering through the same gate as a recomputed segment (`x + 0·g₀`, g₀ one
+ * element of that VJP's cotangent). Copies and gates are made once, by the first VJP that needs
+ * them; later VJPs read the gated input too (GELU's own VJP reads its gated input: else onnxruntime's
+ * order would compute GELU's derivative, [B, N, 4D], during the forward pass and keep it).
+ */
+export class Rematerialize {
+  private readonly copies = new Map<number, Tensor>();
+  private readonly entered = new Map<number, Tensor>();
+
+  constructor(private readonly graph: Graph) {}
+
+  private marked(t: Tensor): boolean {
+    return this.graph.rematerialized.has(t.id) || (t.op === 'Reshape' && this.marked(t.inputs[0]));
+  }
+
+  /** The values the VJP whose cotangent is `cotangent` should read. */
+  valuesFor(cotangent: Tensor): (t: Tensor) => Tensor {
+    let zero: Tensor | undefined;
+    const enter = (x: Tensor) => {
+      if (isLeaf(x) || x.dtype !== cotangent.dtype) return x;
+      let e = this.entered.get(x.id);
+      if (!e) this.entered.set(x.id, (e = add(x, (zero ??= mul(slice(reshape(cotangent, [cotangent.size]), 0, 0, 1), 0)))));
+      return e;
+    };
+    const copy = (t: Tensor): Tensor => {
+      let c = this.copies.get(t.id);
+      if (!c) {
+        const inputs = t.inputs.map((x) => (this.marked(x) ? copy(x) : enter(x)));
+        this.copies.set(t.id, (c = this.graph.node(t.op as OpType, inputs, t.attrs as never, { stopGradient: t.stopGradient })));
+      }
+      return c;
+    };
+    return (t) => (this.marked(t) ? copy(t) : this.entered.get(t.id) ?? t);
   }
 }

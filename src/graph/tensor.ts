@@ -57,6 +57,22 @@ export class Graph {
    */
   readonly segments: { start: number; end: number }[] = [];
 
+  /** Ids of values that the backward pass rebuilds from their inputs instead of keeping (`rematerialize`). */
+  readonly rematerialized = new Set<number>();
+
+  /**
+   * Marks `t` as cheap to rebuild from values the backward pass keeps anyway (an elementwise op of
+   * such values, e.g. GELU's output beside its input): the VJPs that read it read a copy made when
+   * the backward reaches them, so `t` itself dies after its forward readers (src/graph/recompute.ts).
+   */
+  rematerialize(t: Tensor): Tensor {
+    if (t.graph !== this || t.op === 'Input' || t.op === 'Param' || t.op === 'Constant') {
+      throw new GraphError(`rematerialize: ${t} is not an op of this graph`);
+    }
+    this.rematerialized.add(t.id);
+    return t;
+  }
+
   /** Marks the nodes `build` creates as one recomputable segment (gradient checkpointing). */
   checkpoint<T>(build: () => T): T {
     const start = this.tensors.length;

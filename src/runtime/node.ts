@@ -11,12 +11,15 @@ import { GraphRunner, type OrtModule } from './host';
  * frees each intermediate tensor; glibc's default mmap threshold climbs with every large block
  * freed (up to 32 MiB), after which such blocks come from the heap and their pages stay resident
  * when freed: a ViT-B/16 512 px step with recomputation then held its peak for the rest of the
- * step. A fixed 4 MiB threshold returns every large tensor's pages to the system when it is freed.
- * Measured (peak RSS of two steps, 2 threads, several runs each): 2081–2116 → 1892–1976 MiB, at the same
- * CPU time; 128 KiB gave no more (1887 MiB). The step that keeps its activations is unchanged.
+ * step. A fixed threshold returns every large tensor's pages to the system when it is freed.
+ * Measured (peak RSS of two steps, 2 threads, several runs each): 2081–2116 → 1892–1976 MiB with 4 MiB, at
+ * the same CPU time; 128 KiB gave no more (1887 MiB). 1 MiB, because a ViT-B/16 token tensor at 512 px
+ * ([1025, 768], 3 MiB) stayed under 4 MiB: the step keeping its activations left ~330–450 MiB of freed
+ * such tensors resident in the heap after its first run, on top of the next run's peak (peak RSS
+ * 3040 → 2751 MiB, and 3421 → 3033 MiB before the graph kept less; one run each).
  * glibc reads it at start-up only, so it cannot be set from here; other C libraries ignore it.
  */
-export const HOST_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(4 * 2 ** 20) } as const;
+export const HOST_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(2 ** 20) } as const;
 
 export interface NodeSessionOptions {
   /** Intra-op threads; defaults to onnxruntime's choice (all cores). */

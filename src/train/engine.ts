@@ -111,7 +111,7 @@ export class HostEngine implements Engine {
     if (this.micro === 0) throw new Error('update() without accumulated gradients');
     if (this.micro > 1) for (const acc of this.grads.values()) for (let i = 0; i < acc.length; i++) acc[i] /= this.micro;
     this.optimizer.step(this.grads, lr);
-    for (const acc of this.grads.values()) acc.fill(0);
+    // no clearing: the next step's first micro-batch overwrites every accumulator (see accumulate)
     this.micro = 0;
   }
 
