@@ -30,10 +30,14 @@ function RunName({ run }: { run: RunSummary }) {
   );
 }
 
+/** The running run's live step: its own subscription, so a training step re-renders this cell, not the whole list. */
+function LiveStep({ saved }: { saved: number }) {
+  return <>{useLab((s) => s.steps.at(-1)?.step) ?? saved}</>;
+}
+
 export function RunsList() {
   const runs = useLab((s) => s.runs);
   const state = useLab((s) => s.runState);
-  const liveStep = useLab((s) => s.steps.at(-1)?.step);
   const compareRunIds = useLab((s) => s.compareRunIds);
   const { openRun, resumeRun, deleteRun, toggleCompared, importRun, evaluateRunOn } = useLab.getState();
   const loaded = useLab((s) => s.dataset);
@@ -56,7 +60,7 @@ export function RunsList() {
             {runs.map((r) => {
               const imported = r.status === 'imported'; // no metrics and nothing to resume: compare or delete
               // the run training now shows its live step, not its last save
-              const step = r.status === 'running' && busy && liveStep !== undefined ? liveStep : r.savedStep;
+              const step = r.status === 'running' && busy ? <LiveStep saved={r.savedStep} /> : r.savedStep;
               const diff = differences.get(r.id);
               return (
                 <tr key={r.id} data-testid="saved-run">
@@ -79,7 +83,7 @@ export function RunsList() {
                     </span>
                     {r.crossDataset && <small className="run-meta" data-testid="run-cross">on {r.crossDataset.dataset}: {(100 * r.crossDataset.mIoU).toFixed(1)} % mIoU</small>}
                   </td>
-                  <td className="run-progress">{imported ? 'imported model' : `step ${step}/${r.config.steps} · ${r.status}`}</td>
+                  <td className="run-progress">{imported ? 'imported model' : <>step {step}/{r.config.steps} · {r.status}</>}</td>
                   <td className="run-miou" data-testid="run-miou">{r.mIoU === undefined ? '—' : `${(100 * r.mIoU).toFixed(1)} %`}</td>
                 </tr>
               );
