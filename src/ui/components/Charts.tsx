@@ -8,10 +8,13 @@
  * Training updates the store up to ten times a second, so the hot path is kept small: each chart
  * is its own memoised component whose props stay the same objects while their values do (charts/
  * stable.ts), a saved run's lines are computed once per save (lineCache), and long lines are
- * thinned to two points per pixel column, keeping each column's extremes (charts/decimate.ts).
+ * thinned to two points per pixel column, keeping each column's extremes (charts/decimate.ts); on a
+ * slow machine the charts take new steps less often than the store has them (charts/paced.ts).
  */
 import { memo, useMemo, useState, type ReactElement } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Rectangle, Tooltip, XAxis, YAxis } from 'recharts';
+import type { EvalMetric, StepMetric } from '../../worker/api';
 import { useLab } from '../lab';
 import { minMaxDecimate, pointBudget } from '../charts/decimate';
 import { chartSummary, lossLine, lrTicks, percent, sig, stepTicks } from '../charts/format';
@@ -20,6 +23,7 @@ import { chartFileName } from '../charts/svg-export';
 import { niceTicks, windowedThroughput } from '../store/metrics';
 import { RunLegend, useOverlay } from './charts/overlay';
 import { Panel, chartSizes, tip, tipAt, usePlotWidth, useTalkScale, type PngExport } from './charts/Panel';
+import { usePaced } from './charts/paced';
 import { useStableItems } from './charts/stable';
 import './charts.css';
 
@@ -39,18 +43,23 @@ interface Frame {
   size: ReturnType<typeof chartSizes>;
 }
 
+/** Shown at once, not paced: another run's metrics (a reset, a reopened run) or a new evaluation. */
+const newRunOrEval = (was: Metrics, now: Metrics) => now.evals !== was.evals || now.steps.length < was.steps.length || now.steps[0] !== was.steps[0];
+type Metrics = { steps: readonly StepMetric[]; evals: readonly EvalMetric[] };
+
 type Bars = { name: string; IoU: number; absent: boolean; color: string }[];
 
 export function Charts() {
-  const steps = useLab((s) => s.steps);
-  const evals = useLab((s) => s.evals);
+  // the current run's metrics, at the pace this machine can redraw them
+  const current = usePaced(useLab(useShallow((s) => ({ steps: s.steps, evals: s.evals }))), newRunOrEval);
+  const { steps, evals } = current;
   const perStep = useLab((s) => s.config.batch * s.config.accum);
   const classes = useLab((s) => s.dataset?.classes);
   const [smoothing, setSmoothing] = useState(0.6);
   const [scale, ref] = useTalkScale();
   const [width, onWidth] = usePlotWidth();
   const budget = width ? pointBudget(width) : MAX_POINTS;
-  const overlay = useOverlay();
+  const overlay = useOverlay(current);
   const [linesOf] = useState(lineCache);
   // each shown run's lines; a saved run's are the same arrays as long as its metrics are
   const lines = useMemo(() => overlay.shown.map((r) => linesOf(r, smoothing, budget)), [overlay.shown, smoothing, budget, linesOf]);
