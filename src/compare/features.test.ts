@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/random';
-import { cosineSimilarity, patchPca } from './features';
+import { cosineSimilarity, patchNorms, patchPca } from './features';
 
 /** Gaussian features [n, d] with decreasing spread per direction, mixed by a random rotation: clear eigengaps. */
 function features(n: number, d: number, seed: number): Float32Array {
@@ -126,5 +126,18 @@ describe('cosine similarity of one patch to all', () => {
     expect(s[2]).toBeCloseTo(1, 6);
     expect(s[5]).toBe(0);
     expect(() => cosineSimilarity(f, n, d, n)).toThrow(/patch 30 is not one of the 30 patches/);
+  });
+
+  it('patch norms match a direct computation, and a probe uses the norms it is given (none recomputed per hover)', () => {
+    const n = 12, d = 7;
+    const f = features(n, d, 3);
+    const norms = patchNorms(f, n, d);
+    for (let j = 0; j < n; j++) expect(norms[j]).toBeCloseTo(Math.hypot(...f.subarray(j * d, (j + 1) * d)), 5);
+    expect([...cosineSimilarity(f, n, d, 4, norms)]).toEqual([...cosineSimilarity(f, n, d, 4)]);
+    // doubled norms halve every similarity: the given norms are the ones divided by
+    const doubled = cosineSimilarity(f, n, d, 4, norms.map((x) => 2 * x));
+    const plain = cosineSimilarity(f, n, d, 4);
+    for (let j = 0; j < n; j++) expect(doubled[j]).toBeCloseTo(plain[j] / 4, 6);
+    expect(() => cosineSimilarity(f, n, d, 0, norms.subarray(1))).toThrow(/11 norms for 12 patches/);
   });
 });

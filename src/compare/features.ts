@@ -76,16 +76,27 @@ export function patchPca(features: ArrayLike<number>, n: number, d: number): Pca
   };
 }
 
-/** Cosine similarity of patch `index` to every patch ([n] in −1…1); a zero vector has no direction and scores 0. */
-export function cosineSimilarity(features: ArrayLike<number>, n: number, d: number, index: number): Float32Array {
-  if (features.length !== n * d) throw new Error(`cosineSimilarity: features of length ${features.length} are not [${n}, ${d}]`);
-  if (!Number.isInteger(index) || index < 0 || index >= n) throw new Error(`cosineSimilarity: patch ${index} is not one of the ${n} patches`);
+/** Each patch's Euclidean norm ([n]): computed once per feature map, not on every probe. */
+export function patchNorms(features: ArrayLike<number>, n: number, d: number): Float64Array {
+  if (features.length !== n * d) throw new Error(`patchNorms: features of length ${features.length} are not [${n}, ${d}]`);
   const norms = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     let s = 0;
     for (let k = 0; k < d; k++) s += features[j * d + k] ** 2;
     norms[j] = Math.sqrt(s);
   }
+  return norms;
+}
+
+/**
+ * Cosine similarity of patch `index` to every patch ([n] in −1…1); a zero vector has no direction
+ * and scores 0. `norms` (patchNorms of the same features) are used as given: a hover passes the
+ * feature map's norms instead of recomputing all n of them.
+ */
+export function cosineSimilarity(features: ArrayLike<number>, n: number, d: number, index: number, norms = patchNorms(features, n, d)): Float32Array {
+  if (features.length !== n * d) throw new Error(`cosineSimilarity: features of length ${features.length} are not [${n}, ${d}]`);
+  if (!Number.isInteger(index) || index < 0 || index >= n) throw new Error(`cosineSimilarity: patch ${index} is not one of the ${n} patches`);
+  if (norms.length !== n) throw new Error(`cosineSimilarity: ${norms.length} norms for ${n} patches`);
   const out = new Float32Array(n);
   for (let j = 0; j < n; j++) {
     let dot = 0;

@@ -5,7 +5,7 @@
  */
 import type { HostArray } from '../graph';
 import type { Runner } from '../train/engine';
-import { cosineSimilarity, patchPca, type PcaResult } from './features';
+import { cosineSimilarity, patchNorms, patchPca, type PcaResult } from './features';
 
 export interface FeatureLens {
   /** Patches per side (square crops). */
@@ -31,5 +31,6 @@ export async function featureLens(evalGraph: Runner, params: Record<string, Host
   const grid = Math.round(Math.sqrt(n));
   if (grid * grid !== n) throw new Error(`feature lens: ${n} patches do not make a square grid`);
   const features = (out.data as Float32Array).slice(index * n * dim, (index + 1) * n * dim);
-  return { grid, dim, features, pca: patchPca(features, n, dim), similarity: (i) => cosineSimilarity(features, n, dim, i) };
+  const norms = patchNorms(features, n, dim);
+  return { grid, dim, features, pca: patchPca(features, n, dim), similarity: (i) => cosineSimilarity(features, n, dim, i, norms) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ema } from '../store/metrics';
-import { LIVE, MAX_POINTS, PALETTE, decimate, lossPoints, offeredSeries, runColours, shownIds, valueAt, type RunSeries } from './series';
+import { LIVE, MAX_POINTS, PALETTE, lineCache, lossPoints, offeredSeries, runColours, shownIds, valueAt, type RunSeries } from './series';
 
 const steps = (n: number) => Array.from({ length: n }, (_, i) => ({ step: i + 1, loss: 1 / (i + 1), lrHead: 0, lrEncoder: 0, ms: 1 }));
 const evals = (mIoU: number) => [{ step: 2, mIoU, perClassIoU: [mIoU] }];
@@ -38,17 +38,32 @@ describe('overlaid runs', () => {
     expect([...shownIds(series, { r7: true, now: false, r1: false })]).toEqual(['r2', 'r3', 'r4', 'r5', 'r7']);
   });
 
-  it('thins long lines to at most 500 points, keeping the first and last; the loss is smoothed before thinning', () => {
+  it('thins long lines to at most the budget, keeping the first and last; the loss is smoothed before thinning', () => {
     const long = steps(12_345);
-    const thin = decimate(long);
-    expect(thin).toHaveLength(MAX_POINTS);
-    expect([thin[0].step, thin.at(-1)!.step]).toEqual([1, 12_345]);
-    expect(thin.every((p, i) => i === 0 || p.step > thin[i - 1].step)).toBe(true);
-    expect(decimate(steps(3))).toHaveLength(3);
     const points = lossPoints(long, 0.9);
+    expect(points.length).toBeLessThanOrEqual(MAX_POINTS);
+    expect(points.length).toBeGreaterThan(MAX_POINTS / 4); // ≥ one point per key and bucket
+    expect([points[0].step, points.at(-1)!.step]).toEqual([1, 12_345]);
+    expect(points.every((p, i) => i === 0 || p.step > points[i - 1].step)).toBe(true);
+    expect(lossPoints(steps(3), 0.9)).toHaveLength(3);
     const direct = ema(long.map((x) => x.loss), 0.9);
-    expect(points).toHaveLength(MAX_POINTS);
     for (const p of [points[0], points[250], points.at(-1)!]) expect(p.smoothed).toBe(direct[p.step - 1]);
+    expect(lossPoints(long, 0.9, 100).length).toBeLessThanOrEqual(100);
+  });
+
+  it('computes a run\'s lines once per metrics array: a saved run keeps its lines while the live run\'s change', () => {
+    const lines = lineCache();
+    const saved = { id: 'a', label: 'a', color: PALETTE[0], steps: steps(50), evals: evals(0.3), live: false };
+    const first = lines(saved, 0.6, 1000);
+    // the board's next read makes new RunSeries objects around the same metrics arrays
+    const again = lines({ ...saved }, 0.6, 1000);
+    expect(again.loss).toBe(first.loss);
+    expect(again.miou).toBe(first.miou);
+    const grown = lines({ ...saved, steps: steps(51) }, 0.6, 1000);
+    expect(grown.loss).toHaveLength(51);
+    expect(grown.miou).toBe(first.miou);
+    expect(lines(saved, 0.7, 1000).loss).not.toBe(first.loss); // another smoothing is another line
+    expect(lines(saved, 0.6, 30).loss).not.toBe(first.loss);
   });
 
   it('reads a line\'s value at a step: its last point at or before it', () => {

@@ -1,10 +1,11 @@
 /**
  * @file The runs on the overlaid loss and mIoU charts (W&B-style): which runs are offered (the
  * current run live, the leaderboard's saved runs), which are shown, their fixed colours, and
- * their points thinned to what a chart can draw. Pure, unit-tested.
+ * their points thinned to what a chart can draw (computed once per run's metrics). Pure, unit-tested.
  */
 import type { EvalMetric, StepMetric } from '../../worker/api';
 import { ema } from '../store/metrics';
+import { minMaxDecimate } from './decimate';
 
 /** Okabe–Ito (colour-blind safe), in the order runs get them; yellow last, as it is faint on white. */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'] as const;
@@ -12,8 +13,8 @@ export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '
 /** The live run before its first save has no id yet. */
 export const LIVE = 'live';
 
-/** At most this many points per line: recharts draws every point as SVG, every update. */
-export const MAX_POINTS = 500;
+/** Points per line before the plot's width is known (two per pixel of a ~600 px plot). */
+export const MAX_POINTS = 1200;
 
 export interface RunSeries {
   /** The saved run's id (LIVE before the current run is saved). */
@@ -73,23 +74,41 @@ export function shownIds(series: readonly RunSeries[], picks: Readonly<Record<st
   return new Set(series.map((s) => s.id).filter((id) => picks[id] ?? byDefault.has(id)));
 }
 
-/** At most `max` points, evenly spaced by index, always keeping the first and the last. */
-export function decimate<T>(points: readonly T[], max = MAX_POINTS): T[] {
-  if (points.length <= max) return [...points];
-  const out: T[] = [];
-  const stride = (points.length - 1) / (max - 1);
-  for (let i = 0; i < max; i++) out.push(points[Math.round(i * stride)]);
-  return out;
-}
+export type LossPoint = { step: number; loss: number; smoothed: number };
+export type MiouPoint = { step: number; mIoU: number };
 
-/** A run's loss line: raw and smoothed (over every step, before thinning), at most `max` points. */
-export function lossPoints(steps: readonly StepMetric[], smoothing: number, max = MAX_POINTS): { step: number; loss: number; smoothed: number }[] {
+/** A run's loss line: raw and smoothed (the EMA over every step, before thinning), at most `max` points. */
+export function lossPoints(steps: readonly StepMetric[], smoothing: number, max = MAX_POINTS): readonly LossPoint[] {
   const smooth = ema(steps.map((s) => s.loss), smoothing);
-  return decimate(steps.map((s, i) => ({ step: s.step, loss: s.loss, smoothed: smooth[i] })), max);
+  return minMaxDecimate(steps.map((s, i) => ({ step: s.step, loss: s.loss, smoothed: smooth[i] })), ['loss', 'smoothed'], max);
 }
 
 /** A run's mIoU line in percent. */
-export const miouPoints = (evals: readonly EvalMetric[], max = MAX_POINTS) => decimate(evals.map((e) => ({ step: e.step, mIoU: 100 * e.mIoU })), max);
+export const miouPoints = (evals: readonly EvalMetric[], max = MAX_POINTS): readonly MiouPoint[] =>
+  minMaxDecimate(evals.map((e) => ({ step: e.step, mIoU: 100 * e.mIoU })), ['mIoU'], max);
+
+export interface RunLines {
+  run: RunSeries;
+  loss: readonly LossPoint[];
+  miou: readonly MiouPoint[];
+}
+
+/**
+ * Each run's drawn lines, computed once per metrics array (and smoothing and budget): a saved run's
+ * metrics are replaced only when the board reads a new save, so a training step recomputes the live
+ * run's lines alone, and the saved lines keep their identity (recharts redraws a line whose data changed).
+ */
+export function lineCache(): (run: RunSeries, smoothing: number, max: number) => RunLines {
+  const loss = new WeakMap<readonly StepMetric[], { smoothing: number; max: number; points: readonly LossPoint[] }>();
+  const miou = new WeakMap<readonly EvalMetric[], { max: number; points: readonly MiouPoint[] }>();
+  return (run, smoothing, max) => {
+    let l = loss.get(run.steps);
+    if (!l || l.smoothing !== smoothing || l.max !== max) loss.set(run.steps, (l = { smoothing, max, points: lossPoints(run.steps, smoothing, max) }));
+    let m = miou.get(run.evals);
+    if (!m || m.max !== max) miou.set(run.evals, (m = { max, points: miouPoints(run.evals, max) }));
+    return { run, loss: l.points, miou: m.points };
+  };
+}
 
 /** The value of a line at a step: its last point at or before it (undefined before its first). */
 export function valueAt<T extends { step: number }>(points: readonly T[], step: number): T | undefined {

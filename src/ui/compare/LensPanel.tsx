@@ -4,7 +4,7 @@
  * focused panel), the cosine similarity of every patch to the probe patch, outlined.
  */
 import { useEffect, useMemo, useRef } from 'react';
-import { cosineSimilarity } from '../../compare/features';
+import { cosineSimilarity, patchNorms } from '../../compare/features';
 import type { LensResult } from '../../worker/api';
 import { moveProbe, paintPatches, probePatch, similarityColours, type Probe } from './lens-paint';
 
@@ -27,7 +27,9 @@ export function LensPanel({ title, stage, state, blend, probe, setProbe }: Props
   const n = lens ? lens.grid * lens.grid : 0;
   const patch = lens && probe ? probePatch(probe, lens.grid) : undefined;
   // N·D multiply-adds for one patch: cheap on the page, and the features are here already (no worker round trip per pointer move)
-  const similarity = useMemo(() => (lens && patch !== undefined ? cosineSimilarity(lens.features, n, lens.dim, patch) : undefined), [lens, n, patch]);
+  // the norms once per feature map; a pointer move then costs one dot product per patch
+  const norms = useMemo(() => lens && patchNorms(lens.features, n, lens.dim), [lens, n]);
+  const similarity = useMemo(() => (lens && norms && patch !== undefined ? cosineSimilarity(lens.features, n, lens.dim, patch, norms) : undefined), [lens, norms, n, patch]);
 
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');

@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { PRESETS } from '../../model/presets';
+import type { StepMetric } from '../../worker/api';
 import { createQueue, nextEntry, queueEta, queueProgress, type BenchmarkQueue, type QueueModel } from '../../worker/queue';
 import { bytesOf, DropZone } from '../components/DropZone';
 import { useLab } from '../lab';
@@ -13,12 +14,14 @@ import { droppedFiles, queueDeps, QUEUE_KEY } from './queue-driver';
 
 type Pick = { name: string; model: QueueModel };
 
+const NO_STEPS: StepMetric[] = [];
 const duration = (s: number) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
 
 export function QueuePanel() {
   const runState = useLab((s) => s.runState);
   const dataset = useLab((s) => s.dataset?.name);
-  const steps = useLab((s) => s.steps);
+  // the steps only feed the queue's ETA: while no queue runs, a training step does not re-render the panel
+  const steps = useLab((s) => (s.queueRunning ? s.steps : NO_STEPS));
   const [picked, setPicked] = useState<Pick[]>([]);
   const queue = useLab((s) => s.queue);
   const error = useLab((s) => s.queueError);

@@ -32,10 +32,14 @@ function RunName({ run }: { run: RunSummary }) {
   );
 }
 
+/** The running run's live step: its own subscription, so a training step re-renders this cell, not the whole list. */
+function LiveStep({ saved }: { saved: number }) {
+  return <>{useLab((s) => s.steps.at(-1)?.step) ?? saved}</>;
+}
+
 export function RunsList() {
   const runs = useLab((s) => s.runs);
   const state = useLab((s) => s.runState);
-  const liveStep = useLab((s) => s.steps.at(-1)?.step);
   const compareRunIds = useLab((s) => s.compareRunIds);
   const { openRun, resumeRun, deleteRun, toggleCompared, importRun, evaluateRunOn } = useLab.getState();
   const loaded = useLab((s) => s.dataset);
@@ -58,7 +62,7 @@ export function RunsList() {
             {runs.map((r) => {
               const imported = r.status === 'imported'; // no metrics and nothing to resume: compare or delete
               // the run training now shows its live step, not its last save
-              const step = r.status === 'running' && busy && liveStep !== undefined ? liveStep : r.savedStep;
+              const step = r.status === 'running' && busy ? <LiveStep saved={r.savedStep} /> : r.savedStep;
               const diff = differences.get(r.id);
               return (
                 <tr key={r.id} data-testid="saved-run">
@@ -81,7 +85,7 @@ export function RunsList() {
                     </span>
                     {r.crossDataset && <small className="run-meta" data-testid="run-cross">on {r.crossDataset.dataset}: {formatMIoU(r.crossDataset.mIoU)} mIoU</small>}
                   </td>
-                  <td className="run-progress">{imported ? 'imported model' : `step ${step}/${r.config.steps} · ${r.status}`}</td>
+                  <td className="run-progress">{imported ? 'imported model' : <>step {step}/{r.config.steps} · {r.status}</>}</td>
                   <td className="run-miou" data-testid="run-miou">{formatMIoU(r.mIoU)}</td>
                 </tr>
               );

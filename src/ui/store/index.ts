@@ -34,7 +34,7 @@ export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number; s
     ...createQueueSlice()(...a),
   });
   if (!opts.storage) return create<LabState>()(slices);
-  const storage = opts.storage;
+  const storage = writeChanges(opts.storage);
   return create<LabState>()(persist(slices, {
     name: 'vfm-lab',
     version: 1,
@@ -46,4 +46,21 @@ export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number; s
       return { ...current, ...r, config: { ...current.config, ...r.config } };
     },
   }));
+}
+
+/** persist writes after every set (ten times a second while training): pass on only writes that change the value. */
+function writeChanges(storage: StateStorage): StateStorage {
+  const written = new Map<string, string>();
+  return {
+    getItem: (key) => storage.getItem(key),
+    setItem: (key, value) => {
+      if (written.get(key) === value) return;
+      written.set(key, value);
+      return storage.setItem(key, value);
+    },
+    removeItem: (key) => {
+      written.delete(key);
+      return storage.removeItem(key);
+    },
+  };
 }

@@ -221,6 +221,12 @@ describe('lab store', () => {
     first.getState().setTalkMode(true);
     await first.getState().initBackend('wasm');
     first.setState({ steps: [{ step: 1, loss: 1, lrHead: 0, lrEncoder: 0, ms: 1 }] });
+    // a training step changes nothing remembered: nothing is written
+    const writes = vi.spyOn(storage, 'setItem');
+    first.setState({ steps: [{ step: 2, loss: 1, lrHead: 0, lrEncoder: 0, ms: 1 }] });
+    expect(writes).not.toHaveBeenCalled();
+    first.getState().setConfig({ steps: 1234, crop: 96 });
+    expect(writes).not.toHaveBeenCalled();
     const reloaded = createLabStore(() => fakeWorker({}), { storage });
     expect(reloaded.getState().config).toEqual({ ...DEMO_RECIPE, steps: 1234, crop: 96 });
     expect(reloaded.getState()).toMatchObject({ talkMode: true, backendChoice: 'wasm', steps: [] });

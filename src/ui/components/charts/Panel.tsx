@@ -3,7 +3,7 @@
  * the label; recharts' own keyboard layer is off so it adds no focusable SVG nodes), sizes that
  * follow talk mode's `--talk-scale`, and optionally a "Download PNG" button.
  */
-import { useLayoutEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import { ResponsiveContainer } from 'recharts';
 import { useLab } from '../../lab';
 import { chartPng } from './png';
@@ -35,10 +35,28 @@ export interface PngExport {
   legend: readonly { label: string; color: string }[];
 }
 
-export function Panel({ title, summary, testId, height, secondary, png, children }: {
-  title: ReactNode; summary: string; testId: string; height: number; secondary?: boolean; png?: PngExport; children: ReactElement;
+/** A chart's width in px, rounded up to 50 px (a resize by a few pixels does not re-thin the lines). */
+export function usePlotWidth(): [number | undefined, (px: number) => void] {
+  const [width, setWidth] = useState<number>();
+  return [width, (px) => setWidth(Math.max(50, 50 * Math.ceil(px / 50)))];
+}
+
+/** `onWidth` hears the chart's width, now and after every resize. */
+export function Panel({ title, summary, testId, height, secondary, png, onWidth, children }: {
+  title: ReactNode; summary: string; testId: string; height: number; secondary?: boolean; png?: PngExport; onWidth?: (px: number) => void; children: ReactElement;
 }) {
   const figure = useRef<HTMLElement>(null);
+  const body = useRef<HTMLDivElement>(null);
+  const widthTo = useRef(onWidth);
+  widthTo.current = onWidth;
+  const measured = !!onWidth;
+  useEffect(() => {
+    const el = body.current;
+    if (!measured || !el) return;
+    const seen = new ResizeObserver(([e]) => widthTo.current?.(e.contentRect.width));
+    seen.observe(el);
+    return () => seen.disconnect();
+  }, [measured]);
   const download = async () => {
     try {
       const svg = figure.current?.querySelector<SVGSVGElement>('.recharts-wrapper > svg');
@@ -51,7 +69,7 @@ export function Panel({ title, summary, testId, height, secondary, png, children
   return (
     <figure className={secondary ? 'chart secondary' : 'chart'} data-testid={testId} ref={figure}>
       <figcaption>{title}</figcaption>
-      <div role="img" aria-label={summary} className="chart-body">
+      <div role="img" aria-label={summary} className="chart-body" ref={body}>
         <ResponsiveContainer width="100%" height={height}>{children}</ResponsiveContainer>
       </div>
       {/* after the chart (the caption stays the figure's first child and its text); shown top right by CSS */}

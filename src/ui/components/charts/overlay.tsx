@@ -28,12 +28,14 @@ export interface Overlay {
   dataset?: string;
 }
 
-export function useOverlay(): Overlay {
-  const s = useLab(useShallow((st) => ({
-    runId: st.runId, runs: st.runs, runState: st.runState, steps: st.steps, evals: st.evals,
+/** `live`: the current run's metrics as the charts show them (paced, see paced.ts). */
+export function useOverlay(live: Pick<LabState, 'steps' | 'evals'>): Overlay {
+  const st = useLab(useShallow((st) => ({
+    runId: st.runId, runs: st.runs, runState: st.runState,
     board: st.board, metrics: st.boardMetrics, picks: st.chartPicks, talk: st.talkMode, queue: st.queue,
   })));
   return useMemo(() => {
+    const s = { ...st, steps: live.steps, evals: live.evals };
     const id = currentRunId(s);
     const labels = distinctLabels(s.runs);
     const offered = offeredSeries({
@@ -44,7 +46,7 @@ export function useOverlay(): Overlay {
     const queued = s.queue?.entries.flatMap((e) => (e.runId ? [e.runId] : []));
     const ids = shownIds(offered, s.picks, !s.talk ? undefined : queued?.length ? new Set(queued) : 'all');
     return { offered, shown: offered.filter((r) => ids.has(r.id)), dataset: s.board?.dataset };
-  }, [s]);
+  }, [st, live.steps, live.evals]);
 }
 
 export function RunLegend({ overlay }: { overlay: Overlay }) {

@@ -3,7 +3,7 @@
  * the shared zoom/pan view, zooms about the pointer on the wheel, pans on drag, and reports the
  * image pixel under the pointer.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { pan, toContent, wheelFactor, zoomAt, type View } from '../../viewer/zoom';
 
 /** Canvas size in canvas pixels (the CSS size scales it; zoom math works in these units). */
@@ -30,19 +30,19 @@ export function Pane({ name, detail, hover, picture, view, onView, onHover, plac
   const onViewRef = useRef(onView);
   onViewRef.current = onView;
 
+  // the picture's pixels go into an offscreen canvas once per picture; a pan or zoom only redraws it under the new transform
+  const offscreen = useMemo(() => picture && pictureCanvas(picture), [picture]);
   useEffect(() => {
     const canvas = ref.current;
-    if (!canvas || !picture) return;
-    const off = new OffscreenCanvas(picture.width, picture.height);
-    off.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(picture.rgba), picture.width, picture.height), 0, 0);
+    if (!canvas || !offscreen) return;
     const ctx = canvas.getContext('2d')!;
     ctx.imageSmoothingEnabled = false;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, CANVAS, CANVAS);
     ctx.setTransform(view.zoom, 0, 0, view.zoom, view.x, view.y);
-    ctx.drawImage(off, 0, 0, CANVAS, CANVAS);
+    ctx.drawImage(offscreen, 0, 0, CANVAS, CANVAS);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-  }, [picture, view]);
+  }, [offscreen, view]);
 
   useEffect(() => {
     const canvas = ref.current;
@@ -91,6 +91,13 @@ export function Pane({ name, detail, hover, picture, view, onView, onHover, plac
       )}
     </figure>
   );
+}
+
+/** The picture as an offscreen canvas (its RGBA copied once: ImageData needs an unshared buffer of its own). */
+function pictureCanvas(picture: Picture): OffscreenCanvas {
+  const off = new OffscreenCanvas(picture.width, picture.height);
+  off.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(picture.rgba), picture.width, picture.height), 0, 0);
+  return off;
 }
 
 /** A pointer position in canvas pixels. */

@@ -3,7 +3,7 @@
  * with their mIoU; each run's mask or its error map), and the disagreement map of the shown
  * predictions. Pixels are painted by the pure functions of src/ui/viewer/composite.
  */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import type { Prediction } from '../../../worker/api';
 import { useLab } from '../../lab';
 import { isActive } from '../../store/slices';
@@ -38,8 +38,20 @@ export function usePanes(show: Show, overlay: number) {
   const classes = useLab((s) => s.dataset?.classes);
   const colors = useMemo(() => (classes ?? []).map((c) => c.color as Rgb), [classes]);
   const background = useMemo(() => backgroundIndex((classes ?? []).map((c) => c.name)), [classes]);
+  const pictures = useRef(new Map<string, { inputs: unknown[]; picture: Picture }>());
 
   return useMemo(() => {
+    // a pane's picture is repainted only when what it shows changes, not when the runs are listed again
+    // or a run is renamed; the same picture object also keeps the pane's offscreen canvas
+    const used = new Set<string>();
+    const painted = (key: string, inputs: unknown[], paint: () => Uint8ClampedArray): Picture => {
+      used.add(key);
+      const had = pictures.current.get(key);
+      if (had && had.inputs.length === inputs.length && had.inputs.every((x, i) => Object.is(x, inputs[i]))) return had.picture;
+      const picture = of(paint());
+      pictures.current.set(key, { inputs, picture });
+      return picture;
+    };
     const className = (k: number) => (k === IGNORE ? 'ignore' : classes?.[k]?.name ?? `class ${k}`);
     const predicted = hasPrediction(pred);
     const own = ownPane({ prediction: pred, runs, runId, active }, compareRunIds);
@@ -52,13 +64,14 @@ export function usePanes(show: Show, overlay: number) {
     const of = (rgba: Uint8ClampedArray): Picture => ({ width: pred.width, height: pred.height, rgba });
     const runPane = (key: string, name: string, mIoU: number | undefined, p: Prediction | undefined, placeholder: string): PaneSpec => ({
       key, name, detail: `mIoU ${formatMIoU(mIoU)}`, prediction: true, placeholder,
-      picture: p && of(show === 'errors' ? paintErrors(pred.image, pred.label, p.prediction, background, overlay) : paintMask(pred.image, p.prediction, colors, overlay)),
+      picture: p && painted(key, [pred, p.prediction, show, background, colors, overlay],
+        () => (show === 'errors' ? paintErrors(pred.image, pred.label, p.prediction, background, overlay) : paintMask(pred.image, p.prediction, colors, overlay))),
       describe: p && ((i) => className(p.prediction[i])),
     });
 
     const panes: PaneSpec[] = [
-      { key: 'image', name: 'Image', picture: of(paintImage(pred.image)) },
-      { key: 'label', name: 'Ground truth', picture: of(paintMask(pred.image, pred.label, colors, overlay)), describe: (i) => className(pred.label[i]) },
+      { key: 'image', name: 'Image', picture: painted('image', [pred], () => paintImage(pred.image)) },
+      { key: 'label', name: 'Ground truth', picture: painted('label', [pred, colors, overlay], () => paintMask(pred.image, pred.label, colors, overlay)), describe: (i) => className(pred.label[i]) },
     ];
     const mine = thisRunOf(runs, runId, active);
     // before any run this pane says what to do; once runs are compared it appears only with a prediction of its own
@@ -77,13 +90,14 @@ export function usePanes(show: Show, overlay: number) {
       share = d.share;
       panes.push({
         key: 'disagreement', name: 'Disagreement', detail: `${(100 * d.share).toFixed(1)} % of pixels`,
-        picture: of(paintDisagreement(pred.image, d.map, overlay)),
+        picture: painted('disagreement', [pred, ...shown, overlay], () => paintDisagreement(pred.image, d.map, overlay)),
         describe: (i) => {
           const named = [...new Set(shown.map((p) => p[i]).filter((k) => k !== IGNORE))].map(className);
           return d.map[i] === 1 ? `differ: ${named.join(' / ')}` : d.map[i] === 0 ? `all say ${named[0]}` : '';
         },
       });
     }
+    for (const key of [...pictures.current.keys()]) if (!used.has(key)) pictures.current.delete(key);
     return { panes, hidden, share, predicted };
   }, [pred, comparisons, compareRunIds, runs, runId, active, lastEval, classes, colors, background, show, overlay]);
 }
