@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Graph, exportOnnx, grad } from '../graph';
 import { makeTinyVit, tinyVitConfig, type TinyVitOptions } from '../model/demo';
+import { ModelProto } from '../graph/onnx-schema';
 import { familySegmentationLoss } from '../model/families';
 import { createNodeRunner } from '../runtime/node';
 import { compileTrainStep, compileWithRecompute, parseRecompute, stepPeakBytes, type Recompute } from './graphs';
@@ -79,6 +80,14 @@ describe('recompute blocks', () => {
     // one rebuilt GELU per block, and the plan keeps less alive
     expect(rebuilt.manifest.opCounts.Gelu).toBe(2 * kept.manifest.opCounts.Gelu);
     expect(rebuilt.manifest.plan.workspaceBytes).toBeLessThan(0.9 * kept.manifest.plan.workspaceBytes);
+    // each copy reads gated inputs (x + 0·g₀), not the forward's own: else onnxruntime's CSE merges it back
+    const nodes = (ModelProto.toObject(ModelProto.decode(rebuilt.onnx)) as { graph: { node: { opType: string; input: string[] }[] } }).graph.node;
+    const gelus = nodes.filter((n) => n.opType === 'Gelu');
+    expect(new Set(gelus.map((n) => n.input[0])).size).toBe(gelus.length);
+    // LayerNorm's rebuilt normalised x is a Div of x − mean by σ
+    const divs = nodes.filter((n) => n.opType === 'Div');
+    expect(divs.length).toBeGreaterThan(kept.manifest.opCounts.Div);
+    expect(new Set(divs.map((n) => n.input.join())).size).toBe(divs.length);
   });
 
   it('names a bad --recompute value', () => {
