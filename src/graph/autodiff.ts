@@ -40,7 +40,7 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
   // runtime that orders nodes by walking back from the outputs (onnxruntime) then computes the loss
   // before the backward pass, not after it, and the values only the loss reads (the head's
   // full-resolution logits) are freed there instead of being held through the whole backward pass.
-  const cotangent = new Map<number, Tensor>([[loss.id, expand(add(graph.scalar(1, loss.dtype), mul(loss, 0)), loss.shape)]]);
+  const cotangent = new Map<number, Tensor>([[loss.id, add(graph.scalar(1, loss.dtype), mul(loss, 0))]]);
   const recompute = opts.recompute ? new Recompute(graph, ancestors) : undefined;
   // recomputed blocks rebuild everything inside them already
   const remat = !recompute && opts.rematerialize !== false && graph.rematerialized.size > 0 ? new Rematerialize(graph) : undefined;

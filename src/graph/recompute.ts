@@ -16,9 +16,19 @@
  */
 import { add, mul, reshape, slice, type OpType } from './ops';
 import { GraphError } from './shape';
-import { isFloat, type Graph, type Tensor } from './tensor';
+import { isFloat, type DType, type Graph, type Tensor } from './tensor';
 
 const isLeaf = (t: Tensor) => t.op === 'Input' || t.op === 'Param' || t.op === 'Constant';
+
+/** One element of `t` as a [1] tensor: what a gate reads of a value that must exist first. */
+const firstElement = (t: Tensor) => slice(reshape(t, [t.size]), 0, 0, 1);
+
+/** Whether `x` enters a copy through a gate `x + zero` of dtype `dtype` (leaves are never merged or run early). */
+const gateable = (x: Tensor, dtype: DType) => !isLeaf(x) && isFloat(x.dtype) && x.dtype === dtype;
+
+/** A new node computing what `t` computes, from `inputs`. */
+const cloneNode = (graph: Graph, t: Tensor, inputs: Tensor[]) =>
+  graph.node(t.op as OpType, inputs, t.attrs as never, { stopGradient: t.stopGradient });
 
 export class Recompute {
   private readonly segmentOf = new Map<number, { start: number; end: number }>();
@@ -56,11 +66,10 @@ export class Recompute {
    * they read — before it rebuilds this segment, instead of after the whole backward pass.
    */
   private rebuild(seg: { start: number; end: number }, cotangent: Tensor, finished: Tensor[]): void {
-    const first = (t: Tensor) => slice(reshape(t, [t.size]), 0, 0, 1);
-    const zero = mul(finished.filter((t) => t.dtype === cotangent.dtype).reduce((s, t) => add(s, first(t)), first(cotangent)), 0);
+    const zero = mul(finished.filter((t) => t.dtype === cotangent.dtype).reduce((s, t) => add(s, firstElement(t)), firstElement(cotangent)), 0);
     const entry = new Map<number, Tensor>();
     const enter = (x: Tensor) => {
-      if (isLeaf(x) || !isFloat(x.dtype) || x.dtype !== zero.dtype) return x;
+      if (!gateable(x, zero.dtype)) return x;
       let e = entry.get(x.id);
       if (!e) entry.set(x.id, (e = add(x, zero)));
       return e;
@@ -69,7 +78,7 @@ export class Recompute {
       const t = this.graph.tensors[id];
       if (isLeaf(t) || !this.needed.has(id)) continue;
       const inputs = t.inputs.map((x) => this.copies.get(x.id) ?? (x.id < seg.start ? enter(x) : x));
-      this.copies.set(id, this.graph.node(t.op as OpType, inputs, t.attrs as never, { stopGradient: t.stopGradient }));
+      this.copies.set(id, cloneNode(this.graph, t, inputs));
     }
   }
 }
@@ -96,16 +105,16 @@ export class Rematerialize {
   valuesFor(cotangent: Tensor): (t: Tensor) => Tensor {
     let zero: Tensor | undefined;
     const enter = (x: Tensor) => {
-      if (isLeaf(x) || x.dtype !== cotangent.dtype) return x;
+      if (!gateable(x, cotangent.dtype)) return x;
       let e = this.entered.get(x.id);
-      if (!e) this.entered.set(x.id, (e = add(x, (zero ??= mul(slice(reshape(cotangent, [cotangent.size]), 0, 0, 1), 0)))));
+      if (!e) this.entered.set(x.id, (e = add(x, (zero ??= mul(firstElement(cotangent), 0)))));
       return e;
     };
     const copy = (t: Tensor): Tensor => {
       let c = this.copies.get(t.id);
       if (!c) {
         const inputs = t.inputs.map((x) => (this.marked(x) ? copy(x) : enter(x)));
-        this.copies.set(t.id, (c = this.graph.node(t.op as OpType, inputs, t.attrs as never, { stopGradient: t.stopGradient })));
+        this.copies.set(t.id, (c = cloneNode(this.graph, t, inputs)));
       }
       return c;
     };

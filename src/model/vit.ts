@@ -116,14 +116,17 @@ export function attention(x: Tensor, p: Params, prefix: string, heads: number): 
   return linear(reshape(transpose(out, [0, 2, 1, 3]), [b, n, d]), p[`${prefix}.proj.weight`], p[`${prefix}.proj.bias`]);
 }
 
-export const ACTIVATIONS: Record<Activation, (x: Tensor) => Tensor> = { gelu, quickgelu: quickGelu, 'gelu-tanh': geluTanh };
+export const ACTIVATIONS: Record<Activation, (x: Tensor) => Tensor> = {
+  // exact GELU is one op whose backward keeps its input: fc2's weight gradient reads its output
+  // rebuilt from that input, so the [B, N, 4D] output is not kept as well (the composites keep parts anyway)
+  gelu: (x) => x.graph.rematerialize(gelu(x)),
+  quickgelu: quickGelu,
+  'gelu-tanh': geluTanh,
+};
 
 export function mlp(x: Tensor, p: Params, prefix: string, act: Activation): Tensor {
   const h = linear(x, p[`${prefix}.fc1.weight`], p[`${prefix}.fc1.bias`]);
-  // exact GELU is one op whose backward keeps its input: fc2's weight gradient reads its output
-  // rebuilt from that input, so the [B, N, 4D] output is not kept as well (the composites keep parts anyway)
-  const a = ACTIVATIONS[act](h);
-  return linear(act === 'gelu' ? x.graph.rematerialize(a) : a, p[`${prefix}.fc2.weight`], p[`${prefix}.fc2.bias`]);
+  return linear(ACTIVATIONS[act](h), p[`${prefix}.fc2.weight`], p[`${prefix}.fc2.bias`]);
 }
 
 /** x + ls1·attn(norm1(x)), then x + ls2·mlp(norm2(x)). */

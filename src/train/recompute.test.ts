@@ -4,24 +4,35 @@
  * cannot merge back into the forward pass.
  */
 import { describe, expect, it } from 'vitest';
-import { Graph, exportOnnx, grad } from '../graph';
+import { Graph, exportOnnx, grad, type CompiledGraph } from '../graph';
 import { makeTinyVit, tinyVitConfig, type TinyVitOptions } from '../model/demo';
+import { ModelProto } from '../graph/onnx-schema';
 import { familySegmentationLoss } from '../model/families';
 import { createNodeRunner } from '../runtime/node';
 import { compileTrainStep, compileWithRecompute, parseRecompute, stepPeakBytes, type Recompute } from './graphs';
 
 const CROP = 32, BATCH = 2;
 
-async function step(opts: TinyVitOptions, recompute: 'none' | 'blocks', family: 'vit' = 'vit') {
+function tinyVit(opts: TinyVitOptions) {
   const weights = makeTinyVit({ ...opts, patchSize: 8, grid: CROP / 8, numClasses: 3, seed: 5 });
   const config = { ...tinyVitConfig({ ...opts, patchSize: 8, numClasses: 3 }), heads: 2 };
-  const graph = compileTrainStep(config, new Map([...weights].map(([k, t]) => [k, t.shape])), { batch: BATCH, crop: CROP }, 'none', undefined, family, recompute);
+  return { weights, config };
+}
+
+/** One train step of `graph` on a fixed batch. */
+async function runGraph(graph: CompiledGraph, weights: ReturnType<typeof makeTinyVit>) {
   const runner = await createNodeRunner(graph);
   const image = Float32Array.from({ length: BATCH * 3 * CROP * CROP }, (_, i) => Math.sin(i * 0.37));
   const labels = Int32Array.from({ length: BATCH * CROP * CROP }, (_, i) => (i % 13 === 0 ? 255 : (i * 7) % 3));
   const out = await runner.run({ ...Object.fromEntries([...weights].map(([k, t]) => [k, t.data])), image, labels });
   await runner.release();
-  return { graph, out };
+  return out;
+}
+
+async function step(opts: TinyVitOptions, recompute: 'none' | 'blocks', family: 'vit' = 'vit') {
+  const { weights, config } = tinyVit(opts);
+  const graph = compileTrainStep(config, new Map([...weights].map(([k, t]) => [k, t.shape])), { batch: BATCH, crop: CROP }, 'none', undefined, family, recompute);
+  return { graph, out: await runGraph(graph, weights) };
 }
 
 describe('recompute blocks', () => {
@@ -53,32 +64,30 @@ describe('recompute blocks', () => {
   });
 
   it('keeping activations, GELU and LayerNorm outputs are rebuilt for the weight gradients that read them: identical gradients, less kept', async () => {
-    const weights = makeTinyVit({ embedDim: 32, depth: 3, patchSize: 8, grid: CROP / 8, numClasses: 3, seed: 5 });
-    const config = { ...tinyVitConfig({ embedDim: 32, depth: 3, patchSize: 8, numClasses: 3 }), heads: 2 };
-    // compileTrainStep with the rebuilding switched off or on (it is always on there)
-    const compile = (rematerialize: boolean) => {
-      const g = new Graph();
-      const params = Object.fromEntries([...weights].map(([k, t]) => [k, g.param(k, t.shape)]));
-      const loss = familySegmentationLoss('vit', g.input('image', [BATCH, 3, CROP, CROP]), g.input('labels', [BATCH, CROP, CROP], 'int32'), params, config);
-      g.output('loss', loss);
-      const trainable = Object.values(params);
-      grad(loss, trainable, { rematerialize }).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));
-      return exportOnnx(g, 'train_step');
-    };
-    const image = Float32Array.from({ length: BATCH * 3 * CROP * CROP }, (_, i) => Math.sin(i * 0.37));
-    const labels = Int32Array.from({ length: BATCH * CROP * CROP }, (_, i) => (i % 13 === 0 ? 255 : (i * 7) % 3));
-    const run = async (graph: ReturnType<typeof compile>) => {
-      const runner = await createNodeRunner(graph);
-      const out = await runner.run({ ...Object.fromEntries([...weights].map(([k, t]) => [k, t.data])), image, labels });
-      await runner.release();
-      return out;
-    };
-    const kept = compile(false), rebuilt = compile(true);
-    const [a, b] = [await run(kept), await run(rebuilt)];
+    const opts: TinyVitOptions = { embedDim: 32, depth: 3 };
+    const { graph: rebuilt, out: b } = await step(opts, 'none');
+    // the same step with the rebuilding switched off (compileTrainStep always rebuilds)
+    const { weights, config } = tinyVit(opts);
+    const g = new Graph();
+    const params = Object.fromEntries([...weights].map(([k, t]) => [k, g.param(k, t.shape)]));
+    const loss = familySegmentationLoss('vit', g.input('image', [BATCH, 3, CROP, CROP]), g.input('labels', [BATCH, CROP, CROP], 'int32'), params, config);
+    g.output('loss', loss);
+    const trainable = Object.values(params);
+    grad(loss, trainable, { rematerialize: false }).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));
+    const kept = exportOnnx(g, 'train_step');
+    const a = await runGraph(kept, weights);
     for (const [name, t] of Object.entries(a)) expect(Array.from(b[name].data as Float32Array), name).toEqual(Array.from(t.data as Float32Array));
     // one rebuilt GELU per block, and the plan keeps less alive
     expect(rebuilt.manifest.opCounts.Gelu).toBe(2 * kept.manifest.opCounts.Gelu);
     expect(rebuilt.manifest.plan.workspaceBytes).toBeLessThan(0.9 * kept.manifest.plan.workspaceBytes);
+    // each copy reads gated inputs (x + 0·g₀), not the forward's own: else onnxruntime's CSE merges it back
+    const nodes = (ModelProto.toObject(ModelProto.decode(rebuilt.onnx)) as { graph: { node: { opType: string; input: string[] }[] } }).graph.node;
+    const gelus = nodes.filter((n) => n.opType === 'Gelu');
+    expect(new Set(gelus.map((n) => n.input[0])).size).toBe(gelus.length);
+    // LayerNorm's rebuilt normalised x is a Div of x − mean by σ
+    const divs = nodes.filter((n) => n.opType === 'Div');
+    expect(divs.length).toBeGreaterThan(kept.manifest.opCounts.Div);
+    expect(new Set(divs.map((n) => n.input.join())).size).toBe(divs.length);
   });
 
   it('names a bad --recompute value', () => {
