@@ -13,6 +13,7 @@ import type { Prediction, Thumbnail, TrainConfig } from './api';
 import { runRules } from './prepare';
 import type { Compute, Exclusive, OwnedRunner } from './compute';
 import type { RunStore } from './runs';
+import { Users } from './users';
 
 export type Logits = (chw: Float32Array) => Promise<Float32Array>;
 
@@ -72,22 +73,16 @@ const CACHED_RUNS = 7;
  * between two windows (a new run's Start, eviction, a deleted run) would end the session under it.
  */
 class Entry {
-  private users = 0;
-  private idle?: () => void;
+  private readonly users = new Users();
   constructor(readonly model: Promise<SavedModel>) {}
 
-  async use<T>(fn: (m: SavedModel) => Promise<T>): Promise<T> {
-    this.users++; // counted before any await: a release that starts now waits for this call
-    try {
-      return await fn(await this.model);
-    } finally {
-      if (--this.users === 0) this.idle?.();
-    }
+  use<T>(fn: (m: SavedModel) => Promise<T>): Promise<T> {
+    return this.users.hold(async () => fn(await this.model));
   }
 
   /** Called once, after the entry left the cache: waits for the calls using it, then releases. */
   async retire(): Promise<void> {
-    if (this.users > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    await this.users.drained();
     await this.model.then((m) => m.release(), () => undefined);
   }
 }

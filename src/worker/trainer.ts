@@ -263,7 +263,7 @@ export class Trainer implements TrainerApi {
     const data = this.data;
     if (!data) throw new Error('choose a dataset first');
     const run = this.life.active ? this.run : undefined;
-    if (run && this.life.state !== 'preparing') return predictImage(data.ds, valIndex, (x) => run.engine.logits(x), run.config, run.norm, runRules(run.record).windowLayout);
+    if (run && this.life.state !== 'preparing') return run.use((engine) => predictImage(data.ds, valIndex, (x) => engine.logits(x), run.config, run.norm, runRules(run.record).windowLayout));
     if (!this.shown || this.life.active) return groundTruth(data.ds, valIndex);
     return this.predictWithRun(this.shown, valIndex);
   }
