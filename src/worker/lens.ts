@@ -88,7 +88,7 @@ export async function lensOn(b: Backbone, ds: Dataset, valIndex: number, createR
  * batch, normalisation, its recipe's windows and label filter), and saves the result with the run.
  */
 export async function evaluateRunOn(
-  store: RunStore, runId: string, data: LoadedData | undefined, model: () => Promise<SavedModel>, onProgress?: (p: Progress) => void,
+  store: RunStore, runId: string, data: LoadedData | undefined, withModel: <T>(fn: (m: SavedModel) => Promise<T>) => Promise<T>, onProgress?: (p: Progress) => void,
 ): Promise<CrossEvalResult> {
   if (!data) throw new Error('choose a dataset first: a run is evaluated on the loaded dataset');
   const record = await store.record(runId);
@@ -100,12 +100,14 @@ export async function evaluateRunOn(
   const trained = record.dataset?.classes;
   const why = trained && classMismatch(trained, `the run's (${record.datasetName})`, data.identity.classes, `${name}'s`);
   if (why) throw new Error(`run ${runId}: the run's classes are not those of ${name}: ${why}. Cross-dataset evaluation needs the same classes in the same order.`);
-  const m = await model();
-  if (m.numClasses !== data.ds.classes.length) throw new Error(`run ${runId} predicts ${m.numClasses} classes; ${name} has ${data.ds.classes.length}`);
   const rules = runRules(record);
-  const { evaluation } = recipeOptions(rules, { ...record.config, ...m.norm });
-  const r = await evaluateAcross({ logits: m.logits }, data.ds, data.summary.singleValued, rules.labelFilter, evaluation,
-    (done, total) => onProgress?.({ task: 'cross-eval', done, total, detail: `${record.name ?? record.modelName} on ${name}` }));
+  // the model is held for the whole evaluation: it is not released under it
+  const r = await withModel(async (m) => {
+    if (m.numClasses !== data.ds.classes.length) throw new Error(`run ${runId} predicts ${m.numClasses} classes; ${name} has ${data.ds.classes.length}`);
+    const { evaluation } = recipeOptions(rules, { ...record.config, ...m.norm });
+    return evaluateAcross({ logits: m.logits }, data.ds, data.summary.singleValued, rules.labelFilter, evaluation,
+      (done, total) => onProgress?.({ task: 'cross-eval', done, total, detail: `${record.name ?? record.modelName} on ${name}` }));
+  });
   const result = { dataset: name, mIoU: r.mIoU, perClassIoU: r.perClassIoU };
   await store.saveCross(runId, { ...result, fingerprint: data.identity.fingerprint, step: record.savedStep, at: Date.now() });
   return result;

@@ -28,12 +28,12 @@ describe('SavedModels', () => {
     const saved = new SavedModels(store, new Exclusive(), () => compute);
     const panes = Array.from({ length: MAX_PREDICTION_PANES }, (_, i) => `run-${i}`);
     // three images in a row: every pane asks for its run's model each time
-    for (let image = 0; image < 3; image++) for (const id of panes) await saved.get(id);
+    for (let image = 0; image < 3; image++) for (const id of panes) await saved.use(id, async () => undefined);
     expect(built).toBe(MAX_PREDICTION_PANES);
     expect(released).toBe(0);
     // an eighth run evicts the least recently used one; releasing all gives every runner back
-    await saved.get('run-6');
-    await saved.get('run-7');
+    await saved.use('run-6', async () => undefined);
+    await saved.use('run-7', async () => undefined);
     expect(built).toBe(MAX_PREDICTION_PANES + 2);
     await saved.releaseAll();
     expect(released).toBe(built);
@@ -45,10 +45,55 @@ describe('SavedModels', () => {
     const store = { loadCheckpoint: async () => ({ model }), record: async () => ({ config: CONFIG }) } as unknown as RunStore;
     const compute = { createRunner: async () => ({ run: async () => ({}), release: async () => {} }) } as unknown as Compute;
     const saved = new SavedModels(store, new Exclusive(), () => compute);
-    const m = await saved.get('run-0');
+    const m = await saved.use('run-0', async (x) => x);
     expect(Object.keys(m.prepared).sort()).toEqual(['evalGraph', 'model']);
     const run = prepareRun(readSafetensors(model, 'm'), 'run-0', 3, { ...CONFIG });
     expect(m.prepared.evalGraph.onnx).toEqual(run.evalGraph.onnx);
     await saved.releaseAll();
+  });
+  it('a runner released while a prediction is using it (a new run starts, eviction) waits for that prediction', async () => {
+    const model = writeSafetensors(makeTinyVit({ embedDim: 32, depth: 1, patchSize: 8, grid: 2, numClasses: 3, seed: 1 }));
+    const store = { loadCheckpoint: async () => ({ model }), record: async () => ({ config: CONFIG }) } as unknown as RunStore;
+    // a session that refuses to run once released, as onnxruntime-web's does ("invalid session id")
+    const sessions: { released: boolean }[] = [];
+    const compute = {
+      createRunner: async () => {
+        const session = { released: false };
+        sessions.push(session);
+        return {
+          run: async () => {
+            if (session.released) throw new Error('invalid session id');
+            return { logits: { data: new Float32Array(1) } };
+          },
+          release: async () => { session.released = true; },
+        };
+      },
+    } as unknown as Compute;
+    const saved = new SavedModels(store, new Exclusive(), () => compute);
+    const image = new Float32Array(3);
+    // a prediction over two windows, paused between them on a promise the test opens
+    let between!: () => void;
+    const gap = new Promise<void>((resolve) => (between = resolve));
+    let reached!: () => void;
+    const atGap = new Promise<void>((resolve) => (reached = resolve));
+    const prediction = saved.use('run-a', async (m) => {
+      await m.logits(image);
+      reached();
+      await gap;
+      return m.logits(image);
+    });
+    await atGap;
+    // the run is released (Start of the next run) and, separately, evicted by seven other runs
+    const released = saved.release('run-a');
+    for (let i = 0; i < 7; i++) await saved.use(`run-${i}`, async () => undefined);
+    expect(sessions[0].released).toBe(false); // still in use
+    between();
+    await expect(prediction).resolves.toBeInstanceOf(Float32Array);
+    await released;
+    expect(sessions[0].released).toBe(true); // given back once the prediction ended
+    // asked again, the run gets a fresh runner, not the released one
+    await saved.use('run-a', (m) => m.logits(image));
+    await saved.releaseAll();
+    expect(sessions.every((s) => s.released)).toBe(true);
   });
 });

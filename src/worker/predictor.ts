@@ -1,7 +1,7 @@
 /**
  * @file The viewer's pictures: a validation image with its ground truth and a model's
  * prediction, thumbnails, and the eval runners of saved runs (one cached runner per run, behind
- * the worker's exclusive queue, released when evicted, deleted, or on page hide).
+ * the worker's exclusive queue, released when evicted, deleted, or on page hide — once no call is using it).
  */
 import { readSample, type Dataset } from '../data/dataset';
 import { normalizeInto, resizeRgb } from '../data/augment';
@@ -13,6 +13,7 @@ import type { Prediction, Thumbnail, TrainConfig } from './api';
 import { runRules } from './prepare';
 import type { Compute, Exclusive, OwnedRunner } from './compute';
 import type { RunStore } from './runs';
+import { Users } from './users';
 
 export type Logits = (chw: Float32Array) => Promise<Float32Array>;
 
@@ -66,23 +67,44 @@ export interface SavedModel {
  */
 const CACHED_RUNS = 7;
 
+/**
+ * One cached runner and the calls using it. A runner is released only once it is out of the cache
+ * and no call holds it: a pane's prediction runs the model once per window, and a release queued
+ * between two windows (a new run's Start, eviction, a deleted run) would end the session under it.
+ */
+class Entry {
+  private readonly users = new Users();
+  constructor(readonly model: Promise<SavedModel>) {}
+
+  use<T>(fn: (m: SavedModel) => Promise<T>): Promise<T> {
+    return this.users.hold(async () => fn(await this.model));
+  }
+
+  /** Called once, after the entry left the cache: waits for the calls using it, then releases. */
+  async retire(): Promise<void> {
+    await this.users.drained();
+    await this.model.then((m) => m.release(), () => undefined);
+  }
+}
+
 export class SavedModels {
-  private readonly cache = new Map<string, Promise<SavedModel>>();
+  private readonly cache = new Map<string, Entry>();
 
   constructor(private readonly store: RunStore, private readonly queue: Exclusive, private readonly compute: () => Compute) {}
 
-  /** The run's eval runner, built once and reused until released. */
-  get(runId: string): Promise<SavedModel> {
+  /** Runs `fn` with the run's model (built once and reused until released); it is not released while `fn` runs. */
+  use<T>(runId: string, fn: (m: SavedModel) => Promise<T>): Promise<T> {
     let hit = this.cache.get(runId);
     if (hit) {
       this.cache.delete(runId); // most recently used last
     } else {
-      hit = this.build(runId);
-      hit.catch(() => this.cache.delete(runId));
+      const entry = (hit = new Entry(this.build(runId)));
+      entry.model.catch(() => this.cache.get(runId) === entry && this.cache.delete(runId));
     }
     this.cache.set(runId, hit);
+    const used = hit.use(fn); // holds the entry before an eviction below can retire it
     for (const id of [...this.cache.keys()].slice(0, Math.max(0, this.cache.size - CACHED_RUNS))) void this.release(id);
-    return hit;
+    return used;
   }
 
   private async build(runId: string): Promise<SavedModel> {
@@ -105,7 +127,7 @@ export class SavedModels {
   async release(runId: string): Promise<void> {
     const hit = this.cache.get(runId);
     this.cache.delete(runId);
-    await hit?.then((m) => m.release(), () => undefined);
+    await hit?.retire();
   }
 
   async releaseAll(): Promise<void> {

@@ -11,6 +11,7 @@ import { metadataOf, type PreparedRun, type RGB } from '../train/session';
 import type { RunSummary, TrainConfig } from './api';
 import { encodeOptimizerState } from './optimizer-state';
 import type { MetricRow, RunStore } from './runs';
+import { Users } from './users';
 
 /**
  * The run's wall time as its user waits for it: seconds of earlier sessions (a resumed run) plus
@@ -58,6 +59,8 @@ export class Run {
   /** The step of this session's last save (undefined: nothing saved yet by this session). */
   savedAt?: number;
   private released = false;
+  /** Predictions on the engine while the run trains: its release waits for them. */
+  private readonly users = new Users();
 
   /** The weights as a file that loads back exactly (every parameter plus what predicting needs). */
   async modelFile(): Promise<Uint8Array> {
@@ -83,10 +86,17 @@ export class Run {
     await this.store.saveRecord({ ...this.record, status, wallSeconds: this.clock.seconds });
   }
 
-  /** Gives back the engine (sessions, GPU buffers); safe to call twice. */
+  /** Runs `fn` with the engine (a prediction of the viewer); the engine is not released while it runs. */
+  use<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
+    if (this.released) return Promise.reject(new Error(`run ${this.record.id} has ended: its engine is released`));
+    return this.users.hold(() => fn(this.engine));
+  }
+
+  /** Gives back the engine (sessions, GPU buffers) once no prediction uses it; safe to call twice. */
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    await this.users.drained();
     await this.engine.release();
   }
 }

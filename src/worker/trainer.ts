@@ -263,16 +263,17 @@ export class Trainer implements TrainerApi {
     const data = this.data;
     if (!data) throw new Error('choose a dataset first');
     const run = this.life.active ? this.run : undefined;
-    if (run && this.life.state !== 'preparing') return predictImage(data.ds, valIndex, (x) => run.engine.logits(x), run.config, run.norm, runRules(run.record).windowLayout);
+    if (run && this.life.state !== 'preparing') return run.use((engine) => predictImage(data.ds, valIndex, (x) => engine.logits(x), run.config, run.norm, runRules(run.record).windowLayout));
     if (!this.shown || this.life.active) return groundTruth(data.ds, valIndex);
     return this.predictWithRun(this.shown, valIndex);
   }
 
   async predictWithRun(runId: string, valIndex: number): Promise<Prediction> {
     const ds = this.data?.ds;
-    const m = await this.saved.get(runId);
-    if (m.numClasses !== ds?.classes.length) throw new Error(`run ${runId} was trained for ${m.numClasses} classes; the current dataset has ${ds?.classes.length}`);
-    return predictImage(ds, valIndex, m.logits, m.config, m.norm, m.layout);
+    return this.saved.use(runId, async (m) => {
+      if (m.numClasses !== ds?.classes.length) throw new Error(`run ${runId} was trained for ${m.numClasses} classes; the current dataset has ${ds?.classes.length}`);
+      return predictImage(ds, valIndex, m.logits, m.config, m.norm, m.layout);
+    });
   }
 
   async exportModel(): Promise<Uint8Array> {
@@ -286,7 +287,7 @@ export class Trainer implements TrainerApi {
   async exportEvalOnnx(): Promise<Uint8Array> {
     if (this.run && this.life.active) return this.run.prepared.evalGraph.onnx;
     if (!this.shown) throw new Error('nothing to export yet: start a run or open a saved one');
-    return (await this.saved.get(this.shown)).prepared.evalGraph.onnx;
+    return this.saved.use(this.shown, async (m) => m.prepared.evalGraph.onnx);
   }
 
   async thumbnails(size: number, from?: number, count?: number) {
@@ -357,7 +358,7 @@ export class Trainer implements TrainerApi {
   }
 
   async evaluateRunOn(runId: string, onProgress?: (p: Progress) => void): Promise<CrossEvalResult> {
-    return evaluateRunOn(this.deps.store, runId, this.data, () => this.saved.get(runId), onProgress);
+    return evaluateRunOn(this.deps.store, runId, this.data, (fn) => this.saved.use(runId, fn), onProgress);
   }
 
   async liveResources(): Promise<LiveResources> {
