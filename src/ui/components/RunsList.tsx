@@ -71,7 +71,7 @@ export function RunsList() {
                     <small className="run-meta">{r.modelName} · {r.datasetName} · {new Date(r.createdAt).toLocaleString()}</small>
                     {diff && <small className="run-diff" data-testid="run-diff">{diff}</small>}
                     <span className="run-actions">
-                      {!imported && <button type="button" className="secondary" data-testid="open-run" onClick={() => openRun(r.id)}>Open</button>}
+                      {!imported && <button type="button" className="secondary" data-testid="open-run" disabled={busy} onClick={() => openRun(r.id)}>Open</button>}
                       {!imported && r.savedStep > 0 && r.savedStep < r.config.steps && <button type="button" className="secondary" data-testid="resume-run" disabled={busy} onClick={() => resumeRun(r.id)}>Resume</button>}
                       {(imported || r.savedStep > 0) && <button type="button" className="secondary" aria-pressed={compareRunIds.includes(r.id)} onClick={() => toggleCompared(r.id)}>Compare</button>}
                       {dataset && r.datasetName !== dataset && evaluable(r) && (

@@ -141,14 +141,17 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
 };
 
 export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, get) => {
-  /** Shows a saved run's charts; false (and nothing shown) when a run started while they were read. */
-  const showMetrics = async (id: string): Promise<boolean> => {
-    const epoch = get().runEpoch;
+  /**
+   * Shows a saved run's charts; false (and nothing shown) while a run trains or when one was started
+   * since `since`: a live run's steps are appended to the chart shown, so it must be the live run's.
+   */
+  const showMetrics = async (id: string, since = get().runEpoch): Promise<boolean> => {
     const run = get().runs.find((r) => r.id === id);
+    if (get().runEpoch !== since || isActive(get().runState)) return false;
     const m = await worker().runMetrics(id);
-    // e.g. the reopened latest run after a reload, when Start is clicked before its metrics arrive:
-    // the new run's chart must not become the old run's curve with the new steps appended
-    if (get().runEpoch !== epoch) return false;
+    // e.g. the reopened latest run after a reload, when Start is clicked before (or while) its
+    // metrics are read: the new run's chart must not become the old run's curve with new steps appended
+    if (get().runEpoch !== since || isActive(get().runState)) return false;
     set({ runId: id, steps: m.steps, evals: m.evals, ...(run ? { config: run.config } : {}) });
     return true;
   };
@@ -159,14 +162,12 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
       get().forgetMissingCompared(); // a deleted run leaves the viewer
       await get().refreshBoard(); // the leaderboard and the overlaid curves read new saves
     }),
-    openRun: guarded(get, async (id) => {
-      if (!(await showMetrics(id))) return;
+    openRun: guarded(get, async (id, since) => {
+      if (!(await showMetrics(id, since))) return;
       // a reopened run is whole: its weights are the viewer's "this run" and can be exported
-      if (!isActive(get().runState)) {
-        const why = await worker().openRun(id);
-        set({ notices: why ? [why] : [] });
-        await get().refreshPrediction();
-      }
+      const why = await worker().openRun(id);
+      set({ notices: why ? [why] : [] });
+      await get().refreshPrediction();
     }),
     // the worker brings back the run's own model and dataset; the charts continue from its save
     resumeRun: guarded(get, async (id) => {

@@ -153,6 +153,9 @@ describe('lab store', () => {
     await opening;
     expect(store.getState().steps.map((m) => [m.step, m.loss])).toEqual([[1, 1]]);
     expect(store.getState().runId).toBeUndefined();
+    // the page began loading before that Start and reopens the latest run only now: it keeps the new chart
+    await store.getState().openRun('old', 0);
+    expect(store.getState().steps.map((m) => [m.step, m.loss])).toEqual([[1, 1]]);
     // with no run started in between, Open shows the saved curve
     await store.getState().openRun('old');
     expect(store.getState().steps.map((m) => m.loss)).toEqual([9, 9, 9]);

@@ -78,7 +78,11 @@ export interface RunsSlice {
   runs: RunSummary[];
   refreshRuns(): Promise<void>;
   /** Its charts, and its weights as the viewer's "this run" and the export source. */
-  openRun(id: string): Promise<void>;
+  /**
+   * Shows a saved run's charts and weights; not while a run trains, nor when a run was started since
+   * `since` (a runEpoch the caller read earlier, e.g. when the page began loading).
+   */
+  openRun(id: string, since?: number): Promise<void>;
   /** Its charts, then Start from its save (on its own model and dataset). */
   resumeRun(id: string): Promise<void>;
   deleteRun(id: string): Promise<void>;
