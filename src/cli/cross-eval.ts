@@ -11,7 +11,7 @@ import { createNodeRunner } from '../runtime/node';
 import { classMismatch } from '../train/classes';
 import { evaluateAcross } from '../train/cross-eval';
 import type { RecipeRules } from '../train/recipe';
-import { parseMetadata, prepareEval } from '../train/session';
+import { parseMetadata, prepareEval, recordedArchitecture } from '../train/session';
 import { CliError } from './args';
 import { readModel } from './model-source';
 import { openSource } from './nodeSource';
@@ -55,7 +55,7 @@ export async function crossEvaluate(
     throw new CliError(`${data}: its classes (${names.join(', ')}) are not the model's (${trained.join(', ')}): ${why}; cross-dataset evaluation needs the same classes in the same order`);
   }
   const prepared = prepareEval(tensors, source.path, names.length, {
-    crop: meta.crop, batch: s.batch, seed: 0, family: meta.family, heads: meta.heads, act: meta.act, normEps: meta.normEps, windowSize: meta.windowSize,
+    crop: meta.crop, batch: s.batch, seed: 0, family: meta.family, ...recordedArchitecture(meta),
   });
   const runner = await createNodeRunner(prepared.evalGraph);
   try {

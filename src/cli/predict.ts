@@ -9,7 +9,7 @@ import { detectFamily, loadFamilyModel } from '../model/families';
 import { createNodeRunner } from '../runtime/node';
 import { compileEval } from '../train/graphs';
 import { argmaxClasses, slidingLogits } from '../train/evaluate';
-import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata } from '../train/session';
+import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, recordedArchitecture } from '../train/session';
 import { CliError, number, parse, requireString } from './args';
 import { ensureWritableDir, writeAtomic } from './files';
 
@@ -43,7 +43,7 @@ export async function predict(argv: string[]): Promise<void> {
   const nativeCrop = pos ? (pos.shape.length === 4 ? pos.shape[1] : Math.floor(Math.sqrt(pos.shape[1]))) * patch : 224; // SAM: [1, h, w, D]
   const crop = number(v, 'crop', meta?.crop ?? nativeCrop, { integer: true, min: 1 });
   const family = meta?.family ?? detectFamily(tensors.keys());
-  const model = loadFamilyModel(tensors, modelPath, { family, numClasses: head.shape[0], crop, heads: meta?.heads, act: meta?.act, normEps: meta?.normEps, windowSize: meta?.windowSize });
+  const model = loadFamilyModel(tensors, modelPath, { family, numClasses: head.shape[0], crop, ...recordedArchitecture(meta) });
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
   const runner = await createNodeRunner(compileEval(model.config, shapes, { batch, crop }, family));
   const feeds = Object.fromEntries([...model.weights].map(([k, t]) => [k, t.data]));

@@ -177,6 +177,9 @@ const METADATA = z.object({
   windowSize: z.number().int().min(0).optional(),
 }) satisfies z.ZodType<ModelMetadata>;
 
+/** The architecture a vfm-lab model records (unset fields: its family's defaults), to rebuild it as it was trained. */
+export const recordedArchitecture = (m: Partial<ModelMetadata> | undefined) => ({ heads: m?.heads, act: m?.act, normEps: m?.normEps, windowSize: m?.windowSize });
+
 /**
  * The `vfm_lab` metadata of a saved model, or undefined when the file has none (any timm
  * checkpoint). Present but malformed is a CheckpointError naming the file and the field.

@@ -2,7 +2,7 @@
 import type { Dataset } from '../data/dataset';
 import { detectFamily, loadFamilyModel } from '../model/families';
 import { readSafetensorsWithMetadata, writeSafetensors } from '../model/safetensors';
-import { metadataOf, normalisationFor, parseMetadata } from '../train/session';
+import { metadataOf, normalisationFor, parseMetadata, recordedArchitecture } from '../train/session';
 import type { RunSummary, TrainConfig } from './api';
 import type { RunStore } from './runs';
 
@@ -15,7 +15,7 @@ export async function importModel(store: RunStore, ds: Dataset, name: string, by
   const family = meta?.family ?? detectFamily(tensors.keys());
   const crop = meta?.crop ?? config.crop;
   // refuse now, naming the keys, what would fail at comparison time
-  const model = loadFamilyModel(tensors, name, { family, numClasses: ds.classes.length, crop, heads: meta?.heads, act: meta?.act, normEps: meta?.normEps, windowSize: meta?.windowSize });
+  const model = loadFamilyModel(tensors, name, { family, numClasses: ds.classes.length, crop, ...recordedArchitecture(meta) });
   const { mean, std } = meta ?? normalisationFor(family);
   // saved like a run's checkpoint: weights at this crop, with what predicting needs recorded
   const saved = meta ? bytes : writeSafetensors(model.weights, metadataOf(model, ds.classes, crop, mean, std, family));

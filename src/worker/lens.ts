@@ -10,16 +10,16 @@ import { centerCrop, normalizeInto } from '../data/augment';
 import { readSample, type Dataset } from '../data/dataset';
 import { featureLens } from '../compare/lens';
 import type { CompiledGraph } from '../graph';
-import { readSafetensorsWithMetadata, type HostTensor } from '../model/safetensors';
+import type { HostTensor } from '../model/safetensors';
 import { classMismatch } from '../train/classes';
 import { evaluateAcross } from '../train/cross-eval';
 import { recipeOptions } from '../train/rules';
-import { IMAGENET_MEAN, IMAGENET_STD, normalisationFor, parseMetadata, prepareEval, type ModelMetadata, type ModelSettings, type RGB } from '../train/session';
+import { prepareEval, recordedArchitecture, type ModelSettings, type RGB } from '../train/session';
 import type { CrossEvalResult, LensResult, Progress } from './api';
 import type { OwnedRunner } from './compute';
 import type { LoadedCheckpoint, LoadedData } from './loading';
-import { runRules } from './prepare';
-import type { SavedModel } from './predictor';
+import { freshNorm, runRules } from './prepare';
+import { readSavedRun, type SavedModel } from './predictor';
 import type { RunStore } from './runs';
 
 /** A backbone to look through: its weights, how it was loaded, and how it reads pixels. */
@@ -33,27 +33,21 @@ export interface Backbone {
   settings: Pick<ModelSettings, 'family' | 'heads' | 'act' | 'normEps' | 'windowSize'>;
 }
 
-const recordedSettings = (m: Partial<ModelMetadata> | undefined) => ({ heads: m?.heads, act: m?.act, normEps: m?.normEps, windowSize: m?.windowSize });
-
 /** The loaded model as loaded, at the crop the next run would use; normalised as a run on it would be. */
 export function loadedBackbone(c: LoadedCheckpoint, crop: number): Backbone {
-  const norm = c.recorded ?? normalisationFor(c.family, c.preset);
+  const norm = freshNorm(c);
   return {
     tensors: c.tensors, file: c.name, label: c.name, stage: 'before fine-tuning', crop, norm: { mean: norm.mean, std: norm.std },
-    settings: { family: c.family, ...recordedSettings(c.recorded) },
+    settings: { family: c.family, ...recordedArchitecture(c.recorded) },
   };
 }
 
 /** A saved run's checkpoint, at its own crop and normalisation (what its evaluations saw). */
 export async function runBackbone(store: RunStore, runId: string): Promise<Backbone> {
-  const [saved, record] = [await store.loadCheckpoint(runId), await store.record(runId)];
-  if (!saved || !record) throw new Error(`run ${runId} has no saved checkpoint`);
-  const file = `${runId}/model.safetensors`;
-  const { tensors, metadata } = readSafetensorsWithMetadata(saved.model, file);
-  const meta = parseMetadata(metadata, file);
+  const { tensors, file, record, meta, norm } = await readSavedRun(store, runId);
   return {
     tensors, file, label: record.name ?? record.modelName, stage: 'after fine-tuning', crop: record.config.crop,
-    norm: { mean: meta?.mean ?? IMAGENET_MEAN, std: meta?.std ?? IMAGENET_STD }, settings: { family: meta?.family, ...recordedSettings(meta) },
+    norm, settings: { family: meta?.family, ...recordedArchitecture(meta) },
   };
 }
 

@@ -6,7 +6,7 @@
 import { readSample, type Dataset } from '../data/dataset';
 import { normalizeInto, resizeRgb } from '../data/augment';
 import { argmaxClasses, slidingLogits } from '../train/evaluate';
-import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareEval, type PreparedRun, type RGB } from '../train/session';
+import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareEval, recordedArchitecture, type PreparedRun, type RGB } from '../train/session';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
 import type { WindowLayout } from '../train/recipe';
 import type { Prediction, Thumbnail, TrainConfig } from './api';
@@ -87,6 +87,16 @@ class Entry {
   }
 }
 
+/** A saved run's weights and record, with what its checkpoint records (normalisation: ImageNet's when it records none). */
+export async function readSavedRun(store: RunStore, runId: string) {
+  const [saved, record] = [await store.loadCheckpoint(runId), await store.record(runId)];
+  if (!saved || !record) throw new Error(`run ${runId} has no saved checkpoint`);
+  const file = `${runId}/model.safetensors`;
+  const { tensors, metadata } = readSafetensorsWithMetadata(saved.model, file);
+  const meta = parseMetadata(metadata, file);
+  return { tensors, file, record, meta, norm: { mean: meta?.mean ?? IMAGENET_MEAN, std: meta?.std ?? IMAGENET_STD } };
+}
+
 export class SavedModels {
   private readonly cache = new Map<string, Entry>();
 
@@ -108,17 +118,14 @@ export class SavedModels {
   }
 
   private async build(runId: string): Promise<SavedModel> {
-    const [saved, record] = [await this.store.loadCheckpoint(runId), await this.store.record(runId)];
-    if (!saved || !record) throw new Error(`run ${runId} has no saved checkpoint`);
-    const { tensors, metadata } = readSafetensorsWithMetadata(saved.model, `${runId}/model.safetensors`);
-    const meta = parseMetadata(metadata);
+    const { tensors, record, meta, norm } = await readSavedRun(this.store, runId);
     const numClasses = tensors.get('seg_head.weight')?.shape[0] ?? 0;
-    const prepared = prepareEval(tensors, runId, numClasses, { ...record.config, family: meta?.family, act: meta?.act, normEps: meta?.normEps, heads: meta?.heads, windowSize: meta?.windowSize });
+    const prepared = prepareEval(tensors, runId, numClasses, { ...record.config, family: meta?.family, ...recordedArchitecture(meta) });
     const runner: OwnedRunner = this.queue.runner(await this.queue.run(() => this.compute().createRunner(prepared.evalGraph, 'wasm')));
     const feeds = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
     return {
       runId, numClasses, config: record.config, prepared, layout: runRules(record).windowLayout,
-      norm: { mean: meta?.mean ?? IMAGENET_MEAN, std: meta?.std ?? IMAGENET_STD },
+      norm,
       logits: async (x) => (await runner.run({ ...feeds, image: x }, ['logits'])).logits.data as Float32Array,
       release: () => runner.release(),
     };

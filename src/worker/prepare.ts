@@ -7,7 +7,7 @@
  */
 import type { Dataset, SampleRef } from '../data/dataset';
 import type { ModelMetadata, ModelSettings } from '../train/session';
-import { normalisationFor, parseMetadata, prepareRun } from '../train/session';
+import { normalisationFor, parseMetadata, prepareRun, recordedArchitecture } from '../train/session';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
 import { detectFamily } from '../model/families';
 import type { RecipeRules } from '../train/recipe';
@@ -135,7 +135,7 @@ export function runSettings(
   const parts = recipeOptions(rules, { ...config, ...norm });
   const settings: ModelSettings = {
     ...config, family: checkpoint.family, trainImages: ds.train.length,
-    heads: recorded?.heads, act: recorded?.act, normEps: recorded?.normEps, windowSize: recorded?.windowSize, ...parts.model,
+    ...recordedArchitecture(recorded), ...parts.model,
   };
   return { ds, dropped, parts, settings };
 }
