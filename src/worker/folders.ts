@@ -35,7 +35,13 @@ function opfsFolder(dir: FileSystemDirectoryHandle): Folder {
   return {
     read: async (name) => {
       const f = await file(name);
-      return f ? new Uint8Array(await f.arrayBuffer()) : undefined;
+      try {
+        return f && new Uint8Array(await f.arrayBuffer());
+      } catch (e) {
+        // removed between getFile and the read (an older save's file, replaced by a newer save): missing
+        if ((e as DOMException).name === 'NotFoundError') return undefined;
+        throw e;
+      }
     },
     write: async (name, data) => {
       const w = await (await dir.getFileHandle(name, { create: true })).createWritable();

@@ -1,5 +1,5 @@
 /** The run store on memory folders: consistent saves, recovery from a save cut off anywhere, quota. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from './api';
 import { RunStore, StorageFullError, type MetricRow } from './runs';
 import { MemoryRoot } from './testing/memory-folders';
@@ -83,6 +83,39 @@ describe('RunStore', () => {
     await store.saveRecord({ ...(await store.record(record.id))!, status: 'running' });
     await store.rename(record.id, '');
     expect((await store.record(record.id))!.name).toBeUndefined();
+  });
+
+  it('a checkpoint read while a newer save replaces its files gives the newer save, not a missing file', async () => {
+    const { root, store } = await savedAt10();
+    const folder = root.folder.bind(root);
+    const unhooked: MemoryRoot = Object.assign(Object.create(root) as MemoryRoot, { folder }); // the training side's view
+    let saving = true;
+    root.folder = async (id, create) => {
+      const f = await folder(id, create);
+      return f && {
+        ...f,
+        read: async (name: string) => {
+          // the run saves step 20 (and removes model-1) between the manifest read and the model read
+          if (name === 'model-1.safetensors' && saving) {
+            saving = false;
+            await new RunStore(unhooked).save(record.id, { step: 20, model: bytes(20), optimizer: bytes(120), rows: rowsTo(20) });
+          }
+          return f.read(name);
+        },
+      };
+    };
+    expect(await store.loadCheckpoint(record.id)).toEqual({ step: 20, model: bytes(20), optimizer: bytes(120) });
+  });
+
+  it('a run whose first run.json is still empty (being written) is not listed yet, without a warning', async () => {
+    const root = new MemoryRoot();
+    const store = new RunStore(root);
+    await store.saveRecord(record);
+    (await root.folder('run-b', true))!.write('run.json', new Uint8Array(0));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect((await store.listRuns()).map((r) => r.id)).toEqual(['run-a']);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 
   it("the runs list's last mIoU parses metrics.jsonl once per save: listing again reads it no more, a new save is seen", async () => {

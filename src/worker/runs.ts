@@ -112,7 +112,8 @@ export class RunStore {
   async record(id: string): Promise<RunRecord | undefined> {
     const f = await this.root.folder(id);
     const bytes = await f?.read('run.json');
-    if (!f || !bytes) return undefined;
+    // empty: a new run's folder whose first run.json is not committed yet (OPFS creates the file first)
+    if (!f || !bytes?.length) return undefined;
     // name.txt alone names the run: a resumed run's run.json may carry the name it had then
     const { name: _stale, ...r } = JSON.parse(decoder.decode(bytes)) as RunRecord;
     const name = await f.read('name.txt');
@@ -160,13 +161,15 @@ export class RunStore {
 
   async loadCheckpoint(id: string): Promise<SavedCheckpoint | undefined> {
     const f = await this.folder(id);
-    const m = await this.manifest(f);
-    if (!m) return undefined;
-    const model = await f.read(m.model);
-    if (!model) throw new Error(`run ${id}: its saved model (${m.model}) is missing`);
-    const optimizer = m.optimizer ? await f.read(m.optimizer) : undefined;
-    if (m.optimizer && !optimizer) throw new Error(`run ${id}: its saved optimizer state (${m.optimizer}) is missing`);
-    return { step: m.step, model, optimizer };
+    for (;;) {
+      const m = await this.manifest(f);
+      if (!m) return undefined;
+      const [model, optimizer] = [await f.read(m.model), m.optimizer ? await f.read(m.optimizer) : undefined];
+      if (model && (!m.optimizer || optimizer)) return { step: m.step, model, optimizer };
+      // a save of the run (still training) may have replaced these files while they were read: its newer save is read
+      if ((await this.manifest(f))?.seq !== m.seq) continue;
+      throw new Error(`run ${id}: its saved ${model ? `optimizer state (${m.optimizer})` : `model (${m.model})`} is missing`);
+    }
   }
 
   /** The metric rows of the latest save, in order (rows a half-done save appended are left out). */
