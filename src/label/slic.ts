@@ -82,9 +82,10 @@ export function slic(rgba: Uint8ClampedArray | Uint8Array, width: number, height
       const ya = Math.max(0, Math.floor(cY[k] - S)), yb = Math.min(height, Math.ceil(cY[k] + S) + 1);
       const l = cL[k], a = cA[k], b = cB[k], cx = cX[k], cy = cY[k];
       for (let y = ya; y < yb; y++) {
-        const dyy = (y - cy) * (y - cy);
+        const dyy = spatial * (y - cy) * (y - cy);
         for (let x = xa, i = y * width + xa; x < xb; x++, i++) {
-          const d = (L[i] - l) ** 2 + (A[i] - a) ** 2 + (B[i] - b) ** 2 + spatial * ((x - cx) * (x - cx) + dyy);
+          const dl = L[i] - l, da = A[i] - a, db = B[i] - b, dx = x - cx;
+          const d = dl * dl + da * da + db * db + spatial * dx * dx + dyy;
           if (d < distance[i]) { distance[i] = d; labels[i] = k; }
         }
       }
