@@ -50,6 +50,8 @@ describe('LabelStore', () => {
     await expect(store.loadWorkspace()).rejects.toThrow(/workspace\.json: image 0 is not/);
     await port.write('masks/p1.png', encodePng(4, 4, 1, new Uint8Array(16)));
     await expect(store.loadMask(photo)).rejects.toThrow(/masks\/p1\.png: the saved mask is 4×4, its image plant\.jpg is 5×4/);
+    await port.write('masks/p1.png', encodePng(5, 3, 1, new Uint8Array(15)));
+    await expect(store.loadMask(photo)).rejects.toThrow(/the saved mask is 5×3/);
     await port.write('masks/p1.png', Uint8Array.from([1, 2, 3]));
     await expect(store.loadMask(photo)).rejects.toThrow(LabelStorageError);
   });
