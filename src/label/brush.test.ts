@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/random';
 import { paintStroke, strokeBox } from './brush';
+import { outside, watched } from './testing';
 
 /** Distance from p to segment ab, written the other way round: perpendicular when the foot is on the segment, else the nearer end. */
 function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
@@ -66,5 +67,13 @@ describe('paintStroke', () => {
     expect(() => paintStroke(mask, 5, 5, { x: 1, y: 1 }, { x: 1, y: 1 }, 1, 1)).toThrow(/20 pixels, not 5×5/);
     const dab = strokeBox(5, 4, { x: 2, y: 2 }, { x: 2, y: 2 }, 0.4); // the nearest centre, 2.5, is 0.5 away: nothing
     expect(dab.x0 >= dab.x1 || dab.y0 >= dab.y1).toBe(true);
+  });
+
+  it('reads and writes only the stroke’s box: a dab on a 1024×768 mask touches its few pixels', () => {
+    const { array, touched } = watched(new Uint8Array(1024 * 768).fill(255));
+    const box = paintStroke(array, 1024, 768, { x: 500.2, y: 300.7 }, { x: 510.9, y: 296.1 }, 4, 1);
+    expect(touched.size).toBeGreaterThan(0);
+    expect(outside(touched, 1024, box)).toEqual([]);
+    expect((box.x1 - box.x0) * (box.y1 - box.y0)).toBeLessThan(25 * 25);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/random';
 import { fillRegion, floodFill } from './flood';
+import { outside, watched } from './testing';
 
 /** Union–find over the whole image: the 4-connected component of every pixel, by equal `key`. */
 function components(key: ArrayLike<number>, width: number, height: number): Int32Array {
@@ -81,5 +82,21 @@ describe('fillRegion', () => {
 
   it('refuses a region map of another size', () => {
     expect(() => fillRegion(new Uint8Array(6), 3, 2, new Int32Array(5), 0, 0, 1)).toThrow(/5 pixels, the mask 6/);
+  });
+
+  it('reads and writes only the filled area and its one-pixel rim, in the mask and in the region map', () => {
+    const [W, H] = [1024, 768];
+    // a 30×20 region (id 1) at (400, 300) on id 0; the mask is unlabelled everywhere
+    const regions = Int32Array.from({ length: W * H }, (_, i) => (i % W >= 400 && i % W < 430 && Math.floor(i / W) >= 300 && Math.floor(i / W) < 320 ? 1 : 0));
+    const mask = watched(new Uint8Array(W * H).fill(255)), map = watched(regions);
+    const box = fillRegion(mask.array, W, H, map.array, 410, 305, 2);
+    expect(box).toEqual({ x0: 400, y0: 300, x1: 430, y1: 320 });
+    const rim = { x0: box.x0 - 1, y0: box.y0 - 1, x1: box.x1 + 1, y1: box.y1 + 1 };
+    expect(outside(mask.touched, W, box)).toEqual([]);
+    expect(outside(map.touched, W, rim)).toEqual([]);
+    // flood fill: the same area drawn into the mask
+    const flood = watched(Uint8Array.from(regions, (r) => (r ? 0 : 255)));
+    expect(floodFill(flood.array, W, H, 429, 319, 3)).toEqual(box);
+    expect(outside(flood.touched, W, rim)).toEqual([]);
   });
 });
