@@ -8,6 +8,7 @@ import { mulberry32 } from '../data/random';
 import { memorySource, zipSource } from '../data/source';
 import { jpegRgb, maskPng, pngRgb, zipOf } from '../data/testing';
 import { exportGenericLayout, exportZip, importGenericLayout, stemsFor, type LabelledImage } from './bundle';
+import { LabelStore, memoryPort } from './store';
 import { chooseSplit, type LabelWorkspace } from './workspace';
 
 /** Six photos (PNG and JPEG, two with the same name), masks with every class, unlabelled pixels and one all-unlabelled. */
@@ -97,6 +98,23 @@ describe('export → import', () => {
     const back = await importGenericLayout(memorySource('flat', files));
     expect(back.ws.classes.map((c) => c.name)).toEqual(['background', 'class 1', 'class 2']);
     expect(back.images.map((i) => i.image.split)).toEqual(['auto', 'auto', 'auto']);
+  });
+
+  it('imported ids are safe, unique file names for the store, whatever the stems (spaces, accents, case twins)', async () => {
+    const stems = ['Garden shot', 'garden shot', 'été']; // (a stem starting with '.' is a hidden file the reader skips)
+    const files = stems.flatMap((stem, k) => [
+      { path: `images/${stem}.png`, bytes: pngRgb(4, 4, () => [k, k, k]) },
+      { path: `masks/${stem}.png`, bytes: maskPng(4, 4, () => 0) },
+    ]);
+    const back = await importGenericLayout(memorySource('names', files));
+    const ids = back.images.map((i) => i.image.id);
+    expect(ids.sort()).toEqual(['Garden_shot', 'garden_shot-2', '_t_'].sort());
+    const store = new LabelStore(memoryPort());
+    for (const { image, bytes, mask } of back.images) {
+      await store.saveImage(image.id, bytes);
+      await store.saveMask(image, mask);
+    }
+    await store.saveWorkspace(back.ws);
   });
 
   it('refuses a mask of the wrong size, naming the file, and returns nothing', async () => {
