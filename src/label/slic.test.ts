@@ -72,6 +72,20 @@ describe('slic', () => {
     for (const [id, n] of piecesPerId(regions, W, H)) expect(n, `region ${id}`).toBe(1);
   });
 
+  it('on a fine texture (which k-means cuts into thousands of specks) no superpixel is under a quarter of S²', () => {
+    const rgba = new Uint8Array(W * H * 4);
+    for (let i = 0; i < W * H; i++) {
+      const x = i % W, y = Math.floor(i / W);
+      rgba.set([(x * 255) / W, (y * 128) / H, 80 + ((x * y) % 7) * 6, 255], 4 * i);
+    }
+    const S = 12;
+    const regions = slic(rgba, W, H, { regionSize: S });
+    const sizes = new Map<number, number>();
+    for (const id of regions) sizes.set(id, (sizes.get(id) ?? 0) + 1);
+    expect(Math.min(...sizes.values())).toBeGreaterThanOrEqual((S * S) / 4);
+    for (const [id, n] of piecesPerId(regions, W, H)) expect(n, `region ${id}`).toBe(1);
+  });
+
   it('is deterministic, and refuses a buffer of the wrong size', () => {
     const img = quadrants(4, 30);
     expect(slic(img, W, H)).toEqual(slic(img, W, H));
@@ -111,6 +125,20 @@ describe('enforceConnectivity and regionEdges', () => {
     const L = Float32Array.from([10, 10, 10, 90, 90, 10, 10, 85, 90, 90]), zero = new Float32Array(10);
     expect([...enforceConnectivity(two, 5, 2, 2, [L, zero, zero])]).toEqual([0, 0, 0, 1, 1, 0, 0, 1, 1, 1]);
     expect([...enforceConnectivity(two, 5, 2, 2)]).toEqual([0, 0, 0, 1, 1, 0, 0, 0, 1, 1]);
+  });
+
+  it('by hand: a group that joined a piece it encloses looks for neighbours around all its pieces', () => {
+    // B (8 pixels) is nearest in colour to A (1 pixel) and joins it; A, now 9 < 10 pixels, sees only B
+    // around its own pixel, but the group borders C, which it must join
+    const labels = Int32Array.from([
+      0, 0, 0, 0, 0,
+      0, 1, 1, 1, 0,
+      0, 1, 2, 1, 0,
+      0, 1, 1, 1, 0,
+      0, 0, 0, 0, 0,
+    ]);
+    const L = Float32Array.from(labels, (v) => [0, 50, 52][v]), zero = new Float32Array(25);
+    expect([...enforceConnectivity(labels, 5, 5, 10, [L, zero, zero])]).toEqual(new Array(25).fill(0));
   });
 
   it('regionEdges marks a pixel whose right or lower neighbour differs (brute force)', () => {

@@ -156,27 +156,34 @@ export function enforceConnectivity(labels: Int32Array, width: number, height: n
     }
   }
   const total = [...size];
+  // each root's members as a linked list (nextMember, last): a group's neighbours are those of all its
+  // pieces — pieces that joined it may enclose its own pixels entirely
+  const nextMember = new Int32Array(K).fill(-1), last = Int32Array.from({ length: K }, (_, c) => c);
   for (let c = 0; c < K; c++) {
     if (root(c) !== c || total[c] >= minSize) continue; // already joined, or grown by others joining it
     let best = -1, bestScore = Infinity;
-    for (let q = start[c]; q < start[c] + size[c]; q++) {
-      const i = pixels[q], x = i % width;
-      for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i >= width ? i - width : -1, i + width < n ? i + width : -1]) {
-        if (j < 0) continue;
-        const r = root(comp[j]);
-        if (r === c) continue;
-        let score = -total[r];
-        if (lab) {
-          score = 0;
-          for (let ch = 0; ch < 3; ch++) score += (sums[3 * r + ch] / total[r] - sums[3 * c + ch] / total[c]) ** 2;
+    for (let m = c; m >= 0; m = nextMember[m]) {
+      for (let q = start[m]; q < start[m] + size[m]; q++) {
+        const i = pixels[q], x = i % width;
+        for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i >= width ? i - width : -1, i + width < n ? i + width : -1]) {
+          if (j < 0) continue;
+          const r = root(comp[j]);
+          if (r === c) continue;
+          let score = -total[r];
+          if (lab) {
+            score = 0;
+            for (let ch = 0; ch < 3; ch++) score += (sums[3 * r + ch] / total[r] - sums[3 * c + ch] / total[c]) ** 2;
+          }
+          if (score < bestScore) { bestScore = score; best = r; }
         }
-        if (score < bestScore) { bestScore = score; best = r; }
       }
     }
-    if (best < 0) continue; // the only component: it stays
+    if (best < 0) continue; // the whole image: it stays
     parent[c] = best;
     total[best] += total[c];
     for (let ch = 0; ch < 3; ch++) sums[3 * best + ch] += sums[3 * c + ch];
+    nextMember[last[best]] = c;
+    last[best] = last[c];
   }
   // pass 3: ids in scan order
   const id = new Int32Array(K).fill(-1);
