@@ -65,6 +65,9 @@ describe('paintStroke', () => {
     expect(box.x0 >= box.x1 || box.y0 >= box.y1).toBe(true);
     expect(mask.every((v) => v === 255)).toBe(true);
     expect(() => paintStroke(mask, 5, 5, { x: 1, y: 1 }, { x: 1, y: 1 }, 1, 1)).toThrow(/20 pixels, not 5×5/);
+    expect(paintStroke(mask, 5, 4, { x: NaN, y: 1 }, { x: 2, y: 2 }, 3, 1)).toEqual({ x0: 0, y0: 0, x1: 0, y1: 0 }); // a pointer off the page
+    expect(mask.every((v) => v === 255)).toBe(true);
+    expect(() => paintStroke(mask, 5, 4, { x: 1, y: 1 }, { x: 1, y: 1 }, 1, 256)).toThrow(/mask value 256 is not a class id/);
     const dab = strokeBox(5, 4, { x: 2, y: 2 }, { x: 2, y: 2 }, 0.4); // the nearest centre, 2.5, is 0.5 away: nothing
     expect(dab.x0 >= dab.x1 || dab.y0 >= dab.y1).toBe(true);
   });

@@ -4,7 +4,7 @@
  * segments (one per pointer move), so fast moves leave no gaps. Only the capsule's bounding
  * box is visited: a stroke costs its area, not the image's.
  */
-import { checkMask, clipBox, type Box } from './box';
+import { EMPTY_BOX, checkMask, checkValue, clipBox, type Box } from './box';
 
 export interface Point {
   x: number;
@@ -35,6 +35,9 @@ function distanceSquared(px: number, py: number, a: Point, b: Point): number {
 /** Paints the capsule with `value` (255 erases); returns the box it may have changed. */
 export function paintStroke(mask: Uint8Array, width: number, height: number, from: Point, to: Point, radius: number, value: number): Box {
   checkMask(mask, width, height);
+  checkValue(value);
+  // a pointer position off the page (NaN) paints nothing rather than an undefined box
+  if (![from.x, from.y, to.x, to.y, radius].every(Number.isFinite)) return { ...EMPTY_BOX };
   const box = strokeBox(width, height, from, to, radius);
   const r2 = radius * radius;
   for (let y = box.y0; y < box.y1; y++) {

@@ -53,6 +53,11 @@ describe('floodFill', () => {
     expect(floodFill(mask, 5, 5, 1, 1, 1)).toEqual({ x0: 0, y0: 0, x1: 0, y1: 0 });
     expect(floodFill(mask, 5, 5, 5, 0, 2)).toEqual({ x0: 0, y0: 0, x1: 0, y1: 0 });
     expect(mask).toEqual(same);
+    // a click between pixel centres fills the pixel that holds it; a value beyond 255 is refused
+    floodFill(mask, 5, 5, 2.9, 2.1, 4);
+    expect([...mask].join('')).toBe(['77777', '71117', '71417', '71117', '77777'].join(''));
+    expect(() => floodFill(mask, 5, 5, 0, 0, 300)).toThrow(/mask value 300/);
+    expect(() => fillRegion(mask, 5, 5, new Int32Array(25), 0, 0, -1)).toThrow(/mask value -1/);
   });
 
   it('fills a 1024×768 image without running out of stack', () => {

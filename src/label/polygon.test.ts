@@ -42,5 +42,6 @@ describe('fillPolygonMask', () => {
     expect(fillPolygonMask(mask, 3, 3, [0, 0, 3, 3], 1).x1).toBe(0);
     expect(mask.every((v) => v === 255)).toBe(true);
     expect(() => fillPolygonMask(mask, 3, 3, [0, 0, 3, 3, 1], 1)).toThrow(/x, y pairs/);
+    expect(() => fillPolygonMask(mask, 3, 3, [0, 0, 3, 3, 0, 3], 1.5)).toThrow(/mask value 1.5/);
   });
 });

@@ -9,11 +9,12 @@
  * floor(min) when that is ≥ 0 and at 0 otherwise (the test compares against the full-image fill).
  */
 import { fillPolygon } from '../data/coco-masks';
-import { EMPTY_BOX, checkMask, type Box } from './box';
+import { EMPTY_BOX, checkMask, checkValue, type Box } from './box';
 
 /** Fills the polygon `[x0, y0, x1, y1, …]` (pixel coordinates, closed implicitly) with `value`. */
 export function fillPolygonMask(mask: Uint8Array, width: number, height: number, points: readonly number[], value: number): Box {
   checkMask(mask, width, height);
+  checkValue(value);
   if (points.length % 2 !== 0) throw new RangeError(`a polygon needs x, y pairs; got ${points.length} numbers`);
   if (points.length < 6 || points.some((v) => !Number.isFinite(v))) return { ...EMPTY_BOX };
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
