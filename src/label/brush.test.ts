@@ -36,7 +36,8 @@ describe('paintStroke', () => {
           if (d <= r && !(x >= box.x0 && x < box.x1 && y >= box.y0 && y < box.y1)) outsideBox.push([x, y]);
         }
       }
-      expect(mask, `trial ${trial}`).toEqual(expected);
+      const wrong = [...mask.keys()].filter((i) => mask[i] !== expected[i]).map((i) => [i % W, Math.floor(i / W)]);
+      expect(wrong, `trial ${trial}: pixels that differ from the brute force`).toEqual([]);
       expect(outsideBox, `trial ${trial}: painted pixels outside ${JSON.stringify(box)}`).toEqual([]);
       // the box is the capsule's bounding rectangle, clipped, give or take the pixel a centre falls in
       const lo = (v: number) => Math.max(0, Math.floor(v - r - 0.5)), hiX = (v: number) => Math.min(W, Math.ceil(v + r + 0.5)), hiY = (v: number) => Math.min(H, Math.ceil(v + r + 0.5));
