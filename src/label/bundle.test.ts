@@ -72,7 +72,9 @@ describe('export → import', () => {
 
   it('import gives back the workspace: masks, bytes, sizes and classes equal; the split kept as it was exported', async () => {
     const { ws, images } = workspace();
-    const back = await importGenericLayout(zipSource('labels.zip', exportZip(ws, images)));
+    const progress: string[] = [];
+    const back = await importGenericLayout(zipSource('labels.zip', exportZip(ws, images)), { onProgress: (done, total) => progress.push(`${done}/${total}`) });
+    expect(progress).toEqual(['1/6', '2/6', '3/6', '4/6', '5/6', '6/6']);
     expect(back.ws.classes).toEqual(ws.classes);
     const split = chooseSplit(ws.images, ws.seed);
     const stems = stemsFor(ws.images);

@@ -104,8 +104,12 @@ async function splitIsInFiles(ds: Dataset): Promise<boolean> {
  * A dataset (the exported zip, or any layout `openDataset` reads) as a workspace to go on labelling.
  * Every mask is read with the dataset reader's checks (a mask of the wrong size, or a label out of
  * range, is refused with a DatasetError naming the file); nothing is returned unless all are good.
+ * Every image is decoded once (for its size and the reader's checks): run it off the page's thread.
  */
-export async function importGenericLayout(source: FileSource, opts: { limits?: DecodeLimits } = {}): Promise<{ ws: LabelWorkspace; images: LabelledImage[] }> {
+export async function importGenericLayout(
+  source: FileSource,
+  opts: { limits?: DecodeLimits; onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ ws: LabelWorkspace; images: LabelledImage[] }> {
   const ds = await openDataset(source, { limits: opts.limits });
   const pinned = await splitIsInFiles(ds);
   const refs = [...ds.train.map((r) => ({ ref: r, split: 'train' as const })), ...ds.val.map((r) => ({ ref: r, split: 'val' as const }))];
@@ -126,6 +130,7 @@ export async function importGenericLayout(source: FileSource, opts: { limits?: D
     const id = unique(safeName(ref.stem), ids);
     const name = ref.image.slice(ref.image.lastIndexOf('/') + 1);
     images.push({ image: { id, name, width: sample.width, height: sample.height, split: pinned ? split : 'auto' }, bytes: await source.read(ref.image), mask: sample.mask });
+    opts.onProgress?.(images.length, refs.length);
   }
   const palette = vocPalette();
   const classes: LabelClass[] = ds.classes.length
