@@ -96,7 +96,9 @@ export function slic(rgba: Uint8ClampedArray | Uint8Array, width: number, height
     for (let y = 0, i = 0; y < height; y++) {
       for (let x = 0; x < width; x++, i++) {
         const k = labels[i];
-        if (k < 0) continue; // outside every window (cannot happen with windows of 2S, kept for safety of odd grids)
+        // in no window yet (centres start ≤ 1.5·S apart and move ≤ 1 px, so only when S < 4): no
+        // centre's mean; the connectivity pass gives it to a neighbour
+        if (k < 0) continue;
         sum[5 * k] += L[i]; sum[5 * k + 1] += A[i]; sum[5 * k + 2] += B[i]; sum[5 * k + 3] += x; sum[5 * k + 4] += y;
         count[k]++;
       }
