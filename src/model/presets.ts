@@ -65,3 +65,23 @@ export const timmModelName = (p: Preset) => p.timmModel ?? p.name;
 
 /** Whether this build trains the family (the others are listed with the reason). */
 export const SUPPORTED_FAMILIES: ReadonlySet<FamilyName> = new Set(['vit', 'dinov2', 'clip', 'clip-quickgelu', 'siglip', 'eva02', 'sam']);
+
+/** timm's model sizes: width and depth by the size word in the name (vision_transformer.py, eva.py, vision_transformer_sam.py). */
+const TIMM_SIZES: Record<string, [number, number]> = { tiny: [192, 12], small: [384, 12], base: [768, 12], large: [1024, 24], huge: [1280, 32], giant: [1408, 40] };
+
+export interface TimmArchitecture { family: FamilyName; embedDim: number; depth: number; regTokens: number }
+
+/**
+ * What `timm.create_model(name)` builds, read from the name as timm's model functions are named
+ * (`vit_base_patch14_reg4_dinov2`, `eva02_large_patch14_224`, `samvit_base_patch16`), or undefined
+ * when the name has no size word. The family is the one our loader builds for those weights.
+ */
+export function timmArchitecture(name: string): TimmArchitecture | undefined {
+  const arch = name.split('.')[0];
+  const size = Object.keys(TIMM_SIZES).find((s) => arch.split('_').includes(s));
+  if (!size) return undefined;
+  const family: FamilyName = arch.startsWith('eva02') ? 'eva02' : arch.startsWith('samvit') ? 'sam' : arch.includes('_clip_quickgelu_') ? 'clip-quickgelu'
+    : arch.includes('_clip_') ? 'clip' : arch.includes('siglip') ? 'siglip' : arch.includes('dinov2') ? 'dinov2' : 'vit';
+  const [embedDim, depth] = TIMM_SIZES[size];
+  return { family, embedDim, depth, regTokens: Number(/_reg(\d+)_/.exec(arch)?.[1] ?? 0) };
+}
