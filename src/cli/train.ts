@@ -54,7 +54,8 @@ export interface TrainResult {
   memoryPlanBytes: number;
 }
 
-const log = (s: string) => process.stderr.write(`${s}\n`);
+/** A log line; the leading `\r` that ends a terminal's progress line is dropped in a log file. */
+const log = (s: string) => process.stderr.write(`${process.stderr.isTTY ? s : s.replace(/^\r/, '')}\n`);
 const progress = progressReporter(process.stderr);
 
 export async function train(argv: string[]): Promise<TrainResult> {
