@@ -14,7 +14,7 @@ import { makeTinyVit } from '../model/demo';
 import { makeTinySam } from '../model/families/sam-testing';
 import { resamplePosEmbed } from '../model/resample';
 import { readSafetensors, writeSafetensors } from '../model/safetensors';
-import { benchmarkConfig, benchmarkWeights, checkSamTables, fromBenchmarkKey, toBenchmarkKey } from './export-benchmark';
+import { atCrop, benchmarkConfig, benchmarkWeights, checkArchitecture, checkClasses, checkSamTables, fromBenchmarkKey, toBenchmarkKey } from './export-benchmark';
 
 const bin = new URL('../../bin/vfm-lab.mjs', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 300_000 });
@@ -90,6 +90,39 @@ describe('export-benchmark', () => {
 });
 
 const theirsShape = (to: string, key: string) => readSafetensors(readFileSync(join(to, 'weights.safetensors')), 'weights').get(key)!.shape;
+
+describe('export-benchmark: what --encoder-name builds, and the crop', () => {
+  const arch = (embedDim: number, depth: number, regTokens = 0) => ({ embedDim, depth, regTokens });
+  it("accepts the run's own architecture by timm name and refuses another, naming both", () => {
+    expect(() => checkArchitecture('dinov2', arch(768, 12), 'vit_base_patch14_dinov2', 'r')).not.toThrow();
+    expect(() => checkArchitecture('vit', arch(768, 12), 'vit_base_patch14_dinov2', 'r')).not.toThrow(); // DINOv2 without registers loads as 'vit': one timm class
+    expect(() => checkArchitecture('dinov2', arch(768, 12, 4), 'vit_base_patch14_reg4_dinov2.lvd142m', 'r')).not.toThrow();
+    expect(() => checkArchitecture('dinov2', arch(768, 12), 'vit_base_patch14_reg4_dinov2.lvd142m', 'r')).toThrow('r is dinov2, dim 768, depth 12, but --encoder-name vit_base_patch14_reg4_dinov2.lvd142m builds dinov2, dim 768, depth 12, 4 registers');
+    expect(() => checkArchitecture('eva02', arch(1024, 24), 'eva02_large_patch14_224.mim_m38m', 'r')).not.toThrow();
+    expect(() => checkArchitecture('clip-quickgelu', arch(768, 12), 'vit_base_patch16_clip_quickgelu_224.openai', 'r')).not.toThrow();
+    expect(() => checkArchitecture('clip-quickgelu', arch(768, 12), 'vit_base_patch16_clip_224.openai', 'r')).toThrow(/builds clip, dim 768, depth 12 \(timm builds OpenAI CLIP with QuickGELU as vit_base_patch16_clip_quickgelu_224\.openai\)/);
+    expect(() => checkArchitecture('sam', arch(768, 12), 'samvit_base_patch16.sa1b', 'r')).not.toThrow();
+    expect(() => checkArchitecture('vit', arch(64, 2), 'my_model', 'r')).toThrow(/my_model is not a timm model name with a size .* r is vit, dim 64, depth 2/);
+  });
+
+  it('checks the classes by name, in order, ignoring case', () => {
+    expect(() => checkClasses(VOC_CLASSES.map((c) => c.toUpperCase()), 'voc', 'c.json')).not.toThrow();
+    expect(() => checkClasses([...VOC_CLASSES].reverse(), 'voc', 'c.json')).toThrow(/c\.json has 21 \(tvmonitor, .* classes; --dataset voc has 21 \(background, /);
+  });
+
+  it("resamples a patch-only pos_embed (DINOv2 with registers) to the config's crop; a SAM model at another crop is refused", () => {
+    const c = { embedDim: 2, depth: 1, heads: 1, patchSize: 16, mlpHidden: 4, clsTokens: 1, regTokens: 4, posEmbed: 'patch-only' as const, layerScale: true,
+      preNorm: false, qkvBias: true, patchBias: true, normEps: 1e-6, act: 'gelu' as const, numClasses: 2 };
+    const pos = { shape: [1, 4, 2], data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]) };
+    const w = atCrop(new Map([['pos_embed', pos]]), c, 'dinov2', 48, 'm');
+    expect(w.get('pos_embed')).toEqual(resamplePosEmbed(pos, 0, [3, 3]));
+    expect(w.get('pos_embed')!.shape).toEqual([1, 9, 2]);
+    expect(atCrop(new Map([['pos_embed', pos]]), c, 'dinov2', 32, 'm').get('pos_embed')).toBe(pos); // the run's crop: unchanged
+    const sam = new Map([['pos_embed', { shape: [1, 2, 2, 2], data: new Float32Array(8) }]]);
+    expect(atCrop(sam, { ...c, clsTokens: 0, regTokens: 0 }, 'sam', 32, 'm')).toBe(sam); // at its own crop
+    expect(() => atCrop(sam, { ...c, clsTokens: 0, regTokens: 0 }, 'sam', 64, 'm')).toThrow(/SAM model at another crop.*--keep-run-settings/);
+  });
+});
 
 describe('export-benchmark: SAM', () => {
   it("maps SAM's keys like every timm key (network.encoder.K); rel-pos tables must have the benchmark's 2·n+1 rows", () => {

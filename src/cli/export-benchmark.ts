@@ -120,7 +120,8 @@ export function atCrop(weights: Map<string, HostTensor>, arch: VitConfig, family
   const side = crop / arch.patchSize;
   if (!pos || arch.posEmbed === 'none') return weights;
   const prefix = arch.posEmbed === 'with-prefix' ? arch.clsTokens + arch.regTokens : 0;
-  if (pos.shape.length === 3 && pos.shape[1] === prefix + side * side) return weights;
+  const atGrid = pos.shape.length === 4 ? pos.shape[1] === side && pos.shape[2] === side : pos.shape[1] === prefix + side * side; // SAM's [1, h, w, D]
+  if (atGrid) return weights;
   if (family === 'sam') throw new CliError(`export-benchmark: ${file} is a SAM model at another crop; its attention windows and rel-pos tables are fixed to the run's crop, so export it with --keep-run-settings`);
   if (!Number.isInteger(side)) throw new CliError(`export-benchmark: crop ${crop} is not a multiple of the patch size ${arch.patchSize}`);
   return new Map([...weights, ['pos_embed', resamplePosEmbed(pos, prefix, [side, side])]]);
