@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSafetensors, type HostTensor } from '../model/safetensors';
-import { benchmarkWeights } from './export-benchmark';
+import { benchmarkConfig, benchmarkSchedule, benchmarkWeights } from './export-benchmark';
 
 const PYTHON = '/usr/bin/python3'; // Debian's, with python3-torch (the python3 on PATH may be another)
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+const hasTorch = spawnSync(PYTHON, ['-B', '-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 if (!hasTorch) console.log(`skipped: vfm_lab_weights.py's test needs torch in ${PYTHON} (Debian: apt-get install python3-torch)`);
 
 const here = new URL('.', import.meta.url).pathname;
@@ -72,7 +72,7 @@ function load(weights: Map<string, HostTensor>, compiled: boolean, classes = 3, 
   const file = join(dir, 'weights.safetensors');
   const renamed = new Map([...benchmarkWeights(weights, [0.1, 0.2, 0.3], [0.4, 0.5, 0.6])].map(([k, t]) => [rename(k), t]));
   writeFileSync(file, writeSafetensors(renamed));
-  const r = spawnSync(PYTHON, ['-c', STAND_IN, here, file, compiled ? 'compiled' : 'plain', String(classes)], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(PYTHON, ['-B', '-c', STAND_IN, here, file, compiled ? 'compiled' : 'plain', String(classes)], { encoding: 'utf8', timeout: 60_000 });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as { error?: string; kept?: string[]; state?: Record<string, number[]> };
 }
@@ -98,6 +98,31 @@ describe.skipIf(!hasTorch)('vfm_lab_weights.py (the exported callback) on a stan
     const out = load(ours(), false, 3, (k) => k.replace('network.', 'network._orig_mod.'));
     expect(out.error).toBeUndefined();
     expect(out.state!['network.head.bias'][0]).toBeCloseTo(Math.sin(5), 6);
+  });
+
+  it("config.yaml's trainer.callbacks names the callback class that vfm_lab_weights.py defines, loading the weights beside it by default", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vfm-callback-config-'));
+    writeFileSync(join(dir, 'config.yaml'), benchmarkConfig(benchmarkSchedule('voc'), 'voc', 'vit_base_patch16_224'));
+    const script = `
+import importlib, json, os, sys
+sys.path.insert(0, sys.argv[1])
+try:
+    import yaml
+except ImportError:
+    print(json.dumps({'skipped': 'python3-yaml is missing'})); sys.exit(0)
+config = yaml.safe_load(open(os.path.join(sys.argv[2], 'config.yaml')))
+paths = [c['class_path'] for c in config['trainer']['callbacks']]
+ours = [p for p in paths if p.startswith('vfm_lab_weights.')]
+module, name = ours[0].rsplit('.', 1)
+callback = getattr(importlib.import_module(module), name)()
+print(json.dumps({'paths': paths, 'weights': callback.path}))
+`;
+    const r = spawnSync(PYTHON, ['-B', '-c', script, here, dir], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    if (out.skipped) return void console.log(`skipped: ${out.skipped}`);
+    expect(out.paths).toEqual(['lightning.pytorch.callbacks.ModelSummary', 'vfm_lab_weights.LoadVfmLabWeights']);
+    expect(out.weights).toBe(join(here, 'weights.safetensors')); // beside the module, wherever the folder is
   });
 
   it('refuses another shape or a missing parameter, naming the tensor', () => {
