@@ -1,6 +1,6 @@
 /**
  * @file `vfm-lab train`: the benchmark recipe, headless, on onnxruntime-node. Order matters: the
- * options, the output folder and the model file are checked, and the memory a batch needs, before
+ * options, the output folder (and its lock: one run per folder) and the model file are checked, and the memory a batch needs, before
  * the dataset is decoded; the full memory estimate before the first step. Checkpoints every
  * `--save-every` steps make a killed run resumable (`--resume`) to the same weights and losses.
  */
@@ -22,11 +22,11 @@ import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, parseMetad
 import { CliError } from './args';
 import { ensureWritableDir, removeStaleTemps, writeAtomic } from './files';
 import { readModel } from './model-source';
-import { progressReporter } from './progress';
-import { acquireRunLock } from './run-lock';
 import { openSource } from './nodeSource';
 import { preflightBatch, preflightRun } from './preflight';
+import { progressReporter } from './progress';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type MetricsRow, type RunCheckpoint } from './run-checkpoint';
+import { acquireRunLock } from './run-lock';
 import { parseTrainArgs, recordedSettings, type TrainRequest, type TrainSettings } from './train-options';
 
 export { TRAIN_HELP } from './train-options';
