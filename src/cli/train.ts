@@ -2,8 +2,8 @@
  * @file `vfm-lab train`: the benchmark recipe, headless, on onnxruntime-node. Order matters: the
  * options, the output folder (and its lock: one run per folder) and the model file are checked,
  * and the memory a batch needs, before the dataset is decoded; the full memory estimate before
- * the first step. Checkpoints every
- * `--save-every` steps make a killed run resumable (`--resume`) to the same weights and losses.
+ * the first step. Checkpoints every `--save-every` steps make a killed run resumable (`--resume`)
+ * to the same weights and losses.
  */
 import { readFile, rm, stat } from 'node:fs/promises';
 import { freemem } from 'node:os';
