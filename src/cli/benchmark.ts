@@ -12,6 +12,7 @@ import { sameClasses } from '../train/classes';
 import { CliError, parse, requireString } from './args';
 import { checkCrossData, crossEvaluate } from './cross-eval';
 import { ensureWritableDir, writeAtomic } from './files';
+import { checkModel } from './model-source';
 import { checkOutFolder, train, type TrainResult } from './train';
 import { parseTrainArgs, SPEC as TRAIN_SPEC } from './train-options';
 
@@ -88,6 +89,11 @@ export async function benchmark(argv: string[]): Promise<void> {
   if (crossData && first) await checkCrossData(first.data, crossData, first);
   await ensureWritableDir(out);
   for (const e of entries) await checkOutFolder(join(out, e.name), !!v.overwrite);
+  for (const [i, s] of settings.entries()) { // every model file, before the first trains
+    if (s.kind !== 'fresh') continue;
+    process.stderr.write(`checking model ${i + 1}/${entries.length}: ${entries[i].model}\n`);
+    await checkModel(s.settings.model, s.settings.cacheDir);
+  }
 
   const rows: LeaderboardRow[] = [];
   let classes: string[] | undefined;

@@ -3,8 +3,8 @@
  * renamed over it, so a failed or killed run never leaves a truncated file and never destroys a
  * good one; a failed write names the path and says why in words (disk full, read-only, no access).
  */
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { CliError } from './args';
 
 const REASONS: Record<string, string> = {
@@ -43,10 +43,27 @@ export async function writeAtomic(path: string, data: Uint8Array | string): Prom
   }
 }
 
+/**
+ * `mkdir -p` whose error names the real cause: Node's recursive mkdir reports a read-only file
+ * system as ENOENT ("no such file or directory") for a parent that does exist. On ENOENT the
+ * first missing folder is created on its own, which fails with the true code (EROFS, EACCES).
+ */
+export async function makeDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    let missing = resolve(dir);
+    while (dirname(missing) !== missing && !(await stat(dirname(missing)).then(() => true, () => false))) missing = dirname(missing);
+    await mkdir(missing); // throws the real reason; if it now succeeds (a race), the rest follows
+    await mkdir(dir, { recursive: true });
+  }
+}
+
 /** Creates `dir` (and parents) and proves it writable with a probe file, before any work starts. */
 export async function ensureWritableDir(dir: string, flag = '--out'): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
   } catch (e) {
     throw fileError(dir, `create the ${flag} folder`, e);
   }
@@ -62,7 +79,7 @@ export async function ensureWritableDir(dir: string, flag = '--out'): Promise<vo
 
 /** `writeAtomic` after creating the file's folder. */
 export async function writeAtomicIn(path: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true }).catch((e: unknown) => {
+  await makeDir(dirname(path)).catch((e: unknown) => {
     throw fileError(dirname(path), 'create the folder', e);
   });
   await writeAtomic(path, data);

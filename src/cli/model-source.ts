@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CheckpointError } from '../model/safetensors';
+import { CheckpointError, readSafetensorsWithMetadata } from '../model/safetensors';
 import { PRESETS, presetUrl, resolvePreset, type Preset } from '../model/presets';
 import { CliError } from './args';
 
@@ -31,4 +31,13 @@ export async function readModel(model: string, cacheDir = DEFAULT_CACHE_DIR): Pr
     );
   }
   return { bytes: new Uint8Array(await readFile(path)), path, preset };
+}
+
+/**
+ * Reads and parses a model as `train` will (the file or the cached preset, a whole safetensors
+ * file), so that `benchmark` refuses a missing or damaged one before the first model trains.
+ */
+export async function checkModel(model: string, cacheDir?: string): Promise<void> {
+  const source = await readModel(model, cacheDir);
+  readSafetensorsWithMetadata(source.bytes, source.path);
 }

@@ -1,8 +1,9 @@
 /**
  * @file `vfm-lab train`: the benchmark recipe, headless, on onnxruntime-node. Order matters: the
- * options, the output folder and the model file are checked, and the memory a batch needs, before
- * the dataset is decoded; the full memory estimate before the first step. Checkpoints every
- * `--save-every` steps make a killed run resumable (`--resume`) to the same weights and losses.
+ * options, the output folder (and its lock: one run per folder) and the model file are checked,
+ * and the memory a batch needs, before the dataset is decoded; the full memory estimate before
+ * the first step. Checkpoints every `--save-every` steps make a killed run resumable (`--resume`)
+ * to the same weights and losses.
  */
 import { readFile, rm, stat } from 'node:fs/promises';
 import { freemem } from 'node:os';
@@ -24,8 +25,10 @@ import { ensureWritableDir, removeStaleTemps, writeAtomic } from './files';
 import { readModel } from './model-source';
 import { openSource } from './nodeSource';
 import { preflightBatch, preflightRun } from './preflight';
+import { progressReporter } from './progress';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type MetricsRow, type RunCheckpoint } from './run-checkpoint';
-import { parseTrainArgs, recordedSettings, type TrainSettings } from './train-options';
+import { acquireRunLock } from './run-lock';
+import { parseTrainArgs, recordedSettings, type TrainRequest, type TrainSettings } from './train-options';
 
 export { TRAIN_HELP } from './train-options';
 
@@ -52,16 +55,30 @@ export interface TrainResult {
   memoryPlanBytes: number;
 }
 
-const log = (s: string) => process.stderr.write(`${s}\n`);
+/** A log line; the leading `\r` that ends a terminal's progress line is dropped in a log file. */
+const log = (s: string) => process.stderr.write(`${process.stderr.isTTY ? s : s.replace(/^\r/, '')}\n`);
+const progress = progressReporter(process.stderr);
 
 export async function train(argv: string[]): Promise<TrainResult> {
   const request = parseTrainArgs(argv);
+  const { out } = request;
+  if (request.kind === 'resume' && !(await exists(out))) throw new CliError(`${out}: no such folder; --resume needs the folder of an unfinished vfm-lab run`);
+  await ensureWritableDir(out);
+  // taken before anything in the folder is read, replaced or cleaned up: a second run into it stops here
+  const lock = await acquireRunLock(out, log);
+  try {
+    return await trainLocked(request);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function trainLocked(request: TrainRequest): Promise<TrainResult> {
   const { out } = request;
   if (request.kind === 'resume') {
     const settings = await readConfig(out);
     const checkpoint = await loadCheckpoint(out);
     if (!checkpoint) throw new CliError(`${out}: no ${CHECKPOINT_FILE} to resume from (the run stopped before its first checkpoint); start it again with --overwrite`);
-    await ensureWritableDir(out);
     await removeStaleTemps(out);
     const path = join(out, CHECKPOINT_FILE);
     log(`resuming ${out} from step ${checkpoint.step}/${settings.steps}`);
@@ -69,7 +86,6 @@ export async function train(argv: string[]): Promise<TrainResult> {
   }
   const { settings } = request;
   await checkOutFolder(out, request.overwrite);
-  await ensureWritableDir(out);
   await removeStaleTemps(out);
   const source = await readModel(settings.model, settings.cacheDir);
   const file = readSafetensorsWithMetadata(source.bytes, source.path);
@@ -124,7 +140,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   // compiling checks the model against --crop and --freeze, and gives the full memory estimate, before any decoding
   const early = prepare(knownClasses);
   preflightRun(early.trainGraph.manifest, s);
-  const summary = await validateDataset(opened, (d, n) => progress(`validating dataset ${d}/${n}`));
+  const summary = await validateDataset(opened, (d, n) => progress.count('validating dataset', d, n));
   const { ds, dropped } = applyLabelFilter(opened, summary.singleValued, s.rules.labelFilter);
   if (dropped.length) log(`\r${describeDropped(dropped)}`);
   log(`\rdataset ${ds.name}: ${ds.format}, ${ds.train.length} train / ${ds.val.length} val images, ${ds.classes.length} classes${summary.absentFromTrain.length ? ` (absent from train: ${summary.absentFromTrain.join(', ')})` : ''}`);
@@ -154,10 +170,10 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
 
   const batchOptions = parts.batches;
   const batches = extractor
-    ? await FeatureCache.build(extractor, prepared.model.weights, ds, batchOptions, (d, n) => progress(`caching encoder features ${d}/${n}`))
+    ? await FeatureCache.build(extractor, prepared.model.weights, ds, batchOptions, (d, n) => progress.count('caching encoder features', d, n))
     : new BatchStream(ds, batchOptions);
   if (prepared.extractor) log('\rlinear probe: the frozen encoder ran once per training image; steps train the decoder on cached features');
-  const evalOpts = { ...parts.evaluation, onImage: (d: number, n: number) => progress(`evaluating ${d}/${n}`) };
+  const evalOpts = { ...parts.evaluation, onImage: (d: number, n: number) => progress.count('evaluating', d, n) };
   const started = performance.now();
   const first = resume?.step ?? 0;
   let lastSaved = first;
@@ -175,7 +191,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
         const elapsed = (performance.now() - started) / 1000;
         const imgs = ((m.step - first) * s.batch * s.accum) / elapsed;
         const eta = (elapsed / (m.step - first)) * (s.steps - m.step);
-        progress(`step ${m.step}/${s.steps}  loss ${m.loss.toFixed(4)}  ${imgs.toFixed(1)} img/s  ETA ${formatDuration(eta)}`);
+        progress.step(m.step, s.steps, `step ${m.step}/${s.steps}  loss ${m.loss.toFixed(4)}  ${imgs.toFixed(1)} img/s  ETA ${formatDuration(eta)}`);
       },
       onEval: (m) => {
         rows.push({ step: m.step, mIoU: m.mIoU });
@@ -221,11 +237,6 @@ function checkedMoments(c: RunCheckpoint, trainable: string[], weights: Map<stri
     }
   }
   return c.optimizer;
-}
-
-function progress(s: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r${s.padEnd(70)}`);
-  else process.stderr.write(`${s}\n`);
 }
 
 function formatDuration(s: number): string {

@@ -125,6 +125,20 @@ describe('COCO layout', () => {
     expect(rows).toEqual(['1,1,1,1', '1,2,2,1', '1,2,2,1', '255,255,255,255']);
   });
 
+  it("CVAT's brush masks (RLE, iscrowd 1) keep their category; a crowd beside single objects of its category stays ignored", async () => {
+    const files = cocoDoc({ categories: [{ id: 1, name: 'person' }, { id: 2, name: 'dog' }], annotations: [
+      { id: 1, image_id: 1, category_id: 1, segmentation: [[0, 0, 2, 0, 2, 2, 0, 2]] }, // one person: rows 0–1, columns 0–1
+      { id: 2, image_id: 1, category_id: 1, iscrowd: 1, segmentation: { counts: [3, 1, 3, 1, 8], size: [4, 4] } }, // a crowd of people beside the person: (x 0, y 3) and (x 1, y 3)
+      { id: 3, image_id: 1, category_id: 2, iscrowd: 1, segmentation: { counts: [12, 4], size: [4, 4] } }, // CVAT brush: the dog, column 3
+      { id: 4, image_id: 2, category_id: 2, segmentation: [[0, 0, 4, 0, 4, 4, 0, 4]] },
+    ] });
+    const ds = await openDataset(mem(files));
+    const s = await readSample(ds, ds.train.find((r) => r.stem === 'one')!);
+    // column-major RLE: the crowd covers (x 0, y 3) and (x 1, y 3); the brush mask covers column 3
+    const rows = Array.from({ length: 4 }, (_, y) => [...s.mask.subarray(y * 4, y * 4 + 4)].map((v) => (v === 255 ? 'x' : v)).join(''));
+    expect(rows).toEqual(['00x1', '00x1', 'xxx1', 'xxx1']);
+  });
+
   it('COCO/CVAT instances files: images in <split>/ or images/; one unsplit file is split by seed', async () => {
     const coco = await openDataset(mem([
       ...cocoDoc({ json: 'annotations/instances_train2017.json', dir: 'train2017/' }),

@@ -13,8 +13,11 @@
  * - overlaps: annotations are painted largest first, so a smaller object on a larger one stays
  *   visible (the order of semantic conversions such as detectron2's; torchvision's reference
  *   instead ignores every overlapped pixel); equal areas keep the file's order, later on top.
- * - `iscrowd: 1` regions are 255 where no single-object annotation covers them: COCO's own
- *   evaluation treats a crowd as "don't care", its outline does not follow the objects.
+ * - `iscrowd: 1` regions beside single-object annotations of their category in the same image
+ *   are 255 where no single-object annotation covers them: COCO's own evaluation treats such a
+ *   crowd as "don't care", its outline does not follow the objects. An `iscrowd: 1` region with
+ *   no single object of its category in the image is labelled with its category: CVAT exports
+ *   every brush mask that way, meaning the object.
  *
  * Everything is checked when the dataset opens; a malformed file or annotation is refused with
  * a message naming the JSON file and the annotation's id.
@@ -248,6 +251,13 @@ function pixelsOf(seg: Segmentation, width: number, height: number, scratch: Uin
   return pixels;
 }
 
+/**
+ * A COCO crowd ("a group of people") sits beside single-object annotations of its category in the
+ * same image, and is "don't care". CVAT exports every brush mask as an RLE with `iscrowd: 1`; such
+ * a region, with no single object of its category in the image, is the object and keeps its class.
+ */
+const isTrueCrowd = (a: Annotation, all: Annotation[]) => a.crowd && all.some((b) => !b.crowd && b.category === a.category);
+
 function labelMap(e: ImageEntry, indexOf: Map<number, number>, background: boolean, limits: DecodeLimits = {}): Mask {
   const { width, height } = e;
   const max = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
@@ -256,8 +266,9 @@ function labelMap(e: ImageEntry, indexOf: Map<number, number>, background: boole
   const scratch = new Uint8Array(width * height);
   // each object is rasterised once; its pixels are kept as indices until the order (by area) is known
   const objects = e.annotations.map((a, order) => ({ a, order, pixels: pixelsOf(a.segmentation, width, height, scratch) }));
-  for (const { a, pixels } of objects) if (a.crowd) for (const i of pixels) data[i] = 255;
-  const things = objects.filter(({ a }) => !a.crowd);
+  const crowds = objects.filter(({ a }) => isTrueCrowd(a, e.annotations));
+  for (const { pixels } of crowds) for (const i of pixels) data[i] = 255;
+  const things = objects.filter((o) => !crowds.includes(o));
   things.sort((p, q) => q.pixels.length - p.pixels.length || p.order - q.order); // largest first; equal areas in file order
   for (const { a, pixels } of things) {
     const value = indexOf.get(a.category)!;

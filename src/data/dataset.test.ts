@@ -73,6 +73,13 @@ describe('generic layout', () => {
     expect([ds.train.length, ds.val.length]).toEqual([2, 1]);
   });
 
+  it('matches masks whose extension is upper case (.PNG, as some cameras and Windows tools write it)', async () => {
+    const files = genericFiles().map((f) => (f.path.includes('/masks/') ? { ...f, path: f.path.replace(/\.png$/, '.PNG') } : f));
+    const ds = await openDataset(mem(files));
+    expect(ds.train.map((r) => r.mask)).toEqual(['train/masks/a.PNG', 'train/masks/b.PNG', 'train/masks/c.PNG']);
+    expect(Array.from((await readSample(ds, ds.train[1])).mask.subarray(0, 8))).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+  });
+
   it('ignores hidden files such as macOS resource forks', async () => {
     const ds = await openDataset(mem([...genericFiles(), { path: 'train/images/._a.png', bytes: text('junk') }, { path: '.DS_Store', bytes: text('x') }]));
     expect(ds.train.map((r) => r.stem)).toEqual(['a', 'b', 'c']);

@@ -138,11 +138,18 @@ async function openLayout(source: FileSource, opts: { valFraction?: number; seed
   throw new DatasetError(unrecognisedLayout(source.name, paths));
 }
 
-/** Image/mask pairs by stem; a mask is a PNG with the image's stem (or `maskName(stem)`). */
+/** A path with its extension in lower case: `x.PNG` and `x.png` name the same mask. */
+const lowerExt = (p: string) => p.replace(/\.[^./]+$/, (ext) => ext.toLowerCase());
+
+/** Image/mask pairs by stem; a mask is a PNG with the image's stem (or `maskName(stem)`), its extension in any case. */
 function pairs(paths: string[], imageDir: string, maskDir: string, maskName = (stem: string) => `${stem}.png`): SampleRef[] {
+  const masks = new Map(paths.filter((p) => p.startsWith(maskDir)).map((p) => [lowerExt(p), p]));
   return paths
     .filter((p) => p.startsWith(imageDir) && !p.slice(imageDir.length).includes('/') && IMAGE_EXT.test(p))
-    .map((image) => ({ stem: stemOf(image), image, mask: `${maskDir}${maskName(stemOf(image))}` }))
+    .map((image) => {
+      const mask = `${maskDir}${maskName(stemOf(image))}`;
+      return { stem: stemOf(image), image, mask: masks.get(lowerExt(mask)) ?? mask };
+    })
     .sort(byStem);
 }
 

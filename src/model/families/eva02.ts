@@ -20,7 +20,12 @@ export interface Eva02Config extends VitConfig {
   attnInnerNorm: boolean;
   /** `scale_mlp`: LayerNorm `mlp.norm` on the SwiGLU hidden units before `mlp.fc2`. */
   mlpInnerNorm: boolean;
-  /** `norm` (post-transformer norm), `fc_norm` (timm's MIM checkpoints keep the pretrained final norm there), or none. */
+  /**
+   * `norm` (EVA-02 CLIP), or none: the benchmark builds EVA-02 MIM with `timm.create_model(name,
+   * num_classes=0)`, which keeps `global_pool='avg'`, so `norm` is Identity and the checkpoint's final
+   * norm (`fc_norm`) belongs to `forward_head`, never run. `fc_norm` only for vfm-lab models trained
+   * with it on every token (before that was fixed), so that they predict as they were trained.
+   */
   finalNorm: 'norm' | 'fc_norm' | 'none';
   /** timm `ref_feat_shape`: RoPE positions are scaled so that the grid spans this many steps ((16, 16) for EVA-02 B). */
   ropeRefGrid?: [number, number];
@@ -163,7 +168,7 @@ export const isEva02Keys = (keys: Iterable<string>) =>
   [...keys].some((k) => /\.attn\.(q_bias|k_proj\.weight)$|\.mlp\.fc1_g\.weight$/.test(k));
 
 /** Keys of timm EVA-02 checkpoints that the segmenter does not use. */
-export const EVA02_IGNORED = [/^head\./, /^rope\./, /^mask_token$/, /^lm_head\./];
+export const EVA02_IGNORED = [/^head\./, /^fc_norm\./, /^rope\./, /^mask_token$/, /^lm_head\./];
 
 /** timm's `ref_feat_shape` for every EVA-02 model (224 px at patch 14), the CLIP B/16 included. */
 export const EVA02_ROPE_REF_GRID: [number, number] = [16, 16];
@@ -193,7 +198,7 @@ export function inferEva02Config(t: Map<string, HostTensor>, o: { numClasses: nu
     qkvBias: t.has(qkvFused ? 'blocks.0.attn.q_bias' : 'blocks.0.attn.q_proj.bias'), patchBias: t.has('patch_embed.proj.bias'),
     normEps: o.normEps ?? 1e-6, act: 'gelu', numClasses: o.numClasses,
     qkvFused, attnInnerNorm: t.has('blocks.0.attn.norm.weight'), mlpInnerNorm: t.has('blocks.0.mlp.norm.weight'),
-    finalNorm: t.has('norm.weight') ? 'norm' : t.has('fc_norm.weight') ? 'fc_norm' : 'none',
+    finalNorm: t.has('norm.weight') ? 'norm' : t.has('fc_norm.weight') && t.has('seg_head.weight') ? 'fc_norm' : 'none',
     ropeRefGrid: EVA02_ROPE_REF_GRID, ropeTemperature: 10000,
   };
 }

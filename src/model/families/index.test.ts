@@ -72,7 +72,7 @@ describe('backbone families', () => {
     expect(ignored('sam', 'neck.1.weight')).toBe(true);
     expect(ignored('eva02', 'head.weight')).toBe(true);
     expect(ignored('vit', 'fc_norm.weight')).toBe(true);
-    expect(ignored('eva02', 'fc_norm.weight')).toBe(false); // the MIM checkpoints' final norm lives there
+    expect(ignored('eva02', 'fc_norm.weight')).toBe(true); // the MIM checkpoints' final norm: forward_head's, not run by the benchmark
   });
 
   const random = (shapes: Map<string, number[]>, extra: Record<string, number[]> = {}) => {
@@ -99,13 +99,25 @@ describe('backbone families', () => {
     const ckpt = random(eva02ParameterShapesOf(ckptConfig, 3), { 'head.weight': [5, 16], 'rope.freqs': [2], mask_token: [1, 1, 16] });
     expect(detectFamily(ckpt.keys())).toBe('eva02');
     const { config, weights, notices } = loadFamilyModel(ckpt, 'eva.safetensors', { family: 'eva02', numClasses: 2, crop: 32, patchSize: 16, heads: 2 });
-    expect(config).toMatchObject({ patchSize: 16, finalNorm: 'fc_norm', qkvFused: false, mlpInnerNorm: true, attnInnerNorm: false, ropeRefGrid: [16, 16] });
-    expect(notices.join(' ')).toMatch(/resampled from 14×14 to 16×16.*pos_embed resampled from a 3×3 to a 2×2 grid.*new linear decoder/);
+    // the benchmark's EVA-02 MIM has no final norm: timm's global_pool='avg' leaves fc_norm to forward_head
+    expect(config).toMatchObject({ patchSize: 16, finalNorm: 'none', qkvFused: false, mlpInnerNorm: true, attnInnerNorm: false, ropeRefGrid: [16, 16] });
+    expect(notices.join(' ')).toMatch(/fc_norm\.\* not used: the benchmark runs EVA-02 MIM without a final norm.*resampled from 14×14 to 16×16.*pos_embed resampled from a 3×3 to a 2×2 grid.*new linear decoder/);
+    expect(weights.has('fc_norm.weight')).toBe(false);
     expect(weights.get('pos_embed')!.shape).toEqual([1, 5, 16]);
     expect([...weights.keys()].sort()).toEqual([...family('eva02').parameterShapes(config, [2, 2]).keys()].sort());
     await runs('eva02', weights, config, 32);
     ckpt.set('blocks.0.attn.qkv.bias', { shape: [48], data: new Float32Array(48) });
     expect(() => loadFamilyModel(ckpt, 'eva.safetensors', { family: 'eva02', numClasses: 2, crop: 32, patchSize: 16, heads: 2 })).toThrow(/eva\.safetensors: unexpected keys .*blocks\.0\.attn\.qkv\.bias/);
+  });
+
+  it('a vfm-lab EVA-02 MIM model trained with fc_norm on every token (it has a seg_head) keeps it, and says so', () => {
+    const ckpt = random(eva02ParameterShapesOf({ ...eva, finalNorm: 'fc_norm', attnInnerNorm: false }, 2));
+    ckpt.set('seg_head.weight', { shape: [2, 16], data: new Float32Array(32) });
+    ckpt.set('seg_head.bias', { shape: [2], data: new Float32Array(2) });
+    const { config, weights, notices } = loadFamilyModel(ckpt, 'run.safetensors', { family: 'eva02', numClasses: 2, crop: 32, patchSize: 16, heads: 2 });
+    expect(config).toMatchObject({ finalNorm: 'fc_norm' });
+    expect(weights.get('fc_norm.weight')!.data).toEqual(ckpt.get('fc_norm.weight')!.data);
+    expect(notices.join(' ')).toMatch(/fc_norm kept on every token, as this vfm-lab model was trained/);
   });
 
   it('loads a SAM checkpoint (neck ignored, [1, h, w, D] pos_embed resampled, rel-pos tables kept)', async () => {

@@ -136,6 +136,11 @@ export function loadFamilyModel(tensors: Map<string, HostTensor>, file: string, 
   const side = opts.crop / config.patchSize;
   const grid: [number, number] = [side, side];
   const notices: string[] = [];
+  if (opts.family === 'eva02' && tensors.has('fc_norm.weight')) {
+    notices.push((config as Eva02Config).finalNorm === 'fc_norm'
+      ? 'fc_norm kept on every token, as this vfm-lab model was trained; the benchmark runs EVA-02 MIM without a final norm (timm global_pool="avg")'
+      : 'fc_norm.* not used: the benchmark runs EVA-02 MIM without a final norm (timm create_model(num_classes=0) keeps global_pool="avg"; forward_features applies none)');
+  }
   if (opts.family === 'sam') {
     const sam = config as SamConfig;
     const scaled = samWindowAtCrop(opts.windowSize ?? sam.windowSize, tensors.get('pos_embed')?.shape[1], side);

@@ -6,13 +6,18 @@ own `checkpoint_filter_fn`, i.e. `resample_patch_embed` and `resample_abs_pos_em
 `timm.create_model(..., patch_size=16, img_size=crop, pretrained=True)` would).
 
 `timm-parity.test.ts` loads these checkpoints with our loader, runs our encoder graph and compares.
-Regenerate (needs torch and a timm source tree; not part of CI):
+Each model is built as the benchmark (tue-mps/benchmark-vfm-ss, timm 0.9.16) builds it:
+`timm.create_model(name, num_classes=0)`, features from `forward_features`, prefix tokens dropped.
+Regenerate (needs torch and a timm source tree at v0.9.16, the benchmark's pin; not part of CI;
+Debian's /usr/bin/python3 with python3-torch will do, torchvision is stubbed when missing):
 
-    python3 src/model/testing/timm_fixtures.py /path/to/pytorch-image-models src/model/testing/timm
+    /usr/bin/python3 src/model/testing/timm_fixtures.py /path/to/pytorch-image-models src/model/testing/timm
 """
-import json, math, struct, sys
+import json, math, os, struct, sys
 
 sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torchvision_stub  # noqa: E402,F401  (a placeholder torchvision when it is not installed)
 import torch  # noqa: E402
 import timm  # noqa: E402
 from timm.layers import resample_abs_pos_embed_nhwc  # noqa: E402
@@ -72,9 +77,10 @@ def features(model, image, family):
             x = model.norm_pre(x)
             x = model.blocks(x)
             return x.reshape(-1, x.shape[-1])
+        # as the benchmark's models/encoder.py runs it: forward_features, prefix tokens dropped. Built
+        # with num_classes=0, EVA-02 MIM keeps global_pool='avg', so its `norm` is Identity and the
+        # final norm it has (`fc_norm`) belongs to forward_head: these features have no final norm.
         x = model.forward_features(image)
-        if family == 'eva02' and not isinstance(model.fc_norm, torch.nn.Identity):
-            x = model.fc_norm(x)  # MIM checkpoints keep the pretrained final norm as fc_norm: applied per token
         return x[0, model.num_prefix_tokens:]
 
 
