@@ -52,6 +52,8 @@ export interface DatasetInfo {
   imagesPerClass?: { train: number[]; val: number[] };
   /** What the user should know about the labels (COCO: what unannotated pixels become). */
   note?: string;
+  /** SHA-256 over its files (`DatasetIdentity.fingerprint`): how runs and queues recognise the dataset they need. */
+  fingerprint?: string;
 }
 
 /** One optimizer step, as streamed to the UI and written to metrics.jsonl by the CLI. */
@@ -85,6 +87,8 @@ export interface TrainerCallbacks {
   onEval(m: EvalMetric): void;
   onProgress(p: Progress): void;
   onState(state: RunState, message?: string): void;
+  /** The run exists (its record is saved under this id), before its first step; a resumed run keeps its id. */
+  onRun?(runId: string): void;
   /** What loading adapted for this run (resampled embeddings, a new decoder, SAM windows…), once per start. */
   onNotices(notices: string[]): void;
   /** A resumed run brings back its own model and (when it kept a copy) its own dataset. */

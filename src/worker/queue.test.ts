@@ -56,6 +56,19 @@ describe('benchmark queue', () => {
     expect(done.queue.entries.map((e) => [e.name, e.status, e.runId])).toEqual([['demo', 'done', 'run-1'], ['mae', 'done', 'run-2'], ['mine', 'done', 'run-1']]);
   });
 
+  it('a blocked entry halts the queue with why, changes and saves nothing, and goes on once unblocked', async () => {
+    const { deps, calls, saved } = fakeDeps({});
+    let missing = true;
+    deps.blocked = async (q, entry) => (missing ? `${entry.name}: load "${q.dataset}" first` : undefined);
+    const q = createQueue('mydata.zip', config, models, 'fp-1');
+    expect(await runQueue(q, deps)).toEqual({ queue: q, state: 'blocked', message: 'demo: load "mydata.zip" first' });
+    expect([calls, saved]).toEqual([[], []]);
+    missing = false;
+    expect((await runQueue(q, deps)).state).toBe('finished');
+    expect(calls.map((c) => c.name)).toEqual(['demo', 'mae', 'mine']);
+    expect(parseQueue(saved.at(-1)!, 'x').fingerprint).toBe('fp-1'); // the dataset's fingerprint survives a reload
+  });
+
   it('records a failed model with its message and trains the rest', async () => {
     const { deps, calls } = fakeDeps({ demo: ['error'] });
     const { queue, state } = await runQueue(createQueue('demo', config, models), deps);

@@ -145,6 +145,21 @@ describe('Trainer lifecycle (fake engine)', () => {
     expect(await t.listRuns()).toEqual([]);
   });
 
+  it('announces the run\'s id once its record is saved, before its first step (a queue records it at once)', async () => {
+    const t = await readyTrainer({ kind: 'demo' }, ownZip());
+    const { cb } = recorder();
+    const seen: string[] = [];
+    let listed: Promise<string[]> | undefined;
+    cb.onRun = (id) => {
+      seen.push(`${id} after ${cb.steps.length} steps`);
+      listed = t.listRuns().then((rs) => rs.map((r) => r.id)); // read at once, as the page's queue does
+    };
+    await t.start(CONFIG, cb);
+    const [run] = await t.listRuns();
+    expect(seen).toEqual([`${run.id} after 0 steps`]);
+    expect(await listed).toEqual([run.id]);
+  });
+
   it('an evaluation is announced after its save: the runs list shows the run at that step', async () => {
     const t = await readyTrainer({ kind: 'demo' }, ownZip());
     const { cb } = recorder();

@@ -132,6 +132,7 @@ export class Trainer implements TrainerApi {
         cb.onDataset?.(ready.data.info);
       }
       run = this.run = ready.run;
+      cb.onRun?.(run.record.id); // a queue records the id at once: a reload before the first save can still resume it
       await this.showRun(undefined);
       await this.train(run, cb);
     } catch (e) {

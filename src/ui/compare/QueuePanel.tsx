@@ -20,6 +20,7 @@ const duration = (s: number) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math
 export function QueuePanel() {
   const runState = useLab((s) => s.runState);
   const dataset = useLab((s) => s.dataset?.name);
+  const fingerprint = useLab((s) => s.dataset?.fingerprint);
   // the steps only feed the queue's ETA: while no queue runs, a training step does not re-render the panel
   const steps = useLab((s) => (s.queueRunning ? s.steps : NO_STEPS));
   const [picked, setPicked] = useState<Pick[]>([]);
@@ -35,7 +36,7 @@ export function QueuePanel() {
   const start = () => {
     const { config } = useLab.getState();
     try {
-      void go(createQueue(dataset ?? '?', config, picked));
+      void go(createQueue(dataset ?? '?', config, picked, fingerprint));
     } catch (e) {
       useLab.getState().reportError(e);
     }

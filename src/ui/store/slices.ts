@@ -106,6 +106,11 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
         },
         onProgress: (p: Progress) => set((s) => ({ progress: { ...s.progress, [p.task]: p } })),
         onNotices: (notices: string[]) => set({ notices }),
+        // the run on screen from its first moment: the leaderboard follows its dataset, a queue records its id
+        onRun: (runId: string) => {
+          set({ runId });
+          void get().refreshRuns();
+        },
         // a resumed run brings back its own model and dataset
         onModel: (model: ModelInfo) => set({ model }),
         onDataset: (dataset: DatasetInfo) => {
