@@ -1,8 +1,9 @@
 /** @file How runs are named on screen and in exported files (pure, unit-tested). */
 import type { RunSummary } from '../worker/api';
+import { runName } from '../worker/runs';
 
-/** The name the user gave the run, else model · dataset. */
-export const runLabel = (r: Pick<RunSummary, 'name' | 'modelName' | 'datasetName'>) => r.name ?? `${r.modelName} · ${r.datasetName}`;
+/** The name the user gave the run, else model · dataset (the worker's messages name runs the same way). */
+export const runLabel = runName;
 
 /** A file-system-safe stem: letters, digits, dot, dash and underscore; everything else becomes one dash. */
 export function fileStem(name: string): string {

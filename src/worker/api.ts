@@ -145,6 +145,13 @@ export interface DatasetIdentity {
   kept: boolean;
 }
 
+/** What opening a saved run changed (see `TrainerApi.openRun`). */
+export interface OpenedRun {
+  notice?: string;
+  /** The run's own dataset, loaded from the copy kept with it. */
+  dataset?: DatasetInfo;
+}
+
 /** A run saved in the browser (OPFS), as listed after a reload. */
 export interface RunSummary {
   id: string;
@@ -259,9 +266,11 @@ export interface TrainerApi {
   importRun(name: string, bytes: Uint8Array, config: TrainConfig): Promise<RunSummary>;
   /**
    * Makes a saved run the viewer's "this run" (its predictions, its exports); refused while a run
-   * is active. Returns why its predictions cannot be shown when it was trained on other classes.
+   * is active. With `ownDataset`, a run that kept a copy of its dataset brings it back when another
+   * is loaded (returned as `dataset`, now the loaded one). `notice`: what the viewer cannot show and
+   * which dataset it needs (naming the run as the page does), or whose images it shows the run on.
    */
-  openRun(runId: string): Promise<string | undefined>;
+  openRun(runId: string, ownDataset?: boolean): Promise<OpenedRun>;
   storage(): Promise<StorageReport>;
   deleteCachedModel(url: string): Promise<void>;
   /** What the worker holds now: sessions and GPU bytes (they return to the idle count after a run is released). */

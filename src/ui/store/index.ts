@@ -11,6 +11,7 @@ import { createViewerSlice } from './compare';
 import { createPlanSlice } from './plan';
 import { createBoardSlice } from './board';
 import { createQueueSlice } from './queue';
+import { createPageSlice } from './page';
 import type { LabState, WorkerRef } from './types';
 
 export { BENCHMARK_SETTINGS, DEMO_RECIPE, RECIPE_PRESETS, activeRecipe } from './recipe';
@@ -32,6 +33,7 @@ export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number; s
     ...createPlanSlice(worker)(...a),
     ...createBoardSlice(worker)(...a),
     ...createQueueSlice()(...a),
+    ...createPageSlice(worker)(...a),
   });
   if (!opts.storage) return create<LabState>()(slices);
   const storage = writeChanges(opts.storage);
