@@ -51,4 +51,11 @@ describe('leaderboard from saved runs', () => {
     expect(board).toMatchObject({ dataset: 'demo', classes: ['a', 'b'], otherDatasets: 1 });
     expect(boardFromRuns([run('never', 1, undefined)])).toEqual({ classes: [], rows: [], otherDatasets: 0 });
   });
+
+  it('the board of a given dataset (the run on screen\'s) even when a newer run is on another; none evaluated there: no rows, the rest counted', () => {
+    const runs = [run('old', 1, 0.9, { fingerprint: 'mine' }), run('newer', 2, 0.3)];
+    const mine = { key: 'mine', name: 'mydata.zip', classes: ['a', 'b'] };
+    expect(boardFromRuns(runs, mine)).toMatchObject({ dataset: 'mydata.zip', otherDatasets: 1, rows: [{ runId: 'old' }] });
+    expect(boardFromRuns(runs, { key: 'dropped', name: 'dropped.zip', classes: ['x'] })).toEqual({ dataset: 'dropped.zip', classes: ['x'], rows: [], otherDatasets: 2 });
+  });
 });

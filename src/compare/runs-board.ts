@@ -1,7 +1,8 @@
 /**
  * @file The browser's leaderboard: rows from the runs saved in this browser (their summaries and
- * metrics.jsonl). One board holds one dataset's runs — the dataset of the newest evaluated run —
- * since per-class IoU only lines up over one class list; the others are counted, not hidden silently.
+ * metrics.jsonl). One board holds one dataset's runs — the dataset of the run on screen (or the one
+ * loaded), else of the newest evaluated run — since per-class IoU only lines up over one class list
+ * and a score means nothing beside another dataset's; the others are counted, not hidden silently.
  */
 import type { EvalMetric, RunSummary, StepMetric } from '../worker/api';
 import { rankRows, stepStats, type Leaderboard, type LeaderboardRow } from './leaderboard';
@@ -46,18 +47,28 @@ export function savedRunRow({ summary, metrics, recipe, label }: SavedRun): Boar
 /** Runs of one model differ by when they started: the model's name and the start time (UTC, so the same everywhere). */
 export const runLabel = (r: RunSummary) => `${r.modelName} · ${new Date(r.createdAt).toISOString().slice(0, 19).replace('T', ' ')}`;
 
-const datasetKey = (r: RunSummary) => r.dataset?.fingerprint ?? r.datasetName;
+/** A dataset as runs record it: its fingerprint (runs saved before fingerprints: its name), the name shown and its classes. */
+export interface BoardDataset {
+  key: string;
+  name: string;
+  classes: string[];
+}
 
-/** The board of the newest evaluated run's dataset, best first; imported models (no metrics) are not ranked. */
-export function boardFromRuns(runs: SavedRun[]): RunsBoard {
+export const datasetOfRun = (r: RunSummary): BoardDataset => ({ key: r.dataset?.fingerprint ?? r.datasetName, name: r.datasetName, classes: r.dataset?.classes ?? [] });
+
+/**
+ * The board of `dataset` (the run on screen's, or the loaded one), else of the newest evaluated
+ * run's, best first; imported models (no metrics) are not ranked.
+ */
+export function boardFromRuns(runs: SavedRun[], dataset?: BoardDataset): RunsBoard {
   const evaluated = runs.filter((r) => r.summary.status !== 'imported' && r.metrics.evals.length)
     .sort((a, b) => b.summary.createdAt - a.summary.createdAt);
-  if (!evaluated.length) return { classes: [], rows: [], otherDatasets: 0 };
-  const newest = evaluated[0].summary;
-  const mine = evaluated.filter((r) => datasetKey(r.summary) === datasetKey(newest));
+  const focus = dataset ?? (evaluated.length ? datasetOfRun(evaluated[0].summary) : undefined);
+  if (!focus) return { classes: [], rows: [], otherDatasets: 0 };
+  const mine = evaluated.filter((r) => datasetOfRun(r.summary).key === focus.key);
   return {
-    dataset: newest.datasetName,
-    classes: newest.dataset?.classes ?? [],
+    dataset: focus.name,
+    classes: mine[0]?.summary.dataset?.classes ?? focus.classes,
     rows: rankRows(mine.map(savedRunRow)),
     otherDatasets: evaluated.length - mine.length,
   };
