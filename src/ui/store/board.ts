@@ -6,7 +6,6 @@
 import { boardFromRuns, datasetOfRun, type BoardDataset, type RunsBoard, type SavedRun } from '../../compare/runs-board';
 import type { RunSummary } from '../../worker/api';
 import { distinctLabels } from '../run-names';
-import { activeRecipe } from './recipe';
 import type { LabState, Slice, WorkerRef } from './types';
 
 export interface BoardSlice {
@@ -47,7 +46,7 @@ export const createBoardSlice = (worker: WorkerRef): Slice<BoardSlice> => (set, 
     }
     const labels = distinctLabels(runs);
     const board = boardFromRuns(saved.map((summary) => ({
-      summary, metrics: metrics[summary.id].metrics, recipe: activeRecipe(summary.config) ?? 'custom', label: labels.get(summary.id),
+      summary, metrics: metrics[summary.id].metrics, label: labels.get(summary.id),
     })), focusOf(get()));
     const picks = Object.fromEntries(Object.entries(chartPicks).filter(([id]) => id in metrics)); // a deleted run's pick goes with it
     set({ boardMetrics: metrics, board, boardError: undefined, chartPicks: picks });
