@@ -58,6 +58,25 @@ export interface QueueDeps {
   now(): number;
 }
 
+/**
+ * Why a file dropped into the queue cannot be one of its models, checked when it is added (not
+ * when its turn comes, after the models before it have trained): the name and the safetensors
+ * header (8-byte length, then a JSON object). Reads only the header: cheap on the page's thread.
+ */
+export function queueFileProblem(name: string, bytes: Uint8Array): string | undefined {
+  const refuse = (why: string) => `${name} cannot join the queue: ${why}. The queue takes checkpoints as .safetensors files (timm key names).`;
+  if (!name.toLowerCase().endsWith('.safetensors')) return refuse('it is not a .safetensors file');
+  const length = bytes.length >= 8 ? Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)) : 0;
+  if (length < 2 || 8 + length > bytes.length) return refuse('its safetensors header is missing or cut off');
+  try {
+    const header: unknown = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+    if (typeof header !== 'object' || header === null || Array.isArray(header)) return refuse('its safetensors header is not a JSON object');
+  } catch {
+    return refuse('its safetensors header is not JSON');
+  }
+  return undefined;
+}
+
 export function createQueue(dataset: string, config: TrainConfig, models: { name: string; model: QueueModel }[], fingerprint?: string): BenchmarkQueue {
   if (models.length < 1) throw new Error('a benchmark queue needs at least one model');
   const seen = new Set<string>();

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { PRESETS } from '../../model/presets';
 import type { StepMetric } from '../../worker/api';
-import { createQueue, nextEntry, queueEta, queueProgress, type BenchmarkQueue, type QueueModel } from '../../worker/queue';
+import { createQueue, nextEntry, queueEta, queueFileProblem, queueProgress, type BenchmarkQueue, type QueueModel } from '../../worker/queue';
 import { bytesOf, DropZone } from '../components/DropZone';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
@@ -59,8 +59,11 @@ export function QueuePanel() {
       </details>
       <DropZone label="…add a checkpoint (.safetensors)" accept=".safetensors" testId="queue-file" onFiles={async ([f]) => {
         if (!f) return;
+        const bytes = await bytesOf(f.file);
+        const problem = queueFileProblem(f.file.name, bytes);
+        if (problem) return useLab.getState().reportError(new Error(problem));
         const key = `${Date.now()}:${f.file.name}`;
-        droppedFiles.set(key, await bytesOf(f.file));
+        droppedFiles.set(key, bytes);
         toggle({ name: f.file.name, model: { kind: 'file', name: f.file.name, key } });
       }} />
       {picked.length > 0 && <p data-testid="queue-picked">Queued: {picked.map((p) => p.name).join(', ')}</p>}
