@@ -54,13 +54,14 @@ describe('leaderboard from saved runs', () => {
 
   it('shows the recipe settings that differ between its runs as columns, in the CSV too; the recipe is the one each run followed, never "custom"', () => {
     const a = run('a', 1, 0.5), b = run('b', 2, 0.4);
-    b.summary.config = { ...config, recipe: 'benchmark', lrHead: 1e-2, steps: 8 };
+    b.summary.config = { ...config, recipe: 'benchmark', lrHead: 1e-2, steps: 8, freeze: 'encoder' };
     const board = boardFromRuns([a, b]);
-    expect(board.settings).toEqual([{ name: 'steps', label: 'steps' }, { name: 'lr_head', label: 'lr decoder' }]);
+    // the steps differ too: the Steps column shows them already
+    expect(board.settings).toEqual([{ name: 'lr_head', label: 'lr decoder' }, { name: 'freeze', label: 'freeze' }]);
     expect(toCsv(board).split('\r\n').slice(0, 3).map((l) => l.split(',').slice(0, 7))).toEqual([
-      ['rank', 'model', 'family', 'recipe', 'steps', 'lr_head', 'mIoU'],
-      ['1', 'model-a · 1970-01-01 00:00:00', 'dinov2', 'demo', '4', '0.001', '0.5'],
-      ['2', 'model-b · 1970-01-01 00:00:00', 'dinov2', 'benchmark', '8', '0.01', '0.4'],
+      ['rank', 'model', 'family', 'recipe', 'lr_head', 'freeze', 'mIoU'],
+      ['1', 'model-a · 1970-01-01 00:00:00', 'dinov2', 'demo', '0.001', 'none', '0.5'],
+      ['2', 'model-b · 1970-01-01 00:00:00', 'dinov2', 'benchmark', '0.01', 'encoder', '0.4'],
     ]);
     expect(boardFromRuns([a]).settings).toBeUndefined(); // one run: nothing to tell apart
   });

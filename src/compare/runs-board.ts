@@ -83,7 +83,8 @@ export function boardFromRuns(runs: SavedRun[], dataset?: BoardDataset): RunsBoa
   const focus = dataset ?? (evaluated.length ? datasetOfRun(evaluated[0].summary) : undefined);
   if (!focus) return { classes: [], rows: [], otherDatasets: 0 };
   const mine = evaluated.filter((r) => datasetOfRun(r.summary).key === focus.key);
-  const settings = differingSettings(mine.map((r) => r.summary.config)).filter((k) => k !== 'recipe'); // the recipe has its own column
+  // the recipe and the steps have columns of their own
+  const settings = differingSettings(mine.map((r) => r.summary.config)).filter((k) => k !== 'recipe' && k !== 'steps');
   return {
     dataset: focus.name,
     classes: mine[0]?.summary.dataset?.classes ?? focus.classes,
