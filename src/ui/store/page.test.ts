@@ -69,4 +69,34 @@ describe('page load', () => {
     await lab.getState().loadDataset({ kind: 'zip', name: 'mydata.zip', bytes: new Uint8Array() });
     expect(lab.getState().notices).toEqual([]);
   });
+
+  it('a Start clicked while the latest run is read keeps its own chart, and the refused reopen is no error', async () => {
+    let lab!: ReturnType<typeof slowRuns>['lab'];
+    const worker = {
+      init: async () => ({ backend: 'wasm', reason: 'test' }),
+      loadModel: async () => model,
+      loadDataset: async () => info('demo'),
+      thumbnails: async () => [],
+      predict: async (i) => ({ index: i, width: 1, height: 1, image: new Uint8Array(3), label: new Uint8Array(1), prediction: new Uint8Array(1) }),
+      listRuns: async () => [latest],
+      runMetrics: async () => {
+        if (lab.getState().runEpoch === 0) void lab.getState().start(); // the user's click, while the saved curve is read
+        await new Promise((r) => setTimeout(r, 0));
+        return curve;
+      },
+      openRun: async () => {
+        if (lab.getState().runState === 'running') throw new Error('cannot open another run while a run is active');
+        return {};
+      },
+      start: async (_c, cb) => {
+        cb.onRun?.('run-new');
+        cb.onState('running');
+        cb.onStep({ step: 1, loss: 5, lrHead: 0, lrEncoder: 0, ms: 1 });
+      },
+    } as Partial<TrainerApi> as TrainerApi;
+    lab = createLabStore(() => worker, { throttleMs: 0 });
+    await lab.getState().openPage('wasm');
+    expect(lab.getState()).toMatchObject({ runId: 'run-new', errors: [], runsLoaded: true });
+    expect(lab.getState().steps.map((m) => m.loss)).toEqual([5]);
+  });
 });

@@ -36,7 +36,7 @@ export const createPageSlice = (worker: WorkerRef): Slice<PageSlice> => (set, ge
       try {
         reopened = { id: latest.id, metrics: await worker().runMetrics(latest.id), opened: await worker().openRun(latest.id, true) };
       } catch (e) {
-        get().reportError(e); // the runs are still listed
+        if (!started()) get().reportError(e); // the runs are still listed (a Start meanwhile is refused reopening: not news)
       }
     }
     const opened = reopened?.opened;
