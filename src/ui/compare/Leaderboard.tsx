@@ -39,9 +39,8 @@ export function Leaderboard() {
   const file = fileStem(`leaderboard-${board.dataset ?? 'runs'}`);
   // the cross-dataset column only once some run has been evaluated on a second dataset
   const columns = COLUMNS.filter((c) => (talk ? TALK_COLUMNS.has(c.key) : c.key !== 'crossDataset' || board.rows.some((r) => r.crossDataset)));
-  // what tells the runs apart (lr, steps, crop, freeze…), after the recipe, as the runs table says it
+  // what tells the runs apart (lr, crop, freeze…), as the runs table says it, after the measured columns
   const settings = talk ? [] : board.settings ?? [];
-  const recipeAt = columns.findIndex((c) => c.key === 'recipe') + 1;
   return (
     <section className={talk ? 'leaderboard compact' : 'leaderboard'} data-testid="leaderboard" aria-label="Leaderboard">
       <h2>Leaderboard · {board.dataset}</h2>
@@ -49,24 +48,22 @@ export function Leaderboard() {
         <thead>
           <tr>
             <th scope="col">#</th>
-            {columns.map((c, k) => [
-              ...(k === recipeAt ? settings.map((s) => <th key={`setting-${s.name}`} scope="col" data-testid="leaderboard-setting">{s.label}</th>) : []),
+            {columns.map((c) => (
               <th key={c.key} scope="col" aria-sort={sort.column === c.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
                 <button type="button" onClick={() => setSort({ column: c.key, descending: sort.column === c.key ? !sort.descending : c.key === 'mIoU' || c.key === 'imgPerSec' })}>
                   {c.label}{sort.column === c.key ? (sort.descending ? ' ▼' : ' ▲') : ''}
                 </button>
-              </th>,
-            ])}
+              </th>
+            ))}
+            {settings.map((s) => <th key={`setting-${s.name}`} scope="col" data-testid="leaderboard-setting">{s.label}</th>)}
           </tr>
         </thead>
         <tbody>
           {rows.map((r, i) => (
             <tr key={r.runId} data-testid="leaderboard-row">
               <td>{board.rows.indexOf(r) + 1}</td>
-              {columns.map((c, k) => [
-                ...(k === recipeAt ? settings.map((s) => <td key={`setting-${s.name}`}>{r.settings?.[s.name] ?? ''}</td>) : []),
-                <td key={c.key}>{c.show(r)}</td>,
-              ])}
+              {columns.map((c) => <td key={c.key}>{c.show(r)}</td>)}
+              {settings.map((s) => <td key={`setting-${s.name}`}>{r.settings?.[s.name] ?? ''}</td>)}
             </tr>
           ))}
         </tbody>
