@@ -3,8 +3,12 @@
  * on a dropped zip, reloaded mid-way. The wrong file is refused when it is added; after the reload
  * the page reopens the last run beside its own dataset, Continue resumes the interrupted run from
  * its save (its id was recorded at once) and trains the rest on the queue's dataset; no raw OPFS
- * error when the second model starts; the leaderboard and the legend are that dataset's.
+ * error when the second model starts; the leaderboard and the legend are that dataset's. A run on
+ * a folder (not kept) says after a reload which dataset it needs, by the run's name, until it is loaded.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { genericFiles, zipOf } from '../src/data/testing';
 import { makeTinyVit } from '../src/model/demo';
@@ -62,4 +66,31 @@ test('a two-model queue on a dropped zip, reloaded mid-way, continues from the s
   await expect(page.getByTestId('leaderboard-row')).toHaveCount(2);
   for (const label of await page.getByTestId('legend-entry').allTextContents()) expect(label).not.toContain('this run (this run)');
   await shot(page, info, 'queue-continued');
+});
+
+test('after a reload, a run on a folder that was not kept names the dataset it needs, by the run\'s name, until that folder is loaded', async ({ page }, info) => {
+  test.setTimeout(300_000);
+  const root = join(mkdtempSync(join(tmpdir(), 'vfm-session-')), 'my-shapes');
+  for (const f of genericFiles({ path: 'classes.txt', content: 'sky\nroad\ncar\n' })) {
+    mkdirSync(dirname(join(root, f.path)), { recursive: true });
+    writeFileSync(join(root, f.path), f.bytes);
+  }
+  await openLab(page);
+  await page.getByTestId('dataset-folder').setInputFiles(root);
+  await expect(datasetText(page)).toContainText('my-shapes (generic) — 3 train / 2 val, 3 classes');
+  await setRecipe(page, { steps: 4, batch: 2, evalEvery: 4, augment: false });
+  await page.getByTestId('recipe-crop').fill('32');
+  await page.getByTestId('start-training').click();
+  await expect(page.getByTestId('run-state')).toHaveText('finished');
+
+  await page.reload();
+  await openLab(page);
+  const notices = page.getByTestId('run-notices');
+  await expect(notices).toHaveText('“demo ViT (depth 2, width 64) · my-shapes” was trained on my-shapes (3 classes: sky, road, car): load my-shapes to see the run\'s predictions');
+  await expect(notices).not.toContainText('run-');
+  await shot(page, info, 'reload-asks-dataset');
+  await page.getByTestId('dataset-folder').setInputFiles(root);
+  await expect(datasetText(page)).toContainText('my-shapes (generic)');
+  await expect(notices).toHaveCount(0);
+  await expect(page.getByTestId('prediction-pane').getByRole('img').first()).toHaveAccessibleName(/^This run: demo ViT \(depth 2, width 64\) · my-shapes/);
 });
