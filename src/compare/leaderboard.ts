@@ -27,6 +27,14 @@ export interface LeaderboardRow {
   memoryPlanBytes: number;
   /** The same run evaluated on a second dataset with the same classes (domain shift). */
   crossDataset?: { dataset: string; mIoU: number };
+  /** The row's value of each of the board's `settings` (the recipe settings that tell its runs apart), by name. */
+  settings?: Record<string, string>;
+}
+
+/** A recipe setting shown as a column: `name` in files (CSV header, snake_case), `label` on screen. */
+export interface SettingColumn {
+  name: string;
+  label: string;
 }
 
 /** A validation mIoU (0…1) as the app and the CLI print it: "45.7 %", "—" when there is none. */
@@ -48,6 +56,8 @@ export interface Leaderboard {
   classes: string[];
   /** Best first. */
   rows: LeaderboardRow[];
+  /** The recipe settings whose values differ between the rows (lr, steps, crop, freeze…), as columns after the recipe. */
+  settings?: SettingColumn[];
 }
 
 /** Columns a table can sort by. */
@@ -101,12 +111,15 @@ const csvNumber = (x: number | null | undefined) => (x === null || x === undefin
  */
 export function toCsv(board: Leaderboard): string {
   const cross = board.rows.some((r) => r.crossDataset);
+  const settings = board.settings ?? [];
+  // the settings that tell the runs apart after the fixed columns (a reader of the columns by position keeps them)
   const header = ['rank', 'model', 'family', 'recipe', 'mIoU', 'steps', 'wall_seconds', 'img_per_sec', 'ms_per_step', 'memory_plan_bytes',
-    ...(cross ? ['cross_dataset', 'cross_dataset_mIoU'] : []), ...board.classes.map((c) => `IoU ${c}`)];
+    ...(cross ? ['cross_dataset', 'cross_dataset_mIoU'] : []), ...settings.map((c) => c.name), ...board.classes.map((c) => `IoU ${c}`)];
   const lines = [header, ...board.rows.map((r, i) => [
     String(i + 1), r.model, r.family, r.recipe, csvNumber(r.mIoU), csvNumber(r.steps), csvNumber(r.wallSeconds), csvNumber(r.imgPerSec),
     csvNumber(r.msPerStep), csvNumber(r.memoryPlanBytes),
     ...(cross ? [r.crossDataset?.dataset ?? '', csvNumber(r.crossDataset?.mIoU)] : []),
+    ...settings.map((c) => r.settings?.[c.name] ?? ''),
     ...board.classes.map((_, k) => csvNumber(r.perClassIoU[k])),
   ])];
   return lines.map((l) => l.map(csvField).join(',')).join('\r\n') + '\r\n';
@@ -132,12 +145,13 @@ function table(header: string[], align: string[], rows: string[][]): string {
  */
 export function toMarkdown(board: Leaderboard): string {
   const cross = board.rows.some((r) => r.crossDataset);
+  const settings = board.settings ?? [];
   const summary = table(
-    ['#', 'model', 'family', 'recipe', 'mIoU %', 'steps', 'wall s', 'img/s', 'ms/step', 'memory plan MiB', ...(cross ? ['cross-dataset mIoU %'] : [])],
-    ['r', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', ...(cross ? ['r'] : [])],
+    ['#', 'model', 'family', 'recipe', 'mIoU %', 'steps', 'wall s', 'img/s', 'ms/step', 'memory plan MiB', ...(cross ? ['cross-dataset mIoU %'] : []), ...settings.map((c) => c.label)],
+    ['r', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', ...(cross ? ['r'] : []), ...settings.map(() => 'l')],
     board.rows.map((r, i) => [String(i + 1), r.model, r.family, r.recipe, percent(r.mIoU), String(r.steps), fixed(r.wallSeconds, 1),
       fixed(r.imgPerSec, 2), fixed(r.msPerStep, 1), mib(r.memoryPlanBytes),
-      ...(cross ? [r.crossDataset ? `${percent(r.crossDataset.mIoU)} (${r.crossDataset.dataset})` : '—'] : [])]),
+      ...(cross ? [r.crossDataset ? `${percent(r.crossDataset.mIoU)} (${r.crossDataset.dataset})` : '—'] : []), ...settings.map((c) => r.settings?.[c.name] ?? '')]),
   );
   if (!board.classes.length || !board.rows.length) return `${summary}\n`;
   const perClass = table(['class', ...board.rows.map((r) => r.model)], ['l', ...board.rows.map(() => 'r')],

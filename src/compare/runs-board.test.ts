@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../worker/api';
+import { toCsv } from './leaderboard';
 import { boardFromRuns, savedRunRow, type SavedRun } from './runs-board';
 
 const config = { steps: 4, crop: 64, batch: 2, accum: 3, lrHead: 1e-3, lrEncoder: 1e-4, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true, shuffle: true, seed: 0, evalEvery: 2 } as RunSummary['config'];
 function run(id: string, createdAt: number, mIoU: number | undefined, o: { fingerprint?: string; status?: RunSummary['status']; ms?: number[]; recorded?: boolean } = {}): SavedRun {
   const ms = o.ms ?? [100, 300, 200, 400];
   return {
-    recipe: 'demo',
     summary: {
       id, createdAt, modelName: `model-${id}`, datasetName: 'demo', savedStep: ms.length, status: o.status ?? 'finished', config,
       ...(o.recorded === false ? {} : { wallSeconds: 12.5, memoryPlanBytes: 3 * 2 ** 20 }),
@@ -50,5 +50,27 @@ describe('leaderboard from saved runs', () => {
     expect(board.rows.map((r) => r.model.split(' ')[0])).toEqual(['model-b', 'model-a']);
     expect(board).toMatchObject({ dataset: 'demo', classes: ['a', 'b'], otherDatasets: 1 });
     expect(boardFromRuns([run('never', 1, undefined)])).toEqual({ classes: [], rows: [], otherDatasets: 0 });
+  });
+
+  it('shows the recipe settings that differ between its runs as columns, in the CSV too; the recipe is the one each run followed, never "custom"', () => {
+    const a = run('a', 1, 0.5), b = run('b', 2, 0.4);
+    b.summary.config = { ...config, recipe: 'benchmark', lrHead: 1e-2, steps: 8, freeze: 'encoder' };
+    const board = boardFromRuns([a, b]);
+    // the steps differ too: the Steps column shows them already
+    expect(board.settings).toEqual([{ name: 'lr_head', label: 'lr decoder' }, { name: 'freeze', label: 'freeze' }]);
+    // after the measured columns, before the per-class IoU (a reader of the columns by position keeps them)
+    expect(toCsv(board).split('\r\n').slice(0, 3).map((l) => [...l.split(',').slice(0, 5), ...l.split(',').slice(10, 14)])).toEqual([
+      ['rank', 'model', 'family', 'recipe', 'mIoU', 'lr_head', 'freeze', 'IoU a', 'IoU b'],
+      ['1', 'model-a · 1970-01-01 00:00:00', 'dinov2', 'demo', '0.5', '0.001', 'none', '0.5', ''],
+      ['2', 'model-b · 1970-01-01 00:00:00', 'dinov2', 'benchmark', '0.4', '0.01', 'encoder', '0.4', ''],
+    ]);
+    expect(boardFromRuns([a]).settings).toBeUndefined(); // one run: nothing to tell apart
+  });
+
+  it('the board of a given dataset (the run on screen\'s) even when a newer run is on another; none evaluated there: no rows, the rest counted', () => {
+    const runs = [run('old', 1, 0.9, { fingerprint: 'mine' }), run('newer', 2, 0.3)];
+    const mine = { key: 'mine', name: 'mydata.zip', classes: ['a', 'b'] };
+    expect(boardFromRuns(runs, mine)).toMatchObject({ dataset: 'mydata.zip', otherDatasets: 1, rows: [{ runId: 'old' }] });
+    expect(boardFromRuns(runs, { key: 'dropped', name: 'dropped.zip', classes: ['x'] })).toEqual({ dataset: 'dropped.zip', classes: ['x'], rows: [], otherDatasets: 2 });
   });
 });

@@ -30,15 +30,7 @@ export function App() {
     // default page: the embedded demo, offline; the backend from the URL (?backend=wasm), else the last choice
     const choice = new URLSearchParams(location.search).get('backend');
     const s = useLab.getState();
-    const loading = s.runEpoch; // a Start clicked while the page loads keeps its own chart
-    void (async () => {
-      await s.initBackend(choice === 'wasm' || choice === 'webgpu' || choice === 'auto' ? choice : s.backendChoice);
-      await Promise.all([s.loadModel({ kind: 'demo' }), s.loadDataset({ kind: 'demo' })]);
-      await s.refreshRuns();
-      // after a reload, the most recent run's charts come back at once
-      const latest = useLab.getState().runs.find((r) => r.status !== 'imported');
-      if (latest) await s.openRun(latest.id, loading);
-    })();
+    void s.openPage(choice === 'wasm' || choice === 'webgpu' || choice === 'auto' ? choice : s.backendChoice);
   }, []);
 
   return (

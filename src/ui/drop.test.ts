@@ -1,6 +1,6 @@
 /** Dropped folders are walked through the entries API: nested folders, batched directory reads, errors. */
 import { describe, expect, it } from 'vitest';
-import { pickedFiles, walkEntries, type DroppedEntry } from './drop';
+import { emptyFolderMessage, folderOf, pickedFiles, walkDirectory, walkEntries, type DroppedEntry, type PickedDirectory } from './drop';
 
 const file = (name: string, text = name): DroppedEntry => ({
   name, isFile: true, isDirectory: false, file: (ok) => ok(new File([text], name)),
@@ -41,5 +41,29 @@ describe('dropped folders', () => {
     const f = new File(['x'], 'a.png');
     Object.defineProperty(f, 'webkitRelativePath', { value: 'shapes/train/images/a.png' });
     expect(pickedFiles([f, new File(['y'], 'b.zip')]).map((p) => p.path)).toEqual(['shapes/train/images/a.png', 'b.zip']);
+  });
+});
+
+/** A picked directory handle (File System Access) whose entries come in the order given. */
+const handle = (name: string, children: (PickedDirectory & { kind: 'directory' } | { kind: 'file'; name: string; getFile(): Promise<File> })[]): PickedDirectory & { kind: 'directory' } => ({
+  name, kind: 'directory',
+  values: async function* () { yield* children; },
+});
+const picked = (name: string) => ({ kind: 'file' as const, name, getFile: async () => new File([name], name) });
+
+describe('picked folders', () => {
+  it('lists every file under a picked folder with paths from its name, in name order', async () => {
+    const tree = handle('photos', [handle('masks', [picked('b.png'), picked('a.png')]), picked('classes.txt'), handle('images', [picked('a.jpg')])]);
+    const files = await walkDirectory(tree);
+    expect(files.map((f) => f.path)).toEqual(['photos/classes.txt', 'photos/images/a.jpg', 'photos/masks/a.png', 'photos/masks/b.png']);
+    expect(folderOf(files)).toBe('photos');
+    expect(await walkDirectory(handle('empty', [handle('images', [])]))).toEqual([]);
+  });
+
+  it('an empty folder is named in the message when the browser gave its name, never called "dropped files"', () => {
+    expect(emptyFolderMessage('holiday photos')).toBe("The folder “holiday photos” holds no files: pick or drop the dataset's own folder (with images/ and masks/), or a .zip of it.");
+    expect(emptyFolderMessage()).toMatch(/^The picked folder holds no files/);
+    expect(folderOf([])).toBeUndefined();
+    expect(folderOf(pickedFiles([new File(['x'], 'loose.png')]))).toBeUndefined();
   });
 });

@@ -49,3 +49,32 @@ const readBatch = (reader: ReturnType<NonNullable<DroppedEntry['createReader']>>
 
 /** Files from an `<input type="file">` (with `webkitdirectory`, paths include the folder). */
 export const pickedFiles = (files: Iterable<File>): PickedFile[] => [...files].map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+
+/** The part of a File System Access directory handle we use (typed here, so tests can supply one). */
+export interface PickedDirectory {
+  name: string;
+  values(): AsyncIterable<{ kind: 'file'; name: string; getFile(): Promise<File> } | ({ kind: 'directory' } & PickedDirectory)>;
+}
+
+/**
+ * Every file under a folder picked with `showDirectoryPicker` (which, unlike a `webkitdirectory`
+ * input, names the folder even when it is empty), paths starting with its name as
+ * `webkitRelativePath` does, in name order.
+ */
+export async function walkDirectory(dir: PickedDirectory, prefix = `${dir.name}/`): Promise<PickedFile[]> {
+  const entries = [];
+  for await (const e of dir.values()) entries.push(e);
+  const out: PickedFile[] = [];
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (e.kind === 'file') out.push({ file: await e.getFile(), path: prefix + e.name });
+    else out.push(...(await walkDirectory(e, `${prefix}${e.name}/`)));
+  }
+  return out;
+}
+
+/** The folder the files came from, when they came from one (a dropped or picked folder's paths start with its name). */
+export const folderOf = (files: readonly PickedFile[]): string | undefined => (files[0]?.path.includes('/') ? files[0].path.split('/')[0] : undefined);
+
+/** What to say when a picked or dropped folder holds no files: its name, when the browser gave it. */
+export const emptyFolderMessage = (folder?: string): string =>
+  `${folder ? `The folder “${folder}”` : 'The picked folder'} holds no files: pick or drop the dataset's own folder (with images/ and masks/), or a .zip of it.`;

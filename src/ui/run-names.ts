@@ -1,8 +1,10 @@
 /** @file How runs are named on screen and in exported files (pure, unit-tested). */
 import type { RunSummary } from '../worker/api';
+import { runName } from '../worker/runs';
+import { differingSettings, settingLabel } from '../compare/runs-board';
 
-/** The name the user gave the run, else model · dataset. */
-export const runLabel = (r: Pick<RunSummary, 'name' | 'modelName' | 'datasetName'>) => r.name ?? `${r.modelName} · ${r.datasetName}`;
+/** The name the user gave the run, else model · dataset (the worker's messages name runs the same way). */
+export const runLabel = runName;
 
 /** A file-system-safe stem: letters, digits, dot, dash and underscore; everything else becomes one dash. */
 export function fileStem(name: string): string {
@@ -15,18 +17,13 @@ export function exportFileName(runName: string, step: number, kind: 'model' | 'o
   return `${fileStem(runName)}-step${step}${kind === 'model' ? '.safetensors' : '-eval.onnx'}`;
 }
 
-const SHOWN: Partial<Record<keyof RunSummary['config'], string>> = {
-  lrHead: 'lr decoder', lrEncoder: 'lr encoder', weightDecay: 'decay', evalEvery: 'eval every', accum: 'accum',
-};
-
 /**
  * What tells the runs apart: for each run, the recipe fields whose values are not the same in
  * every listed run ("crop 64 · lr decoder 0.001"). Empty when there is one run, or all agree.
  */
 export function recipeDifferences(runs: Pick<RunSummary, 'id' | 'config'>[]): Map<string, string> {
-  const keys = runs.length > 1 ? (Object.keys(runs[0].config) as (keyof RunSummary['config'])[]) : [];
-  const differing = keys.filter((k) => runs.some((r) => r.config[k] !== runs[0].config[k]));
-  return new Map(runs.map((r) => [r.id, differing.map((k) => `${SHOWN[k] ?? k} ${String(r.config[k])}`).join(' · ')]));
+  const differing = differingSettings(runs.map((r) => r.config));
+  return new Map(runs.map((r) => [r.id, differing.map((k) => `${settingLabel(k)} ${String(r.config[k])}`).join(' · ')]));
 }
 
 /** The start time as the leaderboard prints it (UTC, so the same on every machine): "2026-01-02 03:04:05". */

@@ -52,6 +52,8 @@ export interface DatasetInfo {
   imagesPerClass?: { train: number[]; val: number[] };
   /** What the user should know about the labels (COCO: what unannotated pixels become). */
   note?: string;
+  /** SHA-256 over its files (`DatasetIdentity.fingerprint`): how runs and queues recognise the dataset they need. */
+  fingerprint?: string;
 }
 
 /** One optimizer step, as streamed to the UI and written to metrics.jsonl by the CLI. */
@@ -85,6 +87,8 @@ export interface TrainerCallbacks {
   onEval(m: EvalMetric): void;
   onProgress(p: Progress): void;
   onState(state: RunState, message?: string): void;
+  /** The run exists (its record is saved under this id), before its first step; a resumed run keeps its id. */
+  onRun?(runId: string): void;
   /** What loading adapted for this run (resampled embeddings, a new decoder, SAM windows…), once per start. */
   onNotices(notices: string[]): void;
   /** A resumed run brings back its own model and (when it kept a copy) its own dataset. */
@@ -139,6 +143,13 @@ export interface DatasetIdentity {
   fingerprint: string;
   /** A copy is kept with the run (small zips): resuming reloads it instead of asking for it. */
   kept: boolean;
+}
+
+/** What opening a saved run changed (see `TrainerApi.openRun`). */
+export interface OpenedRun {
+  notice?: string;
+  /** The run's own dataset, loaded from the copy kept with it. */
+  dataset?: DatasetInfo;
 }
 
 /** A run saved in the browser (OPFS), as listed after a reload. */
@@ -255,9 +266,11 @@ export interface TrainerApi {
   importRun(name: string, bytes: Uint8Array, config: TrainConfig): Promise<RunSummary>;
   /**
    * Makes a saved run the viewer's "this run" (its predictions, its exports); refused while a run
-   * is active. Returns why its predictions cannot be shown when it was trained on other classes.
+   * is active. With `ownDataset`, a run that kept a copy of its dataset brings it back when another
+   * is loaded (returned as `dataset`, now the loaded one). `notice`: what the viewer cannot show and
+   * which dataset it needs (naming the run as the page does), or whose images it shows the run on.
    */
-  openRun(runId: string): Promise<string | undefined>;
+  openRun(runId: string, ownDataset?: boolean): Promise<OpenedRun>;
   storage(): Promise<StorageReport>;
   deleteCachedModel(url: string): Promise<void>;
   /** What the worker holds now: sessions and GPU bytes (they return to the idle count after a run is released). */

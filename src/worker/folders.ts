@@ -24,7 +24,11 @@ export interface FolderRoot {
 
 type DirEntries = { entries(): AsyncIterable<[string, FileSystemHandle]> };
 
-function opfsFolder(dir: FileSystemDirectoryHandle): Folder {
+/** Chromium's temporary file beside one being written (`createWritable`), renamed over it on close. */
+const SWAP_SUFFIX = '.crswap';
+
+/** A folder of the origin private file system (exported for its tests, which stage a write in progress). */
+export function opfsFolder(dir: FileSystemDirectoryHandle): Folder {
   const file = async (name: string) => {
     try {
       return await (await dir.getFileHandle(name)).getFile();
@@ -58,7 +62,17 @@ function opfsFolder(dir: FileSystemDirectoryHandle): Folder {
     list: async () => {
       const out: { name: string; size: number }[] = [];
       for await (const [name, h] of (dir as unknown as DirEntries).entries()) {
-        if (h.kind === 'file') out.push({ name, size: (await (h as FileSystemFileHandle).getFile()).size });
+        // Chromium writes each file through a visible `<name>.crswap` that is gone once the write
+        // closes: listing a run's folder while its next file is written (a new run's first save, the
+        // page listing runs as the next queued model starts) met it, and its getFile threw the raw
+        // "A requested file or directory could not be found…". Swap files are not ours; a file
+        // removed between the listing and its size is not there.
+        if (h.kind !== 'file' || name.endsWith(SWAP_SUFFIX)) continue;
+        const size = await (h as FileSystemFileHandle).getFile().then((f) => f.size, (e: DOMException) => {
+          if (e.name === 'NotFoundError') return undefined;
+          throw e;
+        });
+        if (size !== undefined) out.push({ name, size });
       }
       return out;
     },

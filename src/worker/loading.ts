@@ -85,13 +85,13 @@ export async function loadData(src: DatasetSource, onProgress?: (p: Progress) =>
   const ds = await openDataset(source);
   const summary = await validateDataset(ds, (done, total) => onProgress?.({ task: 'validate', done, total, detail: ds.name }));
   const zip = src.kind === 'zip' ? src.bytes : undefined;
-  const info: DatasetInfo = {
-    name: ds.name, format: ds.format, classes: ds.classes, trainCount: ds.train.length, valCount: ds.val.length,
-    pixelsPerClass: summary.pixelsPerClass, imagesPerClass: summary.imagesPerClass, note: ds.note,
-  };
   const identity: DatasetIdentity = {
     name: ds.name, format: ds.format, classes: ds.classes.map((c) => c.name), trainCount: ds.train.length, valCount: ds.val.length,
     fingerprint: await fingerprint(source, zip), kept: !!zip && zip.length <= KEEP_DATASET_BYTES,
+  };
+  const info: DatasetInfo = {
+    name: ds.name, format: ds.format, classes: ds.classes, trainCount: ds.train.length, valCount: ds.val.length,
+    pixelsPerClass: summary.pixelsPerClass, imagesPerClass: summary.imagesPerClass, note: ds.note, fingerprint: identity.fingerprint,
   };
   return { ds, summary, info, identity, zip };
 }

@@ -20,7 +20,7 @@ import { loadData, type LoadedCheckpoint, type LoadedData } from './loading';
 import { checkOptimizerState, decodeOptimizerState } from './optimizer-state';
 import { Run, WallClock } from './run';
 import { estimateMemory } from '../runtime/memory';
-import type { MetricRow, RunStore } from './runs';
+import { runName, type MetricRow, type RunStore } from './runs';
 
 export interface BuildRequest {
   compute: Compute;
@@ -105,7 +105,7 @@ async function datasetOf(q: BuildRequest, record: RunSummary): Promise<LoadedDat
   const want = record.dataset;
   if (!want) {
     // saved by an older version: only the name is known
-    if (q.data?.ds.name !== record.datasetName) throw new Error(`run ${record.id} was trained on the dataset "${record.datasetName}": load it and press Resume again`);
+    if (q.data?.ds.name !== record.datasetName) throw new Error(`The run “${runName(record)}” was trained on the dataset "${record.datasetName}": load it and press Resume again`);
     return q.data;
   }
   if (q.data?.identity.fingerprint === want.fingerprint) return q.data;
@@ -117,7 +117,7 @@ async function datasetOf(q: BuildRequest, record: RunSummary): Promise<LoadedDat
   }
   const now = q.data ? `the dataset loaded now ("${q.data.ds.name}") is a different one` : 'no dataset is loaded';
   throw new Error(
-    `Run ${record.id} was trained on the dataset "${want.name}" (${want.classes.length} classes: ${want.classes.join(', ')}; ` +
+    `The run “${runName(record)}” was trained on the dataset "${want.name}" (${want.classes.length} classes: ${want.classes.join(', ')}; ` +
     `${want.trainCount} train / ${want.valCount} val images) and ${now}. Load "${want.name}" (drop the same folder or zip) and press Resume again.`);
 }
 

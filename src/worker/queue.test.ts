@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_RECIPE } from '../ui/store/recipe';
 import type { TrainConfig } from './api';
-import { createQueue, nextEntry, parseQueue, queueEta, queueProgress, runQueue, type BenchmarkQueue, type QueueDeps, type QueueEntry, type RunOutcome } from './queue';
+import { writeSafetensors } from '../model/safetensors';
+import { createQueue, queueFileProblem, nextEntry, parseQueue, queueEta, queueProgress, runQueue, type BenchmarkQueue, type QueueDeps, type QueueEntry, type RunOutcome } from './queue';
 
 const config: TrainConfig = { ...DEMO_RECIPE, steps: 10 };
 const models = [
@@ -56,6 +57,19 @@ describe('benchmark queue', () => {
     expect(done.queue.entries.map((e) => [e.name, e.status, e.runId])).toEqual([['demo', 'done', 'run-1'], ['mae', 'done', 'run-2'], ['mine', 'done', 'run-1']]);
   });
 
+  it('a blocked entry halts the queue with why, changes and saves nothing, and goes on once unblocked', async () => {
+    const { deps, calls, saved } = fakeDeps({});
+    let missing = true;
+    deps.blocked = async (q, entry) => (missing ? `${entry.name}: load "${q.dataset}" first` : undefined);
+    const q = createQueue('mydata.zip', config, models, 'fp-1');
+    expect(await runQueue(q, deps)).toEqual({ queue: q, state: 'blocked', message: 'demo: load "mydata.zip" first' });
+    expect([calls, saved]).toEqual([[], []]);
+    missing = false;
+    expect((await runQueue(q, deps)).state).toBe('finished');
+    expect(calls.map((c) => c.name)).toEqual(['demo', 'mae', 'mine']);
+    expect(parseQueue(saved.at(-1)!, 'x').fingerprint).toBe('fp-1'); // the dataset's fingerprint survives a reload
+  });
+
   it('records a failed model with its message and trains the rest', async () => {
     const { deps, calls } = fakeDeps({ demo: ['error'] });
     const { queue, state } = await runQueue(createQueue('demo', config, models), deps);
@@ -78,6 +92,17 @@ describe('benchmark queue', () => {
     expect(queueEta(q, { step: 4, seconds: 80 })).toBeCloseTo(120 + 150, 9);
     // no step of the running one yet: it and the waiting one at the mean of the finished (100 s), 3 s already spent
     expect(queueEta(q, { step: 0, seconds: 3 })).toBe(97 + 100);
+  });
+
+  it('refuses a file that is not a safetensors checkpoint when it is added, naming it', () => {
+    const good = writeSafetensors({ w: { shape: [2], data: new Float32Array([1, 2]) } });
+    expect(queueFileProblem('mine.safetensors', good)).toBeUndefined();
+    expect(queueFileProblem('photo.png', good)).toBe('photo.png cannot join the queue: it is not a .safetensors file. The queue takes checkpoints as .safetensors files (timm key names).');
+    expect(queueFileProblem('cut.safetensors', good.subarray(0, 12))).toMatch(/^cut\.safetensors cannot join the queue: its safetensors header is missing or cut off/);
+    const text = new TextEncoder().encode('hello, this is not a checkpoint at all');
+    expect(queueFileProblem('notes.safetensors', text)).toMatch(/^notes\.safetensors cannot join the queue: its safetensors header is missing or cut off/);
+    const list = new Uint8Array([2, 0, 0, 0, 0, 0, 0, 0, 91, 93]); // header "[]"
+    expect(queueFileProblem('list.safetensors', list)).toMatch(/header is not a JSON object/);
   });
 
   it('refuses two models with one name, and a damaged saved queue with where and what', () => {

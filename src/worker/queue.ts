@@ -6,7 +6,8 @@
  *
  * An entry that was running when the page went away is resumed from its saved run (its id is
  * recorded as soon as the run exists); a run that fails is recorded with its message and the
- * queue goes on (a backbone that diverges is a result too); a run the user stops halts the queue.
+ * queue goes on (a backbone that diverges is a result too); a run the user stops halts the queue,
+ * and so does a queue that cannot go on yet (its dataset is not loaded): it says what it needs.
  */
 import { z } from 'zod';
 import { RECIPE_SHAPE } from '../train/recipe-schema';
@@ -32,7 +33,10 @@ export interface QueueEntry {
 
 export interface BenchmarkQueue {
   version: 1;
+  /** The dataset's name, as the queue asks for it. */
   dataset: string;
+  /** The dataset's fingerprint (`DatasetInfo.fingerprint`): every entry trains on exactly this one (absent in queues saved before it was recorded). */
+  fingerprint?: string;
   config: TrainConfig;
   entries: QueueEntry[];
 }
@@ -41,6 +45,8 @@ export interface BenchmarkQueue {
 export type RunOutcome = { state: 'finished' } | { state: 'stopped' } | { state: 'error'; message: string };
 
 export interface QueueDeps {
+  /** Why the entry cannot start or resume now (e.g. the queue's dataset is not loaded), in words that say what to do; undefined: it can. */
+  blocked?(q: BenchmarkQueue, entry: QueueEntry): Promise<string | undefined>;
   /**
    * Starts the entry's run (a new one, or `resumeRunId` again); calls `onRunId` as soon as the run
    * is saved under an id; resolves when the run ends.
@@ -52,14 +58,33 @@ export interface QueueDeps {
   now(): number;
 }
 
-export function createQueue(dataset: string, config: TrainConfig, models: { name: string; model: QueueModel }[]): BenchmarkQueue {
+/**
+ * Why a file dropped into the queue cannot be one of its models, checked when it is added (not
+ * when its turn comes, after the models before it have trained): the name and the safetensors
+ * header (8-byte length, then a JSON object). Reads only the header: cheap on the page's thread.
+ */
+export function queueFileProblem(name: string, bytes: Uint8Array): string | undefined {
+  const refuse = (why: string) => `${name} cannot join the queue: ${why}. The queue takes checkpoints as .safetensors files (timm key names).`;
+  if (!name.toLowerCase().endsWith('.safetensors')) return refuse('it is not a .safetensors file');
+  const length = bytes.length >= 8 ? Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)) : 0;
+  if (length < 2 || 8 + length > bytes.length) return refuse('its safetensors header is missing or cut off');
+  try {
+    const header: unknown = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+    if (typeof header !== 'object' || header === null || Array.isArray(header)) return refuse('its safetensors header is not a JSON object');
+  } catch {
+    return refuse('its safetensors header is not JSON');
+  }
+  return undefined;
+}
+
+export function createQueue(dataset: string, config: TrainConfig, models: { name: string; model: QueueModel }[], fingerprint?: string): BenchmarkQueue {
   if (models.length < 1) throw new Error('a benchmark queue needs at least one model');
   const seen = new Set<string>();
   for (const m of models) {
     if (seen.has(m.name)) throw new Error(`two models in the queue are named "${m.name}"; rename one`);
     seen.add(m.name);
   }
-  return { version: 1, dataset, config, entries: models.map((m) => ({ ...m, status: 'waiting' })) };
+  return { version: 1, dataset, ...(fingerprint ? { fingerprint } : {}), config, entries: models.map((m) => ({ ...m, status: 'waiting' })) };
 }
 
 /** The entry to work on next: one interrupted while running (resumed), else the first waiting; -1 when none. */
@@ -105,10 +130,12 @@ export function queueEta(q: BenchmarkQueue, current?: Current): number | undefin
 }
 
 /**
- * Works through the queue until every entry is done or failed (→ 'finished') or the user stops a
- * run (→ 'stopped', that entry stays 'running' and resumes next time). Saves after every change.
+ * Works through the queue until every entry is done or failed (→ 'finished'), the user stops a
+ * run (→ 'stopped', that entry stays 'running' and resumes next time), or the next entry is
+ * blocked (→ 'blocked' with why; nothing about the entry changes). Saves after every change.
  */
-export async function runQueue(start: BenchmarkQueue, deps: QueueDeps, onChange?: (q: BenchmarkQueue) => void): Promise<{ queue: BenchmarkQueue; state: 'finished' | 'stopped' }> {
+export async function runQueue(start: BenchmarkQueue, deps: QueueDeps, onChange?: (q: BenchmarkQueue) => void):
+Promise<{ queue: BenchmarkQueue; state: 'finished' | 'stopped' } | { queue: BenchmarkQueue; state: 'blocked'; message: string }> {
   let q = start;
   const commit = async (next: BenchmarkQueue) => {
     q = next;
@@ -117,6 +144,8 @@ export async function runQueue(start: BenchmarkQueue, deps: QueueDeps, onChange?
   };
   for (let i = nextEntry(q); i >= 0; i = nextEntry(q)) {
     const resumeRunId = q.entries[i].status === 'running' ? q.entries[i].runId : undefined;
+    const message = await deps.blocked?.(q, q.entries[i]);
+    if (message) return { queue: q, state: 'blocked', message };
     const index = i;
     await commit(withEntry(q, index, { status: 'running' }));
     const started = deps.now();
@@ -133,6 +162,7 @@ const CONFIG = z.object(RECIPE_SHAPE).passthrough();
 const QUEUE = z.object({
   version: z.literal(1),
   dataset: z.string(),
+  fingerprint: z.string().optional(),
   config: CONFIG,
   entries: z.array(z.object({
     name: z.string().min(1),

@@ -58,6 +58,9 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const json = (v: unknown) => encoder.encode(JSON.stringify(v));
 
+/** How a run is named to its user (the page's runs list, messages): the name given, else model · dataset. */
+export const runName = (r: Pick<RunSummary, 'name' | 'modelName' | 'datasetName'>): string => r.name ?? `${r.modelName} · ${r.datasetName}`;
+
 export function formatSize(bytes: number): string {
   return bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }

@@ -145,6 +145,21 @@ describe('Trainer lifecycle (fake engine)', () => {
     expect(await t.listRuns()).toEqual([]);
   });
 
+  it('announces the run\'s id once its record is saved, before its first step (a queue records it at once)', async () => {
+    const t = await readyTrainer({ kind: 'demo' }, ownZip());
+    const { cb } = recorder();
+    const seen: string[] = [];
+    let listed: Promise<string[]> | undefined;
+    cb.onRun = (id) => {
+      seen.push(`${id} after ${cb.steps.length} steps`);
+      listed = t.listRuns().then((rs) => rs.map((r) => r.id)); // read at once, as the page's queue does
+    };
+    await t.start(CONFIG, cb);
+    const [run] = await t.listRuns();
+    expect(seen).toEqual([`${run.id} after 0 steps`]);
+    expect(await listed).toEqual([run.id]);
+  });
+
   it('an evaluation is announced after its save: the runs list shows the run at that step', async () => {
     const t = await readyTrainer({ kind: 'demo' }, ownZip());
     const { cb } = recorder();
@@ -223,9 +238,27 @@ describe('Trainer lifecycle (fake engine)', () => {
     const [saved] = await store.listRuns();
     await store.saveRecord({ ...saved, id: 'run-unsaved', status: 'running', savedStep: 0 });
     const b = await readyTrainer({ kind: 'demo' }, { kind: 'demo' }, root);
-    expect(await b.openRun('run-unsaved')).toMatch(/^the run “demo ViT .*” was interrupted before its first save/);
+    expect((await b.openRun('run-unsaved')).notice).toMatch(/^the run “demo ViT .*” was interrupted before its first save/);
     expect((await b.predict(0)).prediction.every((v) => v === 255)).toBe(true); // image and ground truth only
-    expect(await b.openRun(saved.id)).toBeUndefined(); // a saved run opens as before (its predictions need a runner: not in these tests)
+    expect(await b.openRun(saved.id)).toEqual({}); // a saved run opens as before (its predictions need a runner: not in these tests)
+  });
+
+  it('reopened after a reload: a kept dataset comes back with the run; another is asked for by the run\'s name, and the notice goes once it is loaded', async () => {
+    const root = new MemoryRoot();
+    const kept = await readyTrainer({ kind: 'demo' }, ownZip(), root);
+    await kept.start({ ...CONFIG, steps: 3 }, recorder().cb);
+    const folder = { kind: 'files' as const, name: 'my-folder', files: genericFiles({ path: 'classes.txt', content: 'sky\nroad\ncar\nboat\n' }) };
+    await kept.loadDataset(folder); // a folder is not kept with its run
+    await kept.start({ ...CONFIG, steps: 3 }, recorder().cb);
+    const [onFolder, onZip] = await kept.listRuns();
+    const b = await readyTrainer({ kind: 'demo' }, { kind: 'demo' }, root); // the reload
+    const opened = await b.openRun(onZip.id, true);
+    expect(opened).toEqual({ dataset: expect.objectContaining({ name: 'shapes.zip', fingerprint: onZip.dataset!.fingerprint }) });
+    expect((await b.thumbnails(8)).length).toBe(2); // shapes.zip's 2 validation images, not the demo's
+    const asked = await b.openRun(onFolder.id, true);
+    expect(asked).toEqual({ notice: '“demo ViT (depth 2, width 64) · my-folder” was trained on my-folder (4 classes: sky, road, car, boat): load my-folder to see the run\'s predictions' });
+    await b.loadDataset(folder);
+    expect(await b.openRun(onFolder.id)).toEqual({});
   });
 
   it('a resumed run brings back its kept dataset also for a caller without onModel/onDataset callbacks', async () => {

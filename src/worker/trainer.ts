@@ -13,7 +13,7 @@ import { FeatureCache, evaluateDataset } from '../train/session';
 import { explainOutOfMemory } from '../runtime/memory';
 import { liveResources } from '../runtime/resources';
 import type {
-  BackendChoice, BackendInfo, CrossEvalResult, DatasetInfo, DatasetSource, LensResult, LensSource, LiveResources, MemoryPlanInfo, ModelInfo, ModelSource, Prediction, Progress,
+  BackendChoice, BackendInfo, CrossEvalResult, DatasetInfo, DatasetSource, LensResult, LensSource, LiveResources, MemoryPlanInfo, ModelInfo, ModelSource, OpenedRun, Prediction, Progress,
   RunSummary, StorageReport, TrainConfig, TrainerApi, TrainerCallbacks,
 } from './api';
 import { Exclusive, yieldToMessages, type Compute, type ComputeFactory } from './compute';
@@ -23,7 +23,7 @@ import { groundTruth, predictImage, SavedModels, thumbnails } from './predictor'
 import { planMemory } from './plan';
 import { buildRun, runRules } from './prepare';
 import type { Run } from './run';
-import { RunStore } from './runs';
+import { RunStore, runName } from './runs';
 import { importModel } from './import';
 import { evaluateRunOn, latestCross, lensOn, loadedBackbone, runBackbone } from './lens';
 
@@ -132,6 +132,7 @@ export class Trainer implements TrainerApi {
         cb.onDataset?.(ready.data.info);
       }
       run = this.run = ready.run;
+      cb.onRun?.(run.record.id); // a queue records the id at once: a reload before the first save can still resume it
       await this.showRun(undefined);
       await this.train(run, cb);
     } catch (e) {
@@ -240,23 +241,41 @@ export class Trainer implements TrainerApi {
     this.shown = runId;
   }
 
-  /** Makes a saved run the viewer's "this run" (predictions, exports); refused while a run is active. */
-  async openRun(runId: string): Promise<string | undefined> {
+  /** Makes a saved run the viewer's "this run" (predictions, exports), with its own kept dataset when asked; refused while a run is active. */
+  async openRun(runId: string, ownDataset = false): Promise<OpenedRun> {
     this.life.refuseWhileActive('opening another run');
     const record = await this.deps.store.record(runId);
+    const name = record ? `“${runName(record)}”` : `run ${runId}`;
     if (record && record.status !== 'imported' && record.savedStep === 0) {
       // a page reloaded before the run's first save: its charts come back, its weights never were saved
       await this.showRun(undefined);
-      return `the run “${record.name ?? `${record.modelName} · ${record.datasetName}`}” was interrupted before its first save: its charts are shown, but there are no weights to predict with or resume from`;
+      return { notice: `the run ${name} was interrupted before its first save: its charts are shown, but there are no weights to predict with or resume from` };
     }
     const trained = record?.dataset;
+    let dataset: DatasetInfo | undefined;
+    if (ownDataset && trained?.kept && this.data?.identity.fingerprint !== trained.fingerprint) {
+      const before = this.data;
+      const kept = await this.deps.store.keptDataset(runId);
+      const data = kept && (await loadData({ kind: 'zip', name: trained.name, bytes: kept }));
+      this.life.refuseWhileActive('opening another run');
+      // a dataset the user loaded meanwhile stays: the notice below says what the run needs
+      if (data && data.identity.fingerprint === trained.fingerprint && this.data === before) {
+        this.data = data;
+        dataset = data.info;
+      }
+    }
     const now = this.data?.identity;
-    if (trained && now && !sameClasses(trained.classes, now.classes)) {
-      await this.showRun(undefined);
-      return `run ${runId} was trained on ${trained.name} (${trained.classes.length} classes); load it to see the run's predictions`;
+    if (trained && now?.fingerprint !== trained.fingerprint) {
+      const wanted = `${trained.name} (${trained.classes.length} classes: ${trained.classes.join(', ')})`;
+      if (!now || !sameClasses(trained.classes, now.classes)) {
+        await this.showRun(undefined);
+        return { notice: `${name} was trained on ${wanted}: load ${trained.name} to see the run's predictions` };
+      }
+      await this.showRun(runId);
+      return { notice: `${name} was trained on ${trained.name}; its predictions are shown on ${now.name}, which has the same classes` };
     }
     await this.showRun(runId);
-    return undefined;
+    return dataset ? { dataset } : {};
   }
 
   async predict(valIndex: number): Promise<Prediction> {

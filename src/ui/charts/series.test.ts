@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ema } from '../store/metrics';
-import { LIVE, MAX_POINTS, PALETTE, lineCache, lossPoints, offeredSeries, runColours, shownIds, valueAt, type RunSeries } from './series';
+import { LIVE, MAX_POINTS, PALETTE, legendLabel, lineCache, lossPoints, offeredSeries, runColours, shownIds, valueAt, type RunSeries } from './series';
 
 const steps = (n: number) => Array.from({ length: n }, (_, i) => ({ step: i + 1, loss: 1 / (i + 1), lrHead: 0, lrEncoder: 0, ms: 1 }));
 const evals = (mIoU: number) => [{ step: 2, mIoU, perClassIoU: [mIoU] }];
@@ -25,6 +25,7 @@ describe('overlaid runs', () => {
     ]);
     const fresh = offeredSeries({ current: { label: 'this run', steps: steps(1), evals: [] }, ranked, metrics, colours });
     expect(fresh.map((s) => [s.id, s.color])).toEqual([[LIVE, PALETTE[2]], ['b', PALETTE[1]], ['a', PALETTE[0]]]);
+    expect([...live, ...fresh].map(legendLabel)).toEqual(['run b (this run)', 'run a', 'this run', 'run b', 'run a']);
     // nothing trained yet: only the saved runs
     expect(offeredSeries({ current: { label: 'x', steps: [], evals: [] }, ranked, metrics, colours }).map((s) => s.id)).toEqual(['b', 'a']);
   });

@@ -13,6 +13,12 @@ export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '
 /** The live run before its first save has no id yet. */
 export const LIVE = 'live';
 
+/** What the current run is called until the runs list names it. */
+export const THIS_RUN = 'this run';
+
+/** A legend entry's words: the live run marked once ("this run" alone, never "this run (this run)"). */
+export const legendLabel = (r: { label: string; live: boolean }): string => (r.live && r.label !== THIS_RUN ? `${r.label} (${THIS_RUN})` : r.label);
+
 /** Points per line before the plot's width is known (two per pixel of a ~600 px plot). */
 export const MAX_POINTS = 1200;
 

@@ -39,6 +39,8 @@ export function Leaderboard() {
   const file = fileStem(`leaderboard-${board.dataset ?? 'runs'}`);
   // the cross-dataset column only once some run has been evaluated on a second dataset
   const columns = COLUMNS.filter((c) => (talk ? TALK_COLUMNS.has(c.key) : c.key !== 'crossDataset' || board.rows.some((r) => r.crossDataset)));
+  // what tells the runs apart (lr, crop, freeze…), as the runs table says it, after the measured columns
+  const settings = talk ? [] : board.settings ?? [];
   return (
     <section className={talk ? 'leaderboard compact' : 'leaderboard'} data-testid="leaderboard" aria-label="Leaderboard">
       <h2>Leaderboard · {board.dataset}</h2>
@@ -53,6 +55,7 @@ export function Leaderboard() {
                 </button>
               </th>
             ))}
+            {settings.map((s) => <th key={`setting-${s.name}`} scope="col" data-testid="leaderboard-setting">{s.label}</th>)}
           </tr>
         </thead>
         <tbody>
@@ -60,6 +63,7 @@ export function Leaderboard() {
             <tr key={r.runId} data-testid="leaderboard-row">
               <td>{board.rows.indexOf(r) + 1}</td>
               {columns.map((c) => <td key={c.key}>{c.show(r)}</td>)}
+              {settings.map((s) => <td key={`setting-${s.name}`}>{r.settings?.[s.name] ?? ''}</td>)}
             </tr>
           ))}
         </tbody>

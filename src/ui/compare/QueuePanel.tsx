@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { PRESETS } from '../../model/presets';
 import type { StepMetric } from '../../worker/api';
-import { createQueue, nextEntry, queueEta, queueProgress, type BenchmarkQueue, type QueueModel } from '../../worker/queue';
+import { createQueue, nextEntry, queueEta, queueFileProblem, queueProgress, type BenchmarkQueue, type QueueModel } from '../../worker/queue';
 import { bytesOf, DropZone } from '../components/DropZone';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
@@ -20,6 +20,7 @@ const duration = (s: number) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math
 export function QueuePanel() {
   const runState = useLab((s) => s.runState);
   const dataset = useLab((s) => s.dataset?.name);
+  const fingerprint = useLab((s) => s.dataset?.fingerprint);
   // the steps only feed the queue's ETA: while no queue runs, a training step does not re-render the panel
   const steps = useLab((s) => (s.queueRunning ? s.steps : NO_STEPS));
   const [picked, setPicked] = useState<Pick[]>([]);
@@ -35,7 +36,7 @@ export function QueuePanel() {
   const start = () => {
     const { config } = useLab.getState();
     try {
-      void go(createQueue(dataset ?? '?', config, picked));
+      void go(createQueue(dataset ?? '?', config, picked, fingerprint));
     } catch (e) {
       useLab.getState().reportError(e);
     }
@@ -58,8 +59,11 @@ export function QueuePanel() {
       </details>
       <DropZone label="…add a checkpoint (.safetensors)" accept=".safetensors" testId="queue-file" onFiles={async ([f]) => {
         if (!f) return;
+        const bytes = await bytesOf(f.file);
+        const problem = queueFileProblem(f.file.name, bytes);
+        if (problem) return useLab.getState().reportError(new Error(problem));
         const key = `${Date.now()}:${f.file.name}`;
-        droppedFiles.set(key, await bytesOf(f.file));
+        droppedFiles.set(key, bytes);
         toggle({ name: f.file.name, model: { kind: 'file', name: f.file.name, key } });
       }} />
       {picked.length > 0 && <p data-testid="queue-picked">Queued: {picked.map((p) => p.name).join(', ')}</p>}

@@ -5,10 +5,11 @@
  * continue it. `queueDeps` takes the store, so tests drive it with a scripted worker.
  */
 import type { StoreApi, UseBoundStore } from 'zustand';
-import type { ModelSource, RunState } from '../../worker/api';
+import type { ModelSource, RunState, RunSummary } from '../../worker/api';
 import type { QueueDeps, QueueEntry, RunOutcome } from '../../worker/queue';
 import type { LabState } from '../store';
 import { isActive } from '../store/slices';
+import { runLabel } from '../run-names';
 
 type Lab = UseBoundStore<StoreApi<LabState>>;
 
@@ -38,17 +39,41 @@ function settled(useLab: Lab): Promise<RunState> {
   });
 }
 
+/** Resuming brings back the run's own dataset when it is loaded now or a copy was kept with the run. */
+const datasetAvailable = (run: RunSummary, loaded?: string) => !run.dataset || run.dataset.kept || run.dataset.fingerprint === loaded;
+
+/** The saved run a running entry resumes: one with a save (a run interrupted before its first save starts again). */
+function resumable(useLab: Lab, entry: QueueEntry): RunSummary | undefined {
+  const run = entry.status === 'running' && entry.runId ? useLab.getState().runs.find((r) => r.id === entry.runId) : undefined;
+  return run && run.status !== 'imported' && run.savedStep > 0 ? run : undefined;
+}
+
+const loadAndContinue = (name: string) => `Load "${name}" (drop the same folder or zip) and press Continue the queue.`;
+
 export const queueDeps = (useLab: Lab, storage: Pick<Storage, 'setItem'>): QueueDeps => {
   /** Store actions report errors instead of throwing: a new error during the action is the outcome. */
   const newError = (before: number) => useLab.getState().errors.slice(before).at(-1)?.message;
   return {
     now: () => performance.now() / 1000,
     save: async (q) => storage.setItem(QUEUE_KEY, JSON.stringify(q)),
-    run: async (entry, config, onRunId, resumeRunId): Promise<RunOutcome> => {
+    // the queue's dataset, never the one a reload happened to load: asked for by name, nothing changes meanwhile
+    blocked: async (q, entry) => {
+      if (entry.runId && !useLab.getState().runs.some((r) => r.id === entry.runId)) await useLab.getState().refreshRuns();
+      const { dataset } = useLab.getState();
+      const run = resumable(useLab, entry);
+      if (run) {
+        if (datasetAvailable(run, dataset?.fingerprint)) return undefined;
+        return `The queue's run “${runLabel(run)}” was trained on "${run.dataset!.name}" and the dataset loaded now is "${dataset?.name ?? 'none'}". ${loadAndContinue(run.dataset!.name)}`;
+      }
+      const same = q.fingerprint ? dataset?.fingerprint === q.fingerprint : dataset?.name === q.dataset;
+      return same ? undefined : `The queue trains on "${q.dataset}" and the dataset loaded now is "${dataset?.name ?? 'none'}". ${loadAndContinue(q.dataset)}`;
+    },
+    run: async (entry, config, onRunId): Promise<RunOutcome> => {
       const s = useLab.getState();
       const errors = s.errors.length;
-      if (resumeRunId) {
-        await s.resumeRun(resumeRunId);
+      const saved = resumable(useLab, entry);
+      if (saved) {
+        await s.resumeRun(saved.id);
       } else {
         let source: ModelSource;
         try {
@@ -60,17 +85,14 @@ export const queueDeps = (useLab: Lab, storage: Pick<Storage, 'setItem'>): Queue
         const failed = newError(errors);
         if (failed) return { state: 'error', message: failed };
         s.setConfig(config);
-        // the run's id: the saved run that was not there before (it appears at its first save)
-        const before = new Set(useLab.getState().runs.map((r) => r.id));
+        // the run's id as soon as the worker has saved its record (its onRun), so a reload before its first save still finds it
+        const epoch = s.runEpoch;
         let id: string | undefined;
         const unsubscribe = useLab.subscribe((st) => {
-          const fresh = st.runs.find((r) => !before.has(r.id));
-          if (fresh && !id) void onRunId((id = fresh.id));
+          if (!id && st.runEpoch !== epoch && st.runId) void onRunId((id = st.runId));
         });
         try {
           await s.start();
-          // a short run can end before any listing of the runs reached the page: list them once more
-          if (!id) await useLab.getState().refreshRuns();
         } finally {
           unsubscribe();
         }

@@ -1,5 +1,5 @@
 /** @file The dataset picker: the embedded demo, or the user's own files (a zip or a folder, dropped or browsed), what it accepts, an example and the classes found. */
-import type { PickedFile } from '../drop';
+import { emptyFolderMessage, type PickedFile } from '../drop';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
 import { ACCEPTED_LAYOUTS_IDS, AcceptedLayouts, ClassPreview, ExampleDownload } from './DatasetZone';
@@ -9,7 +9,9 @@ export function DatasetPicker() {
   const dataset = useLab((s) => s.dataset);
   const loadDataset = useLab((s) => s.loadDataset);
   const busy = useLab((s) => isActive(s.runState));
-  const fromFiles = async (files: PickedFile[]) => {
+  const reportError = useLab((s) => s.reportError);
+  const fromFiles = async (files: PickedFile[], folder?: string) => {
+    if (!files.length) return reportError(new Error(emptyFolderMessage(folder)));
     if (files.length === 1 && files[0].path.toLowerCase().endsWith('.zip')) {
       return loadDataset({ kind: 'zip', name: files[0].file.name, bytes: await bytesOf(files[0].file) });
     }

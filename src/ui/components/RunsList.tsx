@@ -39,6 +39,7 @@ function LiveStep({ saved }: { saved: number }) {
 
 export function RunsList() {
   const runs = useLab((s) => s.runs);
+  const listed = useLab((s) => s.runsLoaded);
   const state = useLab((s) => s.runState);
   const compareRunIds = useLab((s) => s.compareRunIds);
   const { openRun, resumeRun, deleteRun, toggleCompared, importRun, evaluateRunOn } = useLab.getState();
@@ -52,7 +53,8 @@ export function RunsList() {
   return (
     <fieldset className="runs">
       <legend>Saved runs</legend>
-      {!runs.length && <p>None yet: a run is saved at every evaluation and pause.</p>}
+      {!listed && <p role="status">Loading saved runs…</p>}
+      {listed && !runs.length && <p>None yet: a run is saved at every evaluation and pause.</p>}
       {runs.length > 0 && (
         <table className="runs-table">
           <thead>

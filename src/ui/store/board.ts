@@ -3,11 +3,10 @@
  * leaderboard table and the charts' overlaid curves. A run's metrics are read from the worker
  * once per save (its `savedStep` and status name the save), dropped when the run is deleted.
  */
-import { boardFromRuns, type RunsBoard, type SavedRun } from '../../compare/runs-board';
+import { boardFromRuns, datasetOfRun, type BoardDataset, type RunsBoard, type SavedRun } from '../../compare/runs-board';
 import type { RunSummary } from '../../worker/api';
 import { distinctLabels } from '../run-names';
-import { activeRecipe } from './recipe';
-import type { Slice, WorkerRef } from './types';
+import type { LabState, Slice, WorkerRef } from './types';
 
 export interface BoardSlice {
   /** Each saved run's metrics, by run id, as read at the save `version` names. */
@@ -21,6 +20,14 @@ export interface BoardSlice {
   /** Reads the metrics of runs saved since the last call and derives the board (called by refreshRuns). */
   refreshBoard(): Promise<void>;
   pickChartRun(id: string, shown: boolean): void;
+}
+
+/** The dataset the board follows: the run on screen's (live, opened or reopened), else the loaded one's. */
+function focusOf(s: Pick<LabState, 'runs' | 'runId' | 'dataset'>): BoardDataset | undefined {
+  const shown = s.runs.find((r) => r.id === s.runId && r.status !== 'imported');
+  if (shown) return datasetOfRun(shown);
+  const d = s.dataset;
+  return d && { key: d.fingerprint ?? d.name, name: d.name, classes: d.classes.map((c) => c.name) };
 }
 
 /** A save of a run: a new evaluation, pause or end changes its step or its status. */
@@ -39,8 +46,8 @@ export const createBoardSlice = (worker: WorkerRef): Slice<BoardSlice> => (set, 
     }
     const labels = distinctLabels(runs);
     const board = boardFromRuns(saved.map((summary) => ({
-      summary, metrics: metrics[summary.id].metrics, recipe: activeRecipe(summary.config) ?? 'custom', label: labels.get(summary.id),
-    })));
+      summary, metrics: metrics[summary.id].metrics, label: labels.get(summary.id),
+    })), focusOf(get()));
     const picks = Object.fromEntries(Object.entries(chartPicks).filter(([id]) => id in metrics)); // a deleted run's pick goes with it
     set({ boardMetrics: metrics, board, boardError: undefined, chartPicks: picks });
   };

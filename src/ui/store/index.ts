@@ -3,7 +3,7 @@
  * hook. `src/ui/lab.ts` binds it to the real worker as `useLab`.
  */
 import { create, type StateCreator, type StoreApi, type UseBoundStore } from 'zustand';
-import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
+import { createJSONStorage, persist, type PersistOptions, type StateStorage } from 'zustand/middleware';
 import {
   createBackendSlice, createDatasetSlice, createModelSlice, createRunSlice, createRunsSlice, createUiSlice,
 } from './slices';
@@ -11,6 +11,7 @@ import { createViewerSlice } from './compare';
 import { createPlanSlice } from './plan';
 import { createBoardSlice } from './board';
 import { createQueueSlice } from './queue';
+import { createPageSlice } from './page';
 import type { LabState, WorkerRef } from './types';
 
 export { BENCHMARK_SETTINGS, DEMO_RECIPE, RECIPE_PRESETS, activeRecipe } from './recipe';
@@ -32,20 +33,30 @@ export function createLabStore(worker: WorkerRef, opts: { throttleMs?: number; s
     ...createPlanSlice(worker)(...a),
     ...createBoardSlice(worker)(...a),
     ...createQueueSlice()(...a),
+    ...createPageSlice(worker)(...a),
   });
-  if (!opts.storage) return create<LabState>()(slices);
-  const storage = writeChanges(opts.storage);
-  return create<LabState>()(persist(slices, {
+  const store = opts.storage ? create<LabState>()(persist(slices, remembered(opts.storage))) : create<LabState>()(slices);
+  // the leaderboard and the overlaid curves follow the run on screen and the loaded dataset
+  store.subscribe((s, was) => {
+    if (s.runId !== was.runId || s.dataset !== was.dataset) void s.refreshBoard();
+  });
+  return store;
+}
+
+/** How the remembered part is kept in `storage` and read back. */
+function remembered(storage: StateStorage): PersistOptions<LabState, Remembered> {
+  const changes = writeChanges(storage);
+  return {
     name: 'vfm-lab',
     version: 1,
-    storage: createJSONStorage(() => storage),
+    storage: createJSONStorage(() => changes),
     partialize: (s): Remembered => ({ config: s.config, backendChoice: s.backendChoice, talkMode: s.talkMode, compareRunIds: s.compareRunIds }),
     // a recipe saved by an older version lacks newer fields: they keep their defaults
     merge: (saved, current) => {
       const r = (saved ?? {}) as Partial<Remembered>;
       return { ...current, ...r, config: { ...current.config, ...r.config } };
     },
-  }));
+  };
 }
 
 /** persist writes after every set (ten times a second while training): pass on only writes that change the value. */

@@ -10,7 +10,7 @@ import type { Slice } from './types';
 export interface QueueSlice {
   /** The queue as last saved (after every change), or undefined before any. */
   queue?: BenchmarkQueue;
-  /** Why the saved queue could not be read back (names where it was read from). */
+  /** Why the saved queue could not be read back (names where it was read from), or what it needs to go on (its dataset). */
   queueError?: string;
   /** The queue is training now (one of its runs, or between two). */
   queueRunning: boolean;
@@ -34,7 +34,8 @@ export const createQueueSlice = (): Slice<QueueSlice> => (set, get) => ({
     if (get().queueRunning) return get().reportError(new Error('a benchmark queue is already running: wait for it, or stop its run'));
     set({ queue: q, queueRunning: true, queueError: undefined });
     try {
-      await runQueue(q, deps, (next) => set({ queue: next }));
+      const ended = await runQueue(q, deps, (next) => set({ queue: next }));
+      if (ended.state === 'blocked') set({ queueError: ended.message });
     } catch (e) {
       get().reportError(e);
     } finally {

@@ -29,6 +29,9 @@ export const guarded = <A extends unknown[]>(get: () => LabState, fn: (...a: A) 
   }
 };
 
+/** A dataset now loaded in the worker: the viewer starts again at its first image (previews and predictions are fetched anew). */
+export const freshView = (dataset: DatasetInfo) => ({ dataset, viewIndex: 0, prediction: undefined, comparisons: {}, thumbnails: [] });
+
 const onProgress = (set: Set) => proxy((p: Progress) => set((s) => ({ progress: { ...s.progress, [p.task]: p } })));
 
 export const createBackendSlice = (worker: WorkerRef): Slice<BackendSlice> => (set, get) => ({
@@ -64,8 +67,14 @@ export const createDatasetSlice = (worker: WorkerRef): Slice<DatasetSlice> => (s
     loadDataset: guarded(get, async (src) => {
       // on failure nothing changes: the previous dataset stays loaded
       const dataset = await worker().loadDataset(src, onProgress(set));
-      set({ dataset, viewIndex: 0, prediction: undefined, comparisons: {}, thumbnails: [] });
+      set(freshView(dataset));
       await get().showThumbnails(0);
+      const { runId, runState } = get();
+      if (runId && !isActive(runState)) {
+        // the run on screen again, on this dataset: its notice goes once this is the dataset it needs (or says why not)
+        const opened = await worker().openRun(runId);
+        set({ notices: opened.notice ? [opened.notice] : [] });
+      }
       await get().refreshPrediction();
       await get().refreshComparisons();
     }),
@@ -106,10 +115,15 @@ export const createRunSlice = (worker: WorkerRef, throttleMs = 100): Slice<RunSl
         },
         onProgress: (p: Progress) => set((s) => ({ progress: { ...s.progress, [p.task]: p } })),
         onNotices: (notices: string[]) => set({ notices }),
+        // the run on screen from its first moment: the leaderboard follows its dataset, a queue records its id
+        onRun: (runId: string) => {
+          set({ runId });
+          void get().refreshRuns();
+        },
         // a resumed run brings back its own model and dataset
         onModel: (model: ModelInfo) => set({ model }),
         onDataset: (dataset: DatasetInfo) => {
-          set({ dataset, viewIndex: 0, prediction: undefined, comparisons: {}, thumbnails: [] });
+          set(freshView(dataset));
           void get().showThumbnails(0);
           void get().refreshComparisons();
         },
@@ -148,25 +162,29 @@ export const createRunsSlice = (worker: WorkerRef): Slice<RunsSlice> => (set, ge
   const showMetrics = async (id: string, since = get().runEpoch): Promise<boolean> => {
     const run = get().runs.find((r) => r.id === id);
     if (get().runEpoch !== since || isActive(get().runState)) return false;
+    const config = get().config;
     const m = await worker().runMetrics(id);
     // e.g. the reopened latest run after a reload, when Start is clicked before (or while) its
     // metrics are read: the new run's chart must not become the old run's curve with new steps appended
     if (get().runEpoch !== since || isActive(get().runState)) return false;
-    set({ runId: id, steps: m.steps, evals: m.evals, ...(run ? { config: run.config } : {}) });
+    // the run's recipe comes into the form, unless the user edited the form while the metrics were read
+    set({ runId: id, steps: m.steps, evals: m.evals, ...(run && get().config === config ? { config: run.config } : {}) });
     return true;
   };
   return {
     runs: [],
+    runsLoaded: false,
     refreshRuns: guarded(get, async () => {
-      set({ runs: await worker().listRuns() });
+      set({ runs: await worker().listRuns(), runsLoaded: true });
       get().forgetMissingCompared(); // a deleted run leaves the viewer
       await get().refreshBoard(); // the leaderboard and the overlaid curves read new saves
     }),
     openRun: guarded(get, async (id, since) => {
       if (!(await showMetrics(id, since))) return;
-      // a reopened run is whole: its weights are the viewer's "this run" and can be exported
-      const why = await worker().openRun(id);
-      set({ notices: why ? [why] : [] });
+      // a reopened run is whole: its weights are the viewer's "this run" and can be exported, beside its own dataset
+      const opened = await worker().openRun(id, true);
+      set({ notices: opened.notice ? [opened.notice] : [], ...(opened.dataset ? freshView(opened.dataset) : {}) });
+      if (opened.dataset) await Promise.all([get().showThumbnails(0), get().refreshComparisons()]);
       await get().refreshPrediction();
     }),
     // the worker brings back the run's own model and dataset; the charts continue from its save

@@ -137,7 +137,7 @@ describe('lab store', () => {
       listRuns: async () => [summary('old')],
       // the leaderboard reads metrics too (at once); the reopen's read is held until arrive()
       runMetrics: async () => (hold ? new Promise((resolve) => { arrive = () => resolve(old); }) : old),
-      openRun: async () => undefined,
+      openRun: async () => ({}),
       start: async (_cfg, cb: TrainerCallbacks) => {
         cb.onState('running');
         cb.onStep({ step: 1, loss: 1, lrHead: 0, lrEncoder: 0, ms: 1 });

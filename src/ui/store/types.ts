@@ -4,6 +4,7 @@ import type { StateCreator } from 'zustand';
 import type { BoardSlice } from './board';
 import type { PlanSlice } from './plan';
 import type { QueueSlice } from './queue';
+import type { PageSlice } from './page';
 import type {
   BackendChoice, BackendInfo, DatasetInfo, DatasetSource, EvalMetric, ModelInfo, ModelSource, Prediction, Progress, RunState,
   RunSummary, StepMetric, StorageReport, Thumbnail, TrainConfig, TrainerApi,
@@ -76,6 +77,8 @@ export interface ViewerSlice {
 }
 export interface RunsSlice {
   runs: RunSummary[];
+  /** False until the saved runs were first read (the list says "Loading saved runs…", not "None yet"). */
+  runsLoaded: boolean;
   refreshRuns(): Promise<void>;
   /** Its charts, and its weights as the viewer's "this run" and the export source. */
   /**
@@ -105,5 +108,5 @@ export interface UiSlice {
   setTalkMode(on: boolean): void;
 }
 
-export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice & PlanSlice & BoardSlice & QueueSlice;
+export type LabState = BackendSlice & ModelSlice & DatasetSlice & RunSlice & ViewerSlice & RunsSlice & UiSlice & PlanSlice & BoardSlice & QueueSlice & PageSlice;
 export type Slice<T> = StateCreator<LabState, [], [], T>;

@@ -5,7 +5,7 @@
  */
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { offeredSeries, runColours, shownIds, type RunSeries } from '../../charts/series';
+import { THIS_RUN, legendLabel, offeredSeries, runColours, shownIds, type RunSeries } from '../../charts/series';
 import { useLab } from '../../lab';
 import { distinctLabels } from '../../run-names';
 import { isActive } from '../../store/slices';
@@ -39,7 +39,7 @@ export function useOverlay(live: Pick<LabState, 'steps' | 'evals'>): Overlay {
     const id = currentRunId(s);
     const labels = distinctLabels(s.runs);
     const offered = offeredSeries({
-      current: { id, label: (id && labels.get(id)) || 'this run', steps: s.steps, evals: s.evals },
+      current: { id, label: (id && labels.get(id)) || THIS_RUN, steps: s.steps, evals: s.evals },
       ranked: s.board?.rows ?? [], metrics: s.metrics, colours: runColours(s.runs.filter((r) => r.status !== 'imported')),
     });
     // talk mode shows the race: the benchmark queue's runs, or every run when there is no queue
@@ -59,7 +59,7 @@ export function RunLegend({ overlay }: { overlay: Overlay }) {
         <li key={r.id}>
           <button type="button" aria-pressed={shown.has(r.id)} data-testid="legend-entry" data-run={r.id} onClick={() => pick(r.id, !shown.has(r.id))}>
             <span className="run-swatch" style={{ background: r.color }} aria-hidden="true" />
-            {r.label}{r.live ? ' (this run)' : ''}
+            {legendLabel(r)}
           </button>
         </li>
       ))}
