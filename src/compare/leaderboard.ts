@@ -4,6 +4,8 @@
  * Ranking is by validation mIoU; ties are broken by fixed, documented keys so the same runs
  * always print in the same order, whatever order they finished in.
  */
+import { isRecipeName } from '../train/recipe';
+import { describeMIoUs } from '../train/rules';
 
 /** One run on the leaderboard. */
 export interface LeaderboardRow {
@@ -139,8 +141,9 @@ export function toMarkdown(board: Leaderboard): string {
       fixed(r.imgPerSec, 2), fixed(r.msPerStep, 1), mib(r.memoryPlanBytes),
       ...(cross ? [r.crossDataset ? `${percent(r.crossDataset.mIoU)} (${r.crossDataset.dataset})` : '—'] : [])]),
   );
-  if (!board.classes.length || !board.rows.length) return `${summary}\n`;
+  const which = `${describeMIoUs(board.rows.map((r) => (isRecipeName(r.recipe) ? r.recipe : undefined)))}.`; // the label says which mIoU
+  if (!board.classes.length || !board.rows.length) return `${summary}\n\n${which}\n`;
   const perClass = table(['class', ...board.rows.map((r) => r.model)], ['l', ...board.rows.map(() => 'r')],
     board.classes.map((c, k) => [c, ...board.rows.map((r) => percent(r.perClassIoU[k]))]));
-  return `${summary}\n\nIoU per class (%):\n\n${perClass}\n`;
+  return `${summary}\n\n${which}\n\nIoU per class (%):\n\n${perClass}\n`;
 }

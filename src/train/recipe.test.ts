@@ -6,7 +6,7 @@ describe('recipes', () => {
   it('ade20k is the benchmark on ADE20K: 512 px, 40 000 steps, batch 1 × 16, lr 1e-4 / 1e-5, wd 0.05 on all parameters, long-side windows', () => {
     const r = resolveRecipe('ade20k');
     expect(r.values).toEqual({ crop: 512, steps: 40000, batch: 1, accum: 16, lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true });
-    expect(r.rules).toEqual({ weightDecayScope: 'all', windowLayout: 'long-side', augmentation: 'torchvision', labelFilter: 'drop-single-value', samRelPos: 'resized-once' });
+    expect(r.rules).toEqual({ weightDecayScope: 'all', windowLayout: 'long-side', augmentation: 'torchvision', labelFilter: 'drop-single-value', samRelPos: 'resized-once', miou: 'all-classes' });
     expect(r.overridden).toEqual([]);
   });
 
@@ -19,7 +19,7 @@ describe('recipes', () => {
     const demo = resolveRecipe('demo'), bench = resolveRecipe('benchmark');
     expect(bench.values).toEqual({ ...demo.values, lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05 });
     expect(bench.rules).toEqual(RECIPES.ade20k.rules);
-    expect(demo.rules).toEqual({ weightDecayScope: 'matrices', windowLayout: 'grid-2/3', augmentation: 'demo', labelFilter: 'none', samRelPos: 'checkpoint-length' });
+    expect(demo.rules).toEqual({ weightDecayScope: 'matrices', windowLayout: 'grid-2/3', augmentation: 'demo', labelFilter: 'none', samRelPos: 'checkpoint-length', miou: 'present-classes' });
   });
 
   it('an explicit value overrides the recipe, an undefined one does not', () => {
