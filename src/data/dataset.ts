@@ -10,6 +10,7 @@ import {
 import { findCocoJsons, openCoco } from './coco';
 import { DatasetError } from './errors';
 import { decodeImage, decodeMask, type DecodeLimits, type Mask } from './image';
+import { readJpegFrame } from './jpeg';
 import { unrecognisedLayout } from './layouts';
 import { mulberry32 } from './random';
 import type { FileSource } from './source';
@@ -196,10 +197,11 @@ function seededSplit(all: SampleRef[], fraction: number, seed: number): { train:
 }
 
 export async function readSample(ds: Dataset, ref: SampleRef): Promise<Sample> {
-  const image = decodeImage(await ds.source.read(ref.image), ref.image, ds.limits);
+  const bytes = await ds.source.read(ref.image);
+  const image = decodeImage(bytes, ref.image, ds.limits);
   const mask = ds.drawMask ? await ds.drawMask(ref, ds.limits) : decodeMask(await ds.source.read(ref.mask), ref.mask, ds.limits);
   if (image.width !== mask.width || image.height !== mask.height) {
-    throw new DatasetError(`${ref.mask}: the mask is ${mask.width}×${mask.height} but its image ${ref.image} is ${image.width}×${image.height}.`);
+    throw new DatasetError(`${ref.mask}: the mask is ${mask.width}×${mask.height} but its image ${ref.image} is ${image.width}×${image.height}.${exifHint(bytes, image, mask)}`);
   }
   const labels = new Uint8Array(mask.data.length);
   const map = ds.labelMap;
@@ -211,6 +213,17 @@ export async function readSample(ds: Dataset, ref: SampleRef): Promise<Sample> {
     labels[i] = y;
   }
   return { stem: ref.stem, width: image.width, height: image.height, image: image.data, mask: labels };
+}
+
+/**
+ * A mask that fits the image only turned a quarter: with an EXIF orientation of 5…8 in the image,
+ * the mask was most likely drawn on the image as viewers show it (rotated). We read the pixels as
+ * stored, as PIL's `Image.open` (and so the benchmark) does.
+ */
+function exifHint(bytes: Uint8Array, image: { width: number; height: number }, mask: { width: number; height: number }): string {
+  const orientation = readJpegFrame(bytes)?.orientation;
+  if (!(orientation && orientation >= 5 && orientation <= 8 && mask.width === image.height && mask.height === image.width)) return '';
+  return ` The mask fits the image turned a quarter, and the image's EXIF orientation is ${orientation}: EXIF rotation is the likely cause (viewers show the image rotated; VFM Lab, like PIL and the benchmark, ignores EXIF orientation). Rotate the mask to the stored pixels, or save the image with the rotation applied.`;
 }
 
 export interface DatasetSummary {
