@@ -29,7 +29,7 @@ describe('train options', () => {
     expect(o).toMatchObject({ recipe: 'ade20k', crop: 64, steps: 5, batch: 1, accum: 2, lrHead: 3e-4, lrEncoder: 1e-5, weightDecay: 0, augment: false, schedule: 'constant' });
     expect(o.rules.weightDecayScope).toBe('all');
     expect(fresh().settings).toMatchObject({ recipe: 'demo', steps: 200, batch: 8, crop: 64, rules: { weightDecayScope: 'matrices', windowLayout: 'grid-2/3', augmentation: 'demo', labelFilter: 'none', samRelPos: 'checkpoint-length', miou: 'present-classes' } });
-    expect(() => fresh('--recipe', 'imagenet')).toThrow(/--recipe must be one of demo, benchmark, ade20k, voc, cityscapes; got "imagenet"/);
+    expect(() => fresh('--recipe', 'imagenet')).toThrow(/--recipe must be one of demo, benchmark, ade20k, voc, cityscapes, gta5; got "imagenet"/);
   });
 
   it('a config.json written before recipes existed resumes with the demo recipe and rules', () => {

@@ -64,6 +64,17 @@ function exifOrientation(tiff: Uint8Array): number | undefined {
   return undefined;
 }
 
+/**
+ * A mask that fits the image only turned a quarter: with an EXIF orientation of 5…8 in the image,
+ * the mask was most likely drawn on the image as viewers show it (rotated). We read the pixels as
+ * stored, as PIL's `Image.open` (and so the benchmark) does.
+ */
+export function exifRotationHint(bytes: Uint8Array, image: { width: number; height: number }, mask: { width: number; height: number }): string {
+  const orientation = readJpegFrame(bytes)?.orientation;
+  if (!(orientation && orientation >= 5 && orientation <= 8 && mask.width === image.height && mask.height === image.width)) return '';
+  return ` The mask fits the image turned a quarter, and the image's EXIF orientation is ${orientation}: EXIF rotation is the likely cause (viewers show the image rotated; VFM Lab, like PIL and the benchmark, ignores EXIF orientation). Rotate the mask to the stored pixels, or save the image with the rotation applied.`;
+}
+
 /** libjpeg's colour space rule for three components (jdapimin.c default_decompress_parms). */
 function isYCbCr(f: JpegFrame): boolean {
   if (f.jfif) return true;

@@ -15,6 +15,11 @@ describe('recipes', () => {
     expect(resolveRecipe('cityscapes').values).toMatchObject({ crop: 1024, steps: 20000, batch: 1, accum: 16 });
   });
 
+  it('gta5 is configs/gta5_linear_semantic.yaml: 20 000 steps, 1024 px, batch 1 × 16, the benchmark rules', () => {
+    expect(resolveRecipe('gta5').values).toEqual(resolveRecipe('cityscapes').values);
+    expect(resolveRecipe('gta5').rules).toEqual(resolveRecipe('ade20k').rules);
+  });
+
   it("benchmark keeps the demo's run size with the benchmark's rules; demo keeps its own rules, named", () => {
     const demo = resolveRecipe('demo'), bench = resolveRecipe('benchmark');
     expect(bench.values).toEqual({ ...demo.values, lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05 });

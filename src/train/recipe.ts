@@ -12,6 +12,8 @@
  *   configs/ade20k_linear_semantic.yaml       max_steps 40000
  *   configs/pascal_voc_linear_semantic.yaml   max_steps 20000
  *   configs/cityscapes_linear_semantic.yaml   max_steps 20000
+ *   configs/gta5_linear_semantic.yaml         max_steps 20000 (datasets/gta5.py: img_size 1024, batch_size 1;
+ *                                             trains on GTA5, validates on Cityscapes val: src/data/gta5.ts)
  *   datasets/ade20k.py, pascal_voc.py (img_size 512), cityscapes.py (img_size 1024), batch_size 1
  *   models/encoder.py             interpolate_rel_pos: SAM's rel-pos tables resized once to 2·n+1
  *   training/lightning_module.py  mIoU = MulticlassJaccardIndex(average=None).compute().mean(): all classes
@@ -20,7 +22,7 @@
 
 import type { MIoUDefinition } from './metrics';
 
-export const RECIPE_NAMES = ['demo', 'benchmark', 'ade20k', 'voc', 'cityscapes'] as const;
+export const RECIPE_NAMES = ['demo', 'benchmark', 'ade20k', 'voc', 'cityscapes', 'gta5'] as const;
 export type RecipeName = (typeof RECIPE_NAMES)[number];
 
 /** `matrices`: decay ≥2-D weights except norms, tokens, position tables (the demo's). `all`: every parameter (the benchmark's). */
@@ -98,6 +100,7 @@ export const RECIPES: Record<RecipeName, Recipe> = {
   ade20k: { name: 'ade20k', title: 'Benchmark, ADE20K: 512 px, 40 000 steps, 1 × 16', rules: BENCHMARK_RULES, values: perDataset(512, 40000) },
   voc: { name: 'voc', title: 'Benchmark, Pascal VOC: 512 px, 20 000 steps, 1 × 16', rules: BENCHMARK_RULES, values: perDataset(512, 20000) },
   cityscapes: { name: 'cityscapes', title: 'Benchmark, Cityscapes: 1024 px, 20 000 steps, 1 × 16', rules: BENCHMARK_RULES, values: perDataset(1024, 20000) },
+  gta5: { name: 'gta5', title: 'Benchmark, GTA5 → Cityscapes val: 1024 px, 20 000 steps, 1 × 16', rules: BENCHMARK_RULES, values: perDataset(1024, 20000) },
 };
 
 export function isRecipeName(s: string): s is RecipeName {
