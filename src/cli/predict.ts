@@ -10,7 +10,7 @@ import { createNodeRunner } from '../runtime/node';
 import { compileEval } from '../train/graphs';
 import { argmaxClasses, slidingLogits, windowsOf, type Windows } from '../train/evaluate';
 import { RECIPES } from '../train/recipe';
-import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, recordedArchitecture, type ModelMetadata } from '../train/session';
+import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, recordedArchitecture, recordedWindows, type ModelMetadata } from '../train/session';
 import { CliError, number, parse, requireString } from './args';
 import { ensureWritableDir, writeAtomic } from './files';
 
@@ -71,7 +71,8 @@ export async function predict(argv: string[]): Promise<void> {
  * (saved before it existed, or not by vfm-lab) gets the demo's 2-D grid, and the log says so.
  */
 function windowsFor(meta: ModelMetadata | undefined, file: string): Windows {
-  if (meta?.evaluation) return { layout: meta.evaluation.layout, resize: meta.evaluation.resize };
+  const recorded = recordedWindows(meta);
+  if (recorded) return recorded;
   const grid = windowsOf(RECIPES.demo.rules);
   process.stderr.write(`note: ${file} records no evaluation procedure (saved before vfm-lab recorded it, or not by vfm-lab); predicting with the demo recipe's ${grid.layout} windows, which differ from a benchmark recipe's evaluation\n`);
   return grid;

@@ -194,6 +194,11 @@ const METADATA = z.object({
 /** The architecture a vfm-lab model records (unset fields: its family's defaults), to rebuild it as it was trained. */
 export const recordedArchitecture = (m: Partial<ModelMetadata> | undefined) => ({ heads: m?.heads, act: m?.act, normEps: m?.normEps, windowSize: m?.windowSize });
 
+/** The windows a saved model's run evaluated with; undefined when the file predates the record. */
+export function recordedWindows(m: ModelMetadata | undefined): Windows | undefined {
+  return m?.evaluation && { layout: m.evaluation.layout, resize: m.evaluation.resize };
+}
+
 /** The evaluation procedure a saved model records, whole; undefined when the file predates the record. */
 export function recordedProcedure(m: ModelMetadata): EvalProcedure | undefined {
   return m.evaluation && { ...m.evaluation, crop: m.crop, mean: m.mean, std: m.std };

@@ -6,7 +6,7 @@
 import { readSample, type Dataset } from '../data/dataset';
 import { normalizeInto, resizeRgb } from '../data/augment';
 import { argmaxClasses, slidingLogits, windowsOf, type Windows } from '../train/evaluate';
-import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareEval, recordedArchitecture, type PreparedRun, type RGB } from '../train/session';
+import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareEval, recordedArchitecture, recordedWindows, type PreparedRun, type RGB } from '../train/session';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
 import type { Prediction, Thumbnail, TrainConfig } from './api';
 import { runRules } from './prepare';
@@ -123,7 +123,7 @@ export class SavedModels {
     const runner: OwnedRunner = this.queue.runner(await this.queue.run(() => this.compute().createRunner(prepared.evalGraph, 'wasm')));
     const feeds = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
     return {
-      runId, numClasses, config: record.config, prepared, windows: windowsOf(runRules(record)),
+      runId, numClasses, config: record.config, prepared, windows: recordedWindows(meta) ?? windowsOf(runRules(record)), // the model file's record, else its run's rules
       norm,
       logits: async (x) => (await runner.run({ ...feeds, image: x }, ['logits'])).logits.data as Float32Array,
       release: () => runner.release(),
