@@ -17,6 +17,7 @@ import { describeMemory, estimateMemory } from '../runtime/memory';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from '../train/engine';
 import type { EvalResult } from '../train/evaluate';
+import type { MIoUDefinition } from '../train/metrics';
 import { DivergedError, trainLoop } from '../train/loop';
 import { applyLabelFilter, describeDropped, describeRules, recipeOptions } from '../train/rules';
 import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type RGB } from '../train/session';
@@ -43,6 +44,8 @@ export interface TrainResult {
   recipe: string;
   classes: string[];
   mIoU: number;
+  /** Which mean `mIoU` is (the recipe's rule). */
+  mIoUDefinition: MIoUDefinition;
   perClassIoU: (number | null)[];
   steps: number;
   /** Milliseconds of each optimizer step, in order (a resumed run's earlier steps included). */
@@ -215,7 +218,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   await extractor?.release();
   log(`done: mIoU ${formatMIoU(last.mIoU)} (${last.mIoUDefinition}) — wrote ${out}/model.safetensors, eval.json, metrics.jsonl, config.json`);
   return {
-    family, recipe: s.recipe, classes: ds.classes.map((k) => k.name), mIoU: last.mIoU, perClassIoU: last.perClassIoU, steps: s.steps,
+    family, recipe: s.recipe, classes: ds.classes.map((k) => k.name), mIoU: last.mIoU, mIoUDefinition: last.mIoUDefinition, perClassIoU: last.perClassIoU, steps: s.steps,
     stepMs: rows.filter((r) => 'loss' in r).map((r) => r.ms), imagesPerStep: s.batch * s.accum, memoryPlanBytes: memory.totalBytes,
   };
 }

@@ -130,9 +130,9 @@ describe('Markdown export', () => {
     ].join('\n'));
   });
 
-  it('says which mIoU each recipe shows: the benchmark recipes the mean over all classes', () => {
-    const md = toMarkdown({ classes: [], rows: [row('a', 0.5, { recipe: 'voc' }), row('b', 0.4), row('c', 0.3, { recipe: 'ade20k' })] });
-    expect(md).toContain('mIoU: mean over all classes, absent ones scoring 0 (torchmetrics, as the benchmark) (voc, ade20k); mean over the classes present in labels or predictions (demo).');
+  it("says which mIoU each row shows, by the recipe labels it shows: the benchmark recipes' mean over all classes", () => {
+    const md = toMarkdown({ classes: [], rows: [row('a', 0.5, { recipe: 'voc', mIoUDefinition: 'all-classes' }), row('b', 0.4), row('c', 0.3, { recipe: 'custom', mIoUDefinition: 'all-classes' })] });
+    expect(md).toContain('mIoU: mean over all classes, absent ones scoring 0 (torchmetrics, as the benchmark) (voc, custom); mean over the classes present in labels or predictions (demo).');
   });
 
   it('shows the cross-dataset column when a run has one', () => {

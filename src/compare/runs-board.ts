@@ -4,6 +4,7 @@
  * since per-class IoU only lines up over one class list; the others are counted, not hidden silently.
  */
 import type { EvalMetric, RunSummary, StepMetric } from '../worker/api';
+import { rulesOf } from '../train/rules';
 import { rankRows, stepStats, type Leaderboard, type LeaderboardRow } from './leaderboard';
 
 export interface SavedRun {
@@ -36,7 +37,7 @@ export function savedRunRow({ summary, metrics, recipe, label }: SavedRun): Boar
   const last = metrics.evals.at(-1);
   return {
     runId: summary.id, model: label ?? runLabel(summary), family: summary.model?.family ?? '?', recipe,
-    mIoU: last?.mIoU ?? NaN, perClassIoU: last?.perClassIoU ?? [],
+    mIoU: last?.mIoU ?? NaN, mIoUDefinition: (summary.rules ?? rulesOf(summary.config.recipe)).miou, perClassIoU: last?.perClassIoU ?? [],
     steps: metrics.steps.at(-1)?.step ?? summary.savedStep, wallSeconds: summary.wallSeconds ?? NaN,
     ...stepStats(metrics.steps.map((s) => s.ms), summary.config.batch * summary.config.accum), memoryPlanBytes: summary.memoryPlanBytes ?? NaN,
     ...(summary.crossDataset ? { crossDataset: summary.crossDataset } : {}),

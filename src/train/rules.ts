@@ -8,7 +8,7 @@ import type { BatchOptions } from '../data/batches';
 import type { Dataset, SampleRef } from '../data/dataset';
 import { windowsOf, type EvalProcedure } from './evaluate';
 import { RECIPES, type LabelFilter, type RecipeName, type RecipeRules, type WeightDecayScope } from './recipe';
-import { MIOU_WORDS } from './metrics';
+import { MIOU_WORDS, type MIoUDefinition } from './metrics';
 import type { ModelSettings } from './session';
 
 /** The rules of a recipe; a run recorded before recipes existed (no name) followed the demo's. */
@@ -87,13 +87,14 @@ export function describeDropped(dropped: SampleRef[]): string {
 
 /**
  * Which mIoU a table of runs shows, in one line ("mIoU: mean over all classes, … (ade20k, voc);
- * mean over the classes present … (demo)"): each run's is its recipe's definition.
+ * mean over the classes present … (custom)"): each row's own definition (its run's recipe rule;
+ * rows without one: the mean over the classes present), named by the recipe labels it shows.
  */
-export function describeMIoUs(recipes: (RecipeName | undefined)[]): string {
+export function describeMIoUs(rows: { recipe: string; mIoUDefinition?: MIoUDefinition }[]): string {
   const byDefinition = new Map<string, Set<string>>();
-  for (const r of recipes) {
-    const words = MIOU_WORDS[rulesOf(r).miou ?? 'present-classes'];
-    byDefinition.set(words, (byDefinition.get(words) ?? new Set()).add(r ?? 'demo'));
+  for (const r of rows) {
+    const words = MIOU_WORDS[r.mIoUDefinition ?? 'present-classes'];
+    byDefinition.set(words, (byDefinition.get(words) ?? new Set()).add(r.recipe));
   }
   return `mIoU: ${[...byDefinition].map(([words, names]) => `${words} (${[...names].join(', ')})`).join('; ')}`;
 }
