@@ -113,36 +113,38 @@ export function decodeJpegRgb(bytes: Uint8Array, maxPixels: number): { width: nu
  * integral factor by replication (`int_upsample`), which is what the replicated output already holds.
  */
 function upsampled(hwc: Uint8Array, c: number, width: number, height: number, fx: number, fy: number): Uint8Array {
-  const full = Uint8Array.from({ length: width * height }, (_, p) => hwc[p * 3 + c]);
+  const full = new Uint8Array(width * height);
+  for (let p = 0; p < full.length; p++) full[p] = hwc[p * 3 + c];
   const w = Math.ceil(width / fx), h = Math.ceil(height / fy); // the component's downsampled size
   const fancyH = fx === 2 && w > 2;
   if (!((fx === 2 && fy === 1 && fancyH) || (fx === 1 && fy === 2) || (fx === 2 && fy === 2 && fancyH))) return full;
   const plane = new Int32Array(w * h); // sample (i, j) sits at full-size pixel (fx·i, fy·j) of the replication
   for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) plane[j * w + i] = full[fy * j * width + fx * i];
-  const out = new Uint8Array(width * height);
-  const put = (x: number, y: number, v: number) => { if (x < width && y < height) out[y * width + x] = v; };
-  // the row above the first and below the last repeat them (jdmainct.c context rows)
-  const row = (j: number) => plane.subarray(Math.min(h - 1, Math.max(0, j)) * w, (Math.min(h - 1, Math.max(0, j)) + 1) * w);
+  const out = full; // every pixel is overwritten below
+  const col = new Int32Array(w);
   for (let j = 0; j < h; j++) {
-    if (fy === 1) { // h2v1_fancy_upsample: ¾ nearer + ¼ further, biased 1 and 2
-      const r = row(j);
-      for (let i = 0; i < w; i++) {
-        put(2 * i, j, i === 0 ? r[0] : (3 * r[i] + r[i - 1] + 1) >> 2);
-        put(2 * i + 1, j, i === w - 1 ? r[i] : (3 * r[i] + r[i + 1] + 2) >> 2);
-      }
-      continue;
-    }
-    for (const v of [0, 1]) { // the output row above (v = 0) and below (v = 1) the sample row
-      const near = row(j), far = row(v === 0 ? j - 1 : j + 1);
-      const col = (i: number) => 3 * near[i] + far[i]; // vertical ¾ / ¼, summed ×4
-      const y = 2 * j + v;
+    for (let v = 0; v < fy; v++) { // output rows fy·j + v; with fy = 2, v = 0 leans on the row above, v = 1 on the row below
+      const y = fy * j + v;
+      if (y >= height) break;
+      // vertical ¾ / ¼ sums ×4 (fy = 2); the row above the first and below the last repeat them (jdmainct.c context rows)
+      const far = fy === 1 ? j : Math.min(h - 1, Math.max(0, v === 0 ? j - 1 : j + 1));
+      for (let i = 0; i < w; i++) col[i] = fy === 1 ? plane[j * w + i] : 3 * plane[j * w + i] + plane[far * w + i];
+      const row = y * width;
       if (fx === 1) { // h1v2_fancy_upsample
-        for (let i = 0; i < w; i++) put(i, y, (col(i) + (v === 0 ? 1 : 2)) >> 2);
-        continue;
-      }
-      for (let i = 0; i < w; i++) { // h2v2_fancy_upsample: the same ¾ / ¼ across, summed ×16, biased 8 and 7
-        put(2 * i, y, i === 0 ? (col(0) * 4 + 8) >> 4 : (3 * col(i) + col(i - 1) + 8) >> 4);
-        put(2 * i + 1, y, i === w - 1 ? (col(i) * 4 + 7) >> 4 : (3 * col(i) + col(i + 1) + 7) >> 4);
+        const bias = v === 0 ? 1 : 2;
+        for (let i = 0; i < w; i++) out[row + i] = (col[i] + bias) >> 2;
+      } else if (fy === 1) { // h2v1_fancy_upsample: ¾ nearer + ¼ further, biased 1 and 2; edge columns copied
+        for (let i = 0; i < w; i++) {
+          const x = 2 * i;
+          out[row + x] = i === 0 ? col[0] : (3 * col[i] + col[i - 1] + 1) >> 2;
+          if (x + 1 < width) out[row + x + 1] = i === w - 1 ? col[i] : (3 * col[i] + col[i + 1] + 2) >> 2;
+        }
+      } else { // h2v2_fancy_upsample: the same ¾ / ¼ across, summed ×16, biased 8 and 7
+        for (let i = 0; i < w; i++) {
+          const x = 2 * i;
+          out[row + x] = i === 0 ? (col[0] * 4 + 8) >> 4 : (3 * col[i] + col[i - 1] + 8) >> 4;
+          if (x + 1 < width) out[row + x + 1] = i === w - 1 ? (col[i] * 4 + 7) >> 4 : (3 * col[i] + col[i + 1] + 7) >> 4;
+        }
       }
     }
   }
