@@ -69,7 +69,7 @@ function trainOptions(v: Record<string, string | boolean | undefined>): string[]
 /** A leaderboard row from what `train` returned and how long it took. */
 export function leaderboardRow(name: string, r: TrainResult, wallSeconds: number): LeaderboardRow {
   return {
-    model: name, family: r.family, recipe: r.recipe, mIoU: r.mIoU, perClassIoU: r.perClassIoU, steps: r.steps, wallSeconds,
+    model: name, family: r.family, recipe: r.recipe, mIoU: r.mIoU, mIoUDefinition: r.mIoUDefinition, perClassIoU: r.perClassIoU, steps: r.steps, wallSeconds,
     ...stepStats(r.stepMs, r.imagesPerStep), memoryPlanBytes: r.memoryPlanBytes,
   };
 }

@@ -41,4 +41,22 @@ describe('crossEvaluate', () => {
     expect(unfiltered.mIoU).not.toBe(reference.mIoU); // the single-valued image counts when nothing filters it
     expect({ ...filtered, dataset: '' }).toEqual({ ...reference, dataset: '' });
   });
+
+  it("uses the evaluation procedure the model file records (its windows and mIoU), not the caller's rules", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vfm-cross-rec-'));
+    const meta: ModelMetadata = { classes: DEMO_CLASSES, crop: 16, mean: IMAGENET_MEAN, std: IMAGENET_STD, heads: 2, act: 'gelu', normEps: 1e-6 };
+    const weights = makeTinyVit({ ...DEMO_MODEL, seed: 1 });
+    const file = (name: string, m: ModelMetadata) => {
+      writeFileSync(join(dir, name), writeSafetensors(weights, { format: 'pt', vfm_lab: JSON.stringify(m) }));
+      return join(dir, name);
+    };
+    const recorded = file('recorded.safetensors', { ...meta, evaluation: { layout: 'long-side', resize: 'antialias', miou: 'all-classes' } });
+    const bare = file('bare.safetensors', meta);
+    const data = writeFiles(join(dir, 'data'), makeDemoFiles(2, { size: 16, train: 2, val: 3 }).map((f) => f));
+    const s = { batch: 2, maxPixels: 1e6, maxZipEntryBytes: 1e8 };
+    const asRecorded = await crossEvaluate(recorded, data, { ...s, rules: { labelFilter: 'none', windowLayout: 'grid-2/3', miou: 'present-classes' } });
+    const byRules = await crossEvaluate(bare, data, { ...s, rules: { labelFilter: 'none', windowLayout: 'long-side', miou: 'all-classes' } });
+    expect(asRecorded).toEqual(byRules);
+    expect(asRecorded.mIoUDefinition).toBe('all-classes');
+  });
 });

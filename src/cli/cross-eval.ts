@@ -11,7 +11,9 @@ import { createNodeRunner } from '../runtime/node';
 import { classMismatch } from '../train/classes';
 import { evaluateAcross } from '../train/cross-eval';
 import type { RecipeRules } from '../train/recipe';
-import { parseMetadata, prepareEval, recordedArchitecture } from '../train/session';
+import type { MIoUDefinition } from '../train/metrics';
+import { evaluationProcedure } from '../train/rules';
+import { parseMetadata, prepareEval, recordedArchitecture, recordedProcedure } from '../train/session';
 import { CliError } from './args';
 import { readModel } from './model-source';
 import { openSource } from './nodeSource';
@@ -20,6 +22,7 @@ export interface CrossResult {
   /** The dataset's folder or file name. */
   dataset: string;
   mIoU: number;
+  mIoUDefinition: MIoUDefinition;
   perClassIoU: (number | null)[];
 }
 
@@ -41,7 +44,7 @@ export async function checkCrossData(data: string, cross: string, s: Limits): Pr
 
 /** `s.rules`: the recipe the model was trained with (its label filter and windows apply here too). */
 export async function crossEvaluate(
-  modelFile: string, data: string, s: { batch: number; maxPixels: number; maxZipEntryBytes: number; rules: Pick<RecipeRules, 'labelFilter' | 'windowLayout'> },
+  modelFile: string, data: string, s: { batch: number; maxPixels: number; maxZipEntryBytes: number; rules: Pick<RecipeRules, 'labelFilter' | 'windowLayout' | 'miou'> },
 ): Promise<CrossResult> {
   const source = await readModel(modelFile);
   const { tensors, metadata } = readSafetensorsWithMetadata(source.bytes, source.path);
@@ -61,9 +64,10 @@ export async function crossEvaluate(
   try {
     const params = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
     const logits = async (image: Float32Array) => (await runner.run({ ...params, image }, ['logits'])).logits.data as Float32Array;
-    const r = await evaluateAcross({ logits }, ds, summary.singleValued, s.rules.labelFilter,
-      { crop: meta.crop, batch: s.batch, mean: meta.mean, std: meta.std, layout: s.rules.windowLayout });
-    return { dataset: basename(ds.name), mIoU: r.mIoU, perClassIoU: r.perClassIoU };
+    // the model's own record of its evaluation; a file saved before the record: the recipe's rules
+    const procedure = recordedProcedure(meta) ?? evaluationProcedure(s.rules, meta.crop, meta.mean, meta.std);
+    const r = await evaluateAcross({ logits }, ds, summary.singleValued, s.rules.labelFilter, { ...procedure, batch: s.batch });
+    return { dataset: basename(ds.name), mIoU: r.mIoU, mIoUDefinition: r.mIoUDefinition, perClassIoU: r.perClassIoU };
   } finally {
     await runner.release();
   }

@@ -8,8 +8,9 @@ import { CheckpointError, readSafetensorsWithMetadata } from '../model/safetenso
 import { detectFamily, loadFamilyModel } from '../model/families';
 import { createNodeRunner } from '../runtime/node';
 import { compileEval } from '../train/graphs';
-import { argmaxClasses, slidingLogits } from '../train/evaluate';
-import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, recordedArchitecture } from '../train/session';
+import { argmaxClasses, slidingLogits, windowsOf, type Windows } from '../train/evaluate';
+import { RECIPES } from '../train/recipe';
+import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, recordedArchitecture, recordedWindows, type ModelMetadata } from '../train/session';
 import { CliError, number, parse, requireString } from './args';
 import { ensureWritableDir, writeAtomic } from './files';
 
@@ -17,7 +18,8 @@ export const PREDICT_HELP = `vfm-lab predict --model FILE.safetensors --input IM
 
 Writes OUTDIR/<name>.png for every PNG/JPEG input: a palette PNG whose pixel values are class ids.
 The model must contain a decoder (seg_head), e.g. the model.safetensors written by "vfm-lab train";
-its crop, normalisation and class names are read from the file's metadata.`;
+its class names and its run's evaluation procedure (crop, windows, resize, normalisation) are read
+from the file's metadata, so the masks are those its evaluation scored (eval.json).`;
 
 export async function predict(argv: string[]): Promise<void> {
   const v = parse(argv, {
@@ -42,6 +44,7 @@ export async function predict(argv: string[]): Promise<void> {
   const patch = tensors.get('patch_embed.proj.weight')?.shape[2] ?? 16;
   const nativeCrop = pos ? (pos.shape.length === 4 ? pos.shape[1] : Math.floor(Math.sqrt(pos.shape[1]))) * patch : 224; // SAM: [1, h, w, D]
   const crop = number(v, 'crop', meta?.crop ?? nativeCrop, { integer: true, min: 1 });
+  const windows = windowsFor(meta, modelPath);
   const family = meta?.family ?? detectFamily(tensors.keys());
   const model = loadFamilyModel(tensors, modelPath, { family, numClasses: head.shape[0], crop, ...recordedArchitecture(meta) });
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
@@ -56,11 +59,23 @@ export async function predict(argv: string[]): Promise<void> {
     const chw = new Float32Array(3 * pixels);
     normalizeInto(chw, 0, img.data, pixels, mean, std);
     const scores = await slidingLogits({ chw, height: img.height, width: img.width, label: new Uint8Array(0) }, crop, batch, head.shape[0],
-      async (x) => (await runner.run({ ...feeds, image: x }, ['logits'])).logits.data as Float32Array);
+      async (x) => (await runner.run({ ...feeds, image: x }, ['logits'])).logits.data as Float32Array, windows);
     const mask = argmaxClasses(scores, head.shape[0], pixels);
     await writeAtomic(target, encodePng(img.width, img.height, 1, mask, palette.slice(0, 256)));
     process.stderr.write(`predicted ${i + 1}/${jobs.length}: ${file} → ${target}\n`);
   }
+}
+
+/**
+ * The windows the model's run evaluated with (its metadata's record). A file without the record
+ * (saved before it existed, or not by vfm-lab) gets the demo's 2-D grid, and the log says so.
+ */
+function windowsFor(meta: ModelMetadata | undefined, file: string): Windows {
+  const recorded = recordedWindows(meta);
+  if (recorded) return recorded;
+  const grid = windowsOf(RECIPES.demo.rules);
+  process.stderr.write(`note: ${file} records no evaluation procedure (saved before vfm-lab recorded it, or not by vfm-lab); predicting with the demo recipe's ${grid.layout} windows, which differ from a benchmark recipe's evaluation\n`);
+  return grid;
 }
 
 /**

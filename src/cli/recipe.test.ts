@@ -22,6 +22,6 @@ describe('vfm-lab train --recipe', () => {
     expect(r.stderr).toContain('recipe ade20k: weight decay on all parameters, long-side evaluation windows, torchvision augmentation, drop-single-value label filter');
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     expect(config).toMatchObject({ recipe: 'ade20k', crop: 64, steps: 1, accum: 1, batch: 1, lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05 });
-    expect(config.rules).toEqual({ weightDecayScope: 'all', windowLayout: 'long-side', augmentation: 'torchvision', labelFilter: 'drop-single-value', samRelPos: 'resized-once' });
+    expect(config.rules).toEqual({ weightDecayScope: 'all', windowLayout: 'long-side', augmentation: 'torchvision', labelFilter: 'drop-single-value', samRelPos: 'resized-once', miou: 'all-classes' });
   }, 300_000);
 });

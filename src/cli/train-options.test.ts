@@ -1,5 +1,6 @@
 /** `vfm-lab train` options: checked in full up front; --resume takes nothing but --out; config.json is schema-checked on resume. */
 import { describe, expect, it } from 'vitest';
+import { evaluationProcedure } from '../train/rules';
 import { CliError } from './args';
 import { parseTrainArgs, recordedSettings } from './train-options';
 
@@ -23,12 +24,12 @@ describe('train options', () => {
   it('--recipe ade20k resolves to 512 / 40000 / 1 × 16 / 1e-4 / 1e-5 / 0.05 on all parameters; explicit options override', () => {
     const s = fresh('--recipe', 'ade20k').settings;
     expect(s).toMatchObject({ recipe: 'ade20k', crop: 512, steps: 40000, batch: 1, accum: 16, lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05, schedule: 'poly', freeze: 'none', augment: true });
-    expect(s.rules).toEqual({ weightDecayScope: 'all', windowLayout: 'long-side', augmentation: 'torchvision', labelFilter: 'drop-single-value', samRelPos: 'resized-once' });
+    expect(s.rules).toEqual({ weightDecayScope: 'all', windowLayout: 'long-side', augmentation: 'torchvision', labelFilter: 'drop-single-value', samRelPos: 'resized-once', miou: 'all-classes' });
     const o = fresh('--recipe', 'ade20k', '--crop', '64', '--steps', '5', '--accum', '2', '--lr-head', '3e-4', '--weight-decay', '0', '--no-augment', '--schedule', 'constant').settings;
     expect(o).toMatchObject({ recipe: 'ade20k', crop: 64, steps: 5, batch: 1, accum: 2, lrHead: 3e-4, lrEncoder: 1e-5, weightDecay: 0, augment: false, schedule: 'constant' });
     expect(o.rules.weightDecayScope).toBe('all');
-    expect(fresh().settings).toMatchObject({ recipe: 'demo', steps: 200, batch: 8, crop: 64, rules: { weightDecayScope: 'matrices', windowLayout: 'grid-2/3', augmentation: 'demo', labelFilter: 'none', samRelPos: 'checkpoint-length' } });
-    expect(() => fresh('--recipe', 'imagenet')).toThrow(/--recipe must be one of demo, benchmark, ade20k, voc, cityscapes; got "imagenet"/);
+    expect(fresh().settings).toMatchObject({ recipe: 'demo', steps: 200, batch: 8, crop: 64, rules: { weightDecayScope: 'matrices', windowLayout: 'grid-2/3', augmentation: 'demo', labelFilter: 'none', samRelPos: 'checkpoint-length', miou: 'present-classes' } });
+    expect(() => fresh('--recipe', 'imagenet')).toThrow(/--recipe must be one of demo, benchmark, ade20k, voc, cityscapes, gta5; got "imagenet"/);
   });
 
   it('a config.json written before recipes existed resumes with the demo recipe and rules', () => {
@@ -41,6 +42,14 @@ describe('train options', () => {
     const { settings } = fresh('--recipe', 'ade20k');
     const { samRelPos: _s, ...rules } = settings.rules;
     expect(recordedSettings({ ...settings, rules }, 'o/config.json').rules).toEqual({ ...settings.rules, samRelPos: 'checkpoint-length' });
+  });
+
+  it('rules recorded before the mIoU rule existed resume with the mean over the classes present, as they were scored', () => {
+    const { settings } = fresh('--recipe', 'ade20k');
+    const { miou: _m, ...rules } = settings.rules;
+    expect(recordedSettings({ ...settings, rules }, 'o/config.json').rules.miou).toBeUndefined();
+    expect(evaluationProcedure(recordedSettings({ ...settings, rules }, 'o/config.json').rules, 64, [0, 0, 0], [1, 1, 1]).miou).toBe('present-classes');
+    expect(evaluationProcedure(settings.rules, 64, [0, 0, 0], [1, 1, 1]).miou).toBe('all-classes');
   });
 
   it.each([

@@ -68,6 +68,8 @@ const SETTINGS = z.object({
     augmentation: z.enum(['demo', 'torchvision']), labelFilter: z.enum(['none', 'drop-single-value']),
     // recorded before the rule existed: SAM's tables kept the checkpoint's length
     samRelPos: z.enum(['checkpoint-length', 'resized-once']).default('checkpoint-length'),
+    // absent: recorded before the rule existed, the mean over the classes present (src/train/recipe.ts)
+    miou: z.enum(['present-classes', 'all-classes']).optional(),
   }).default(RECIPES.demo.rules), // runs recorded before recipes existed ran the demo's rules
   model: z.string(), data: z.string(), cacheDir: z.string().optional(),
   saveEvery: positive,

@@ -17,6 +17,8 @@ import type { Preset } from '../model/presets';
 import { describeMemory, estimateMemory } from '../runtime/memory';
 import { createNodeRunner } from '../runtime/node';
 import { HostEngine } from '../train/engine';
+import type { EvalResult } from '../train/evaluate';
+import type { MIoUDefinition } from '../train/metrics';
 import { DivergedError, trainLoop } from '../train/loop';
 import { applyLabelFilter, describeDropped, describeRules, recipeOptions } from '../train/rules';
 import { FeatureCache, evaluateDataset, metadataOf, normalisationFor, parseMetadata, prepareRun, type RGB } from '../train/session';
@@ -45,6 +47,8 @@ export interface TrainResult {
   recipe: string;
   classes: string[];
   mIoU: number;
+  /** Which mean `mIoU` is (the recipe's rule). */
+  mIoUDefinition: MIoUDefinition;
   perClassIoU: (number | null)[];
   steps: number;
   /** Milliseconds of each optimizer step, in order (a resumed run's earlier steps included). */
@@ -152,10 +156,11 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   log(`model: ViT depth ${c.depth}, dim ${c.embedDim}, ${c.heads} heads, patch ${c.patchSize}; ${prepared.trainable.length} trainable tensors (freeze ${s.freeze})`);
   const memory = estimateMemory(prepared.trainGraph.manifest, s.accum);
   log(describeMemory(memory, prepared.trainGraph.manifest)); // the compiler's liveness plan
-  const modelMeta = metadataOf(prepared.model, ds.classes, s.crop, mean, std, family);
+  const modelMeta = metadataOf(prepared.model, ds.classes, s.crop, mean, std, family, parts.evaluation);
+  const { batch: _batch, ...evaluation } = parts.evaluation; // the procedure config.json and eval.json record
   if (!resume) {
     log(describeRules(s.recipe, s.rules));
-    const config = { ...s, family, mean, std, modelFile: source.path, preset: source.preset?.name, classes: ds.classes.map((k) => k.name), architecture: c };
+    const config = { ...s, family, mean, std, evaluation, modelFile: source.path, preset: source.preset?.name, classes: ds.classes.map((k) => k.name), architecture: c };
     await writeAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2));
   }
 
@@ -177,7 +182,9 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   const started = performance.now();
   const first = resume?.step ?? 0;
   let lastSaved = first;
-  let last = { step: 0, mIoU: NaN, perClassIoU: [] as (number | null)[], confusion: [] as number[][] };
+  let last: { step: number } & Pick<EvalResult, 'mIoU' | 'mIoUDefinition' | 'mIoUs' | 'perClassIoU' | 'confusion'> = {
+    step: 0, mIoU: NaN, mIoUDefinition: parts.evaluation.miou, mIoUs: { 'present-classes': NaN, 'all-classes': NaN }, perClassIoU: [], confusion: [],
+  };
   try {
     await trainLoop(engine, s, {
       batch: (i) => batches.batch(i),
@@ -195,7 +202,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
       },
       onEval: (m) => {
         rows.push({ step: m.step, mIoU: m.mIoU });
-        log(`\rstep ${m.step}: val mIoU ${formatMIoU(m.mIoU)}`.padEnd(70));
+        log(`\rstep ${m.step}: val mIoU ${formatMIoU(m.mIoU)} (${parts.evaluation.miou})`.padEnd(70));
       },
       // called before step t + 1, i.e. after step t and its evaluation: a consistent point to save
       checkpoint: async (t, flush) => {
@@ -214,16 +221,20 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
     throw new CliError(`${e.message}\nNo model.safetensors was written; the last good state (step ${lastSaved}) is kept in ${join(out, CHECKPOINT_FILE)}.`);
   }
   await writeMetrics();
-  await writeAtomic(join(out, 'eval.json'), JSON.stringify({ mIoU: last.mIoU, perClassIoU: last.perClassIoU, confusion: last.confusion, classes: ds.classes.map((k) => k.name) }, null, 1));
+  // both means, named; `mIoU` is the recipe's (the benchmark's: all classes), and how it was evaluated
+  await writeAtomic(join(out, 'eval.json'), JSON.stringify({
+    mIoU: last.mIoU, mIoUDefinition: last.mIoUDefinition, mIoUs: last.mIoUs, perClassIoU: last.perClassIoU, confusion: last.confusion,
+    classes: ds.classes.map((k) => k.name), evaluation,
+  }, null, 1));
   await writeAtomic(join(out, 'model.safetensors'), writeSafetensors(await engine.weights(), modelMeta));
   await rm(join(out, CHECKPOINT_FILE), { force: true }); // the finished model supersedes it
   // the sessions go back here, so that one process can train run after run (vfm-lab benchmark); on
   // an error the command ends, and the process with them
   await engine.release();
   await extractor?.release();
-  log(`done: mIoU ${formatMIoU(last.mIoU)} — wrote ${out}/model.safetensors, eval.json, metrics.jsonl, config.json`);
+  log(`done: mIoU ${formatMIoU(last.mIoU)} (${last.mIoUDefinition}) — wrote ${out}/model.safetensors, eval.json, metrics.jsonl, config.json`);
   return {
-    family, recipe: s.recipe, classes: ds.classes.map((k) => k.name), mIoU: last.mIoU, perClassIoU: last.perClassIoU, steps: s.steps,
+    family, recipe: s.recipe, classes: ds.classes.map((k) => k.name), mIoU: last.mIoU, mIoUDefinition: last.mIoUDefinition, perClassIoU: last.perClassIoU, steps: s.steps,
     stepMs: rows.filter((r) => 'loss' in r).map((r) => r.ms), imagesPerStep: s.batch * s.accum, memoryPlanBytes: memory.totalBytes,
   };
 }

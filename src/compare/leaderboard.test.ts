@@ -118,6 +118,8 @@ describe('Markdown export', () => {
       '| 1 | base | vit | demo | 50.0 | 10 | 2.0 | 40.00 | 200.0 | 3.0 |',
       '| 2 | small\\|vit | vit | demo | 25.0 | 10 | 2.0 | 40.00 | 200.0 | 3.0 |',
       '',
+      'mIoU: mean over the classes present in labels or predictions (demo).',
+      '',
       'IoU per class (%):',
       '',
       '| class | base | small\\|vit |',
@@ -126,6 +128,11 @@ describe('Markdown export', () => {
       '| road | 0.0 | — |',
       '',
     ].join('\n'));
+  });
+
+  it("says which mIoU each row shows, by the recipe labels it shows: the benchmark recipes' mean over all classes", () => {
+    const md = toMarkdown({ classes: [], rows: [row('a', 0.5, { recipe: 'voc', mIoUDefinition: 'all-classes' }), row('b', 0.4), row('c', 0.3, { recipe: 'custom', mIoUDefinition: 'all-classes' })] });
+    expect(md).toContain('mIoU: mean over all classes, absent ones scoring 0 (torchmetrics, as the benchmark) (voc, custom); mean over the classes present in labels or predictions (demo).');
   });
 
   it('shows the cross-dataset column when a run has one', () => {

@@ -4,6 +4,8 @@
  * Ranking is by validation mIoU; ties are broken by fixed, documented keys so the same runs
  * always print in the same order, whatever order they finished in.
  */
+import type { MIoUDefinition } from '../train/metrics';
+import { describeMIoUs } from '../train/rules';
 
 /** One run on the leaderboard. */
 export interface LeaderboardRow {
@@ -13,6 +15,8 @@ export interface LeaderboardRow {
   recipe: string;
   /** Validation mIoU of the last evaluation, 0…1; NaN when the run was never evaluated. */
   mIoU: number;
+  /** Which mean `mIoU` is (its run's recipe rule); absent: the mean over the classes present. */
+  mIoUDefinition?: MIoUDefinition;
   /** IoU per class in the leaderboard's class order; null for a class absent from the val split. */
   perClassIoU: (number | null)[];
   /** Completed optimizer steps. */
@@ -153,8 +157,9 @@ export function toMarkdown(board: Leaderboard): string {
       fixed(r.imgPerSec, 2), fixed(r.msPerStep, 1), mib(r.memoryPlanBytes),
       ...(cross ? [r.crossDataset ? `${percent(r.crossDataset.mIoU)} (${r.crossDataset.dataset})` : '—'] : []), ...settings.map((c) => r.settings?.[c.name] ?? '')]),
   );
-  if (!board.classes.length || !board.rows.length) return `${summary}\n`;
+  const which = `${describeMIoUs(board.rows)}.`; // the label says which mIoU
+  if (!board.classes.length || !board.rows.length) return `${summary}\n\n${which}\n`;
   const perClass = table(['class', ...board.rows.map((r) => r.model)], ['l', ...board.rows.map(() => 'r')],
     board.classes.map((c, k) => [c, ...board.rows.map((r) => percent(r.perClassIoU[k]))]));
-  return `${summary}\n\nIoU per class (%):\n\n${perClass}\n`;
+  return `${summary}\n\n${which}\n\nIoU per class (%):\n\n${perClass}\n`;
 }

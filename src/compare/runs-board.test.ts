@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RECIPES } from '../train/recipe';
 import type { RunSummary } from '../worker/api';
 import { toCsv } from './leaderboard';
 import { boardFromRuns, savedRunRow, type SavedRun } from './runs-board';
@@ -24,10 +25,16 @@ describe('leaderboard from saved runs', () => {
   it('takes the last evaluation, the step times and the batch of a run, and its recorded wall time and memory plan', () => {
     const r = savedRunRow(run('x', Date.UTC(2026, 0, 2, 3, 4, 5), 0.5));
     expect(r).toEqual({
-      runId: 'x', model: 'model-x · 2026-01-02 03:04:05', family: 'dinov2', recipe: 'demo', mIoU: 0.5, perClassIoU: [0.5, null], steps: 4,
+      runId: 'x', model: 'model-x · 2026-01-02 03:04:05', family: 'dinov2', recipe: 'demo', mIoU: 0.5, mIoUDefinition: 'present-classes', perClassIoU: [0.5, null], steps: 4,
       wallSeconds: 12.5, imgPerSec: (4 * 2 * 3) / 1, msPerStep: 250, memoryPlanBytes: 3 * 2 ** 20,
     });
     expect(savedRunRow({ ...run('y', 0, 0.5), label: 'my run' }).model).toBe('my run');
+  });
+
+  it("names the mean its run's recipe reports: the benchmark recipes' over all classes; a run recorded before the rule, the classes present", () => {
+    const r = run('b', 1, 0.5);
+    expect(savedRunRow({ ...r, summary: { ...r.summary, config: { ...config, recipe: 'voc' } } }).mIoUDefinition).toBe('all-classes');
+    expect(savedRunRow({ ...r, summary: { ...r.summary, rules: { ...RECIPES.voc.rules, miou: undefined } } }).mIoUDefinition).toBeUndefined();
   });
 
   it('a run saved before wall time and memory plan were recorded shows them as missing, not as its summed step times', () => {

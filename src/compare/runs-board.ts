@@ -5,6 +5,7 @@
  * and a score means nothing beside another dataset's; the others are counted, not hidden silently.
  */
 import type { EvalMetric, RunSummary, StepMetric } from '../worker/api';
+import { rulesOf } from '../train/rules';
 import { rankRows, stepStats, type Leaderboard, type LeaderboardRow } from './leaderboard';
 
 export interface SavedRun {
@@ -37,7 +38,7 @@ export function savedRunRow({ summary, metrics, label }: SavedRun, settings: rea
     // the recipe whose rules the run followed (runs saved before recipes: the demo's); edited values are the settings' columns
     runId: summary.id, model: label ?? runLabel(summary), family: summary.model?.family ?? '?', recipe: summary.config.recipe ?? 'demo',
     ...(settings.length ? { settings: Object.fromEntries(settings.map((k) => [settingName(k), String(summary.config[k])])) } : {}),
-    mIoU: last?.mIoU ?? NaN, perClassIoU: last?.perClassIoU ?? [],
+    mIoU: last?.mIoU ?? NaN, mIoUDefinition: (summary.rules ?? rulesOf(summary.config.recipe)).miou, perClassIoU: last?.perClassIoU ?? [],
     steps: metrics.steps.at(-1)?.step ?? summary.savedStep, wallSeconds: summary.wallSeconds ?? NaN,
     ...stepStats(metrics.steps.map((s) => s.ms), summary.config.batch * summary.config.accum), memoryPlanBytes: summary.memoryPlanBytes ?? NaN,
     ...(summary.crossDataset ? { crossDataset: summary.crossDataset } : {}),

@@ -10,6 +10,8 @@ import {
 import { findCocoJsons, openCoco } from './coco';
 import { DatasetError } from './errors';
 import { decodeImage, decodeMask, type DecodeLimits, type Mask } from './image';
+import { exifRotationHint } from './jpeg';
+import { gta5Labels, gta5Note, resizeMaskNearest } from './gta5';
 import { unrecognisedLayout } from './layouts';
 import { mulberry32 } from './random';
 import type { FileSource } from './source';
@@ -24,7 +26,7 @@ export interface SampleRef {
   /** The mask's file; for COCO, the JSON file and the image's id (its label map is drawn from the annotations). */
   mask: string;
 }
-export type DatasetFormat = 'generic' | 'voc' | 'ade20k' | 'cityscapes' | 'coco';
+export type DatasetFormat = 'generic' | 'voc' | 'ade20k' | 'cityscapes' | 'gta5' | 'coco';
 
 export interface Dataset {
   name: string;
@@ -40,6 +42,8 @@ export interface Dataset {
   drawMask?: (ref: SampleRef, limits?: DecodeLimits) => Promise<Mask>;
   /** Something the user should know about the labels (COCO: what unannotated pixels become). */
   note?: string;
+  /** A label map of another size than its image is resized to it (nearest), as the benchmark does for GTA5. */
+  resizeLabels?: boolean;
 }
 
 export interface Sample {
@@ -94,19 +98,20 @@ async function openLayout(source: FileSource, opts: { valFraction?: number; seed
   }
 
   const city = find(/^(.*?)leftImg8bit\/(?:train|val)\//);
+  const cityClasses = CITYSCAPES_CLASSES.map(([name, , color]) => ({ name, color }));
+  // GTA5 (./gta5): images/ + labels/; with Cityscapes val beside them, that is its val split
+  const gta = find(/^(.*?)images\/\d{5}\.png$/); // GTA5 names its frames 00001.png …
+  if (gta !== undefined && paths.some((p) => p.startsWith(`${gta}labels/`))) {
+    const all = pairs(paths, `${gta}images/`, `${gta}labels/`);
+    const withCity = city === gta && paths.some((p) => p.startsWith(`${gta}gtFine/val/`));
+    const { train, val } = withCity ? { train: all, val: cityscapesSplit(paths, gta, 'val') } : seededSplit(all, opts.valFraction ?? 0.2, opts.seed ?? 0);
+    return finish({ ...base, format: 'gta5', classes: cityClasses, train, val, labelMap: gta5Labels(), resizeLabels: true, note: gta5Note(withCity, val.length) }, paths);
+  }
   if (city !== undefined) {
     if (!paths.some((p) => p.startsWith(`${city}gtFine/`))) {
       throw new DatasetError(`${source.name}: Cityscapes layout (${city}leftImg8bit/) without the folder ${city}gtFine/ (extract gtFine_trainvaltest beside it).`);
     }
-    const split = (s: string) => paths
-      .filter((p) => p.startsWith(`${city}leftImg8bit/${s}/`) && p.endsWith('_leftImg8bit.png'))
-      .map((image) => {
-        const stem = stemOf(image).replace(/_leftImg8bit$/, '');
-        const cityDir = image.slice(`${city}leftImg8bit/`.length, image.lastIndexOf('/') + 1); // "train/aachen/"
-        return { stem, image, mask: `${city}gtFine/${cityDir}${stem}_gtFine_labelIds.png` };
-      })
-      .sort(byStem);
-    return finish({ ...base, format: 'cityscapes', classes: CITYSCAPES_CLASSES.map(([name, , color]) => ({ name, color })), train: split('train'), val: split('val'), labelMap: cityscapesLabels() }, paths);
+    return finish({ ...base, format: 'cityscapes', classes: cityClasses, train: cityscapesSplit(paths, city, 'train'), val: cityscapesSplit(paths, city, 'val'), labelMap: cityscapesLabels() }, paths);
   }
 
   const cocoJsons = await findCocoJsons(source, paths);
@@ -136,6 +141,18 @@ async function openLayout(source: FileSource, opts: { valFraction?: number; seed
     return finish({ ...base, format: 'generic', classes, train, val, labelMap: identityLabels() }, paths);
   }
   throw new DatasetError(unrecognisedLayout(source.name, paths));
+}
+
+/** Cityscapes' `leftImg8bit/<split>/<city>/*_leftImg8bit.png` with `gtFine/<split>/<city>/*_gtFine_labelIds.png`. */
+function cityscapesSplit(paths: string[], root: string, s: string): SampleRef[] {
+  return paths
+    .filter((p) => p.startsWith(`${root}leftImg8bit/${s}/`) && p.endsWith('_leftImg8bit.png'))
+    .map((image) => {
+      const stem = stemOf(image).replace(/_leftImg8bit$/, '');
+      const cityDir = image.slice(`${root}leftImg8bit/`.length, image.lastIndexOf('/') + 1); // "train/aachen/"
+      return { stem, image, mask: `${root}gtFine/${cityDir}${stem}_gtFine_labelIds.png` };
+    })
+    .sort(byStem);
 }
 
 /** A path with its extension in lower case: `x.PNG` and `x.png` name the same mask. */
@@ -203,10 +220,12 @@ function seededSplit(all: SampleRef[], fraction: number, seed: number): { train:
 }
 
 export async function readSample(ds: Dataset, ref: SampleRef): Promise<Sample> {
-  const image = decodeImage(await ds.source.read(ref.image), ref.image, ds.limits);
-  const mask = ds.drawMask ? await ds.drawMask(ref, ds.limits) : decodeMask(await ds.source.read(ref.mask), ref.mask, ds.limits);
+  const bytes = await ds.source.read(ref.image);
+  const image = decodeImage(bytes, ref.image, ds.limits);
+  let mask = ds.drawMask ? await ds.drawMask(ref, ds.limits) : decodeMask(await ds.source.read(ref.mask), ref.mask, ds.limits);
+  if (ds.resizeLabels && (image.width !== mask.width || image.height !== mask.height)) mask = resizeMaskNearest(mask, image.width, image.height);
   if (image.width !== mask.width || image.height !== mask.height) {
-    throw new DatasetError(`${ref.mask}: the mask is ${mask.width}×${mask.height} but its image ${ref.image} is ${image.width}×${image.height}.`);
+    throw new DatasetError(`${ref.mask}: the mask is ${mask.width}×${mask.height} but its image ${ref.image} is ${image.width}×${image.height}.${exifRotationHint(bytes, image, mask)}`);
   }
   const labels = new Uint8Array(mask.data.length);
   const map = ds.labelMap;

@@ -23,6 +23,10 @@ export const ACCEPTED_LAYOUTS: LayoutHelp[] = [
   },
   { name: 'Pascal VOC', files: 'JPEGImages/ + SegmentationClass/ + ImageSets/Segmentation/{train,val}.txt', detail: '21 classes' },
   { name: 'ADE20K', files: 'images/training/ + annotations/training/ (and …/validation/)', detail: '150 classes, label 0 ignored' },
+  {
+    name: 'GTA5', files: 'images/00001.png … + labels/00001.png … (optionally leftImg8bit/val/ + gtFine/val/ of Cityscapes beside them)',
+    detail: '19 Cityscapes classes from labelIds; Cityscapes val beside it is the val split (the benchmark\'s shift), else a seeded fifth is held out; label maps of another size are resized (nearest)',
+  },
   { name: 'Cityscapes', files: 'leftImg8bit/{train,val}/ + gtFine/{train,val}/ (*_gtFine_labelIds.png)', detail: '19 train classes' },
 ];
 

@@ -1,12 +1,12 @@
 /**
- * @file Image and mask decoding with maintained decoders (fast-png, jpeg-js). Images become RGB;
+ * @file Image and mask decoding (fast-png; JPEG as PIL decodes it, ./jpeg). Images become RGB;
  * masks become class-id bytes — palette PNGs by their indices, never their colours. Every decode
  * is bounded: the size in the file's header is checked against a pixel limit before anything is
  * allocated (a 100 KB PNG can declare 30000×30000 pixels and cost gigabytes).
  */
 import { decode as decodePngRaw, encode as encodePngRaw } from 'fast-png';
-import jpeg from 'jpeg-js';
 import { DatasetError } from './errors';
+import { decodeJpegRgb, readJpegFrame } from './jpeg';
 
 export interface RgbImage {
   width: number;
@@ -38,22 +38,6 @@ function pngSize(bytes: Uint8Array): [number, number] | undefined {
   if (bytes.length < 24) return undefined;
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return [v.getUint32(16), v.getUint32(20)];
-}
-
-/** Width and height from the JPEG's start-of-frame marker (SOF0…SOF15 but DHT/JPG/DAC), walking the segments. */
-function jpegSize(bytes: Uint8Array): [number, number] | undefined {
-  let at = 2;
-  while (at + 9 < bytes.length) {
-    if (bytes[at] !== 0xff) return undefined;
-    const marker = bytes[at + 1];
-    if (marker === 0xff) { at++; continue; } // fill byte
-    const length = (bytes[at + 2] << 8) | bytes[at + 3];
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return [(bytes[at + 7] << 8) | bytes[at + 8], (bytes[at + 5] << 8) | bytes[at + 6]];
-    }
-    at += 2 + length;
-  }
-  return undefined;
 }
 
 /** Refuses an image whose header declares more pixels than the limit, naming the file and the limit. */
@@ -97,13 +81,12 @@ function samples(img: ReturnType<typeof decodePngRaw>): Uint8Array {
 
 export function decodeImage(bytes: Uint8Array, file: string, limits: DecodeLimits = {}): RgbImage {
   if (isJpeg(bytes)) {
-    checkPixels(jpegSize(bytes), file, limits);
-    const max = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
+    const frame = readJpegFrame(bytes);
+    checkPixels(frame && [frame.width, frame.height], file, limits);
     try {
-      // jpeg-js's own limits as a second fence (a frame header we could not find)
-      const j = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: max / 1e6, maxMemoryUsageInMB: Math.max(1024, Math.ceil((max * 8) / 2 ** 20)) });
+      const j = decodeJpegRgb(bytes, limits.maxPixels ?? DEFAULT_MAX_PIXELS); // as PIL decodes it (./jpeg)
       if (!j.width || !j.height) throw new Error('zero-sized image');
-      return { width: j.width, height: j.height, data: j.data as Uint8Array };
+      return j;
     } catch (e) {
       throw new DatasetError(`${file}: unreadable JPEG, the file is truncated or damaged (${(e as Error).message}).`);
     }

@@ -11,7 +11,7 @@ import { evaluateAcross } from './cross-eval';
 import { evaluateDataset } from './session';
 
 const crop = 8, classes = 3;
-const evaluation = { crop, batch: 2, mean: [0.5, 0.5, 0.5] as [number, number, number], std: [0.25, 0.25, 0.25] as [number, number, number], layout: 'long-side' as const };
+const evaluation = { crop, batch: 2, mean: [0.5, 0.5, 0.5] as [number, number, number], std: [0.25, 0.25, 0.25] as [number, number, number], layout: 'long-side' as const, resize: 'antialias' as const, miou: 'all-classes' as const };
 // a "model" whose score for class c is the image's channel c: the prediction follows the colours
 const model = {
   logits: async (x: Float32Array) => {

@@ -44,6 +44,13 @@ describe('sliding-window evaluation', () => {
     expect(r.mIoU).toBe(1);
     expect(r.pixelAccuracy).toBe(1);
     expect(r.confusion).toEqual([[h * w / 2, 0], [0, h * w / 2]]);
+    // a third class in neither labels nor predictions: the benchmark's mean counts it as 0
+    const three = await evaluateImages([{ chw, height: h, width: w, label }], { crop, batch: 2, numClasses: 3, logits: async (x) => {
+      const two = await model(x), n = x.length / (3 * crop * crop), out = new Float32Array(n * 3 * crop * crop).fill(-9);
+      for (let i = 0; i < n; i++) out.set(two.subarray(i * 2 * crop * crop, (i + 1) * 2 * crop * crop), i * 3 * crop * crop);
+      return out;
+    }, miou: 'all-classes' });
+    expect([three.mIoU, three.mIoUDefinition, three.mIoUs]).toEqual([2 / 3, 'all-classes', { 'present-classes': 1, 'all-classes': 2 / 3 }]);
     const scores = await slidingLogits({ chw, height: h, width: w, label }, crop, 2, classes, model);
     expect(scores.length).toBe(classes * h * w);
     expect(argmaxClasses(scores, classes, h * w)[w - 1]).toBe(1);
@@ -103,11 +110,11 @@ describe('sliding-window evaluation', () => {
       it(`a ${H}×${W} image at crop ${S} gives the benchmark's logits (direct implementation of its window layout)`, async () => {
         const chw = Float32Array.from({ length: 3 * H * W }, (_, i) => Math.sin(0.37 * i) + Math.cos(0.011 * i * i));
         const img = { chw, height: H, width: W, label: new Uint8Array(H * W) };
-        const ours = await slidingLogits(img, S, 3, classes, modelFor(S), 'long-side');
+        const ours = await slidingLogits(img, S, 3, classes, modelFor(S), { layout: 'long-side', resize: 'antialias' });
         const direct = await benchmarkDirect(chw, H, W, S);
         ours.forEach((v, i) => expect(v).toBeCloseTo(direct[i], 4));
         // and the demo's 2-D grid is a different evaluation on the same wide image
-        const grid = await slidingLogits(img, S, 3, classes, modelFor(S), 'grid-2/3');
+        const grid = await slidingLogits(img, S, 3, classes, modelFor(S), { layout: 'grid-2/3', resize: 'bilinear' });
         expect(grid.some((v, i) => Math.abs(v - direct[i]) > 1e-3)).toBe(true);
       });
     }

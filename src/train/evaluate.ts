@@ -6,8 +6,34 @@
  */
 import { LogitAccumulator, extractWindow, longSideWindowPlan, slidingWindowPlan } from '../data/window';
 import { resizeChannels } from '../model/resample';
-import { ConfusionMatrix } from './metrics';
-import type { WindowLayout } from './recipe';
+import { ConfusionMatrix, type MIoUDefinition } from './metrics';
+import type { RecipeRules, WindowLayout } from './recipe';
+
+/**
+ * How an image is windowed: the layout, and the short-side resize before it — antialiased (the
+ * benchmark's torchvision `resize` on a tensor) or plain bilinear (the demo's).
+ */
+export interface Windows {
+  layout: WindowLayout;
+  resize: 'antialias' | 'bilinear';
+}
+
+/**
+ * The evaluation procedure of a run, recorded in its model file (metadata `evaluation`, with the
+ * file's crop, mean and std) and its run record: `vfm-lab predict`, the viewer and cross-dataset
+ * evaluation repeat it, so a prediction is what the evaluation scored.
+ */
+export interface EvalProcedure extends Windows {
+  crop: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+  miou: MIoUDefinition;
+}
+
+/** A recipe's windows: the benchmark pairs long-side windows with the antialiased resize. */
+export function windowsOf(rules: Pick<RecipeRules, 'windowLayout'>): Windows {
+  return { layout: rules.windowLayout, resize: rules.windowLayout === 'long-side' ? 'antialias' : 'bilinear' };
+}
 
 export interface EvalImage {
   /** Normalised CHW float image. */
@@ -28,12 +54,13 @@ export type LogitsFn = (crops: Float32Array) => Promise<Float32Array>;
  * The benchmark resizes uint8 pixels before normalising; resizing is linear, so resizing the
  * normalised image differs only by that uint8 rounding.
  */
-export async function slidingLogits(img: EvalImage, crop: number, batch: number, numClasses: number, logitsOf: LogitsFn, layout: WindowLayout = 'grid-2/3'): Promise<Float32Array> {
-  const benchmark = layout === 'long-side';
-  const plan = benchmark ? longSideWindowPlan(img.height, img.width, crop) : slidingWindowPlan(img.height, img.width, crop);
+export async function slidingLogits(
+  img: EvalImage, crop: number, batch: number, numClasses: number, logitsOf: LogitsFn, windows: Windows = { layout: 'grid-2/3', resize: 'bilinear' },
+): Promise<Float32Array> {
+  const plan = windows.layout === 'long-side' ? longSideWindowPlan(img.height, img.width, crop) : slidingWindowPlan(img.height, img.width, crop);
   const { height: rh, width: rw } = plan;
   const same = rh === img.height && rw === img.width;
-  const resized = same ? img.chw : resizeChannels(img.chw, 3, img.height, img.width, rh, rw, 'bilinear', benchmark);
+  const resized = same ? img.chw : resizeChannels(img.chw, 3, img.height, img.width, rh, rw, 'bilinear', windows.resize === 'antialias');
   const acc = new LogitAccumulator(numClasses, rh, rw, crop);
   for (let b = 0; b < plan.windows.length; b += batch) {
     const chunk = plan.windows.slice(b, b + batch);
@@ -57,7 +84,11 @@ export function argmaxClasses(scores: Float32Array, numClasses: number, pixels: 
 }
 
 export interface EvalResult {
+  /** The mean the procedure names (`mIoUDefinition`); `mIoUs` holds both definitions. */
   mIoU: number;
+  mIoUDefinition: MIoUDefinition;
+  mIoUs: Record<MIoUDefinition, number>;
+  /** null: a class in neither the labels nor the predictions (it counts 0 in the all-classes mean). */
   perClassIoU: (number | null)[];
   pixelAccuracy: number;
   confusion: number[][];
@@ -65,14 +96,16 @@ export interface EvalResult {
 
 export async function evaluateImages(
   images: AsyncIterable<EvalImage> | Iterable<EvalImage>,
-  opts: { crop: number; batch: number; numClasses: number; logits: LogitsFn; layout?: WindowLayout; onImage?: (done: number) => void },
+  opts: { crop: number; batch: number; numClasses: number; logits: LogitsFn; windows?: Windows; miou?: MIoUDefinition; onImage?: (done: number) => void },
 ): Promise<EvalResult> {
   const cm = new ConfusionMatrix(opts.numClasses);
   let done = 0;
   for await (const img of images) {
-    const scores = await slidingLogits(img, opts.crop, opts.batch, opts.numClasses, opts.logits, opts.layout);
+    const scores = await slidingLogits(img, opts.crop, opts.batch, opts.numClasses, opts.logits, opts.windows);
     cm.add(argmaxClasses(scores, opts.numClasses, img.height * img.width), img.label);
     opts.onImage?.(++done);
   }
-  return { mIoU: cm.meanIoU(), perClassIoU: cm.iou(), pixelAccuracy: cm.pixelAccuracy(), confusion: cm.toJSON() };
+  const definition = opts.miou ?? 'present-classes';
+  const mIoUs = cm.meanIoUs();
+  return { mIoU: mIoUs[definition], mIoUDefinition: definition, mIoUs, perClassIoU: cm.iou(), pixelAccuracy: cm.pixelAccuracy(), confusion: cm.toJSON() };
 }

@@ -1,8 +1,25 @@
 /**
  * @file Dataset-level confusion matrix and IoU. Rows are ground-truth classes, columns are
  * predictions; pixels labelled `ignore` (255) are not counted.
- * IoU_c = TP / (TP + FP + FN); a class with zero union is absent (null) and left out of the mean.
+ * IoU_c = TP / (TP + FP + FN); a class with zero union (in neither labels nor predictions) is
+ * absent (null in `iou()`). Two means over the classes, named by `MIoUDefinition`.
  */
+
+/**
+ * `present-classes`: the mean over the classes with a non-zero union (the demo's).
+ * `all-classes`: the mean over all classes, a class with zero union scoring 0 — what the benchmark
+ * reports (training/lightning_module.py: `MulticlassJaccardIndex(average=None).compute().mean()`;
+ * torchmetrics 1.3.1, functional/classification/jaccard.py `_jaccard_index_reduce` returns
+ * `_safe_divide(tp, union)` for `average=None`, and `_safe_divide` turns 0/0 into 0).
+ */
+export type MIoUDefinition = 'present-classes' | 'all-classes';
+export const MIOU_DEFINITIONS: readonly MIoUDefinition[] = ['present-classes', 'all-classes'];
+
+/** How a label names a definition ("mIoU (all classes)"), for the UI, leaderboards and logs. */
+export const MIOU_WORDS: Record<MIoUDefinition, string> = {
+  'present-classes': 'mean over the classes present in labels or predictions',
+  'all-classes': 'mean over all classes, absent ones scoring 0 (torchmetrics, as the benchmark)',
+};
 export class ConfusionMatrix {
   readonly counts: Float64Array;
 
@@ -41,9 +58,15 @@ export class ConfusionMatrix {
     });
   }
 
-  meanIoU(): number {
-    const present = this.iou().filter((v): v is number => v !== null);
-    return present.length ? present.reduce((a, b) => a + b, 0) / present.length : 0;
+  meanIoU(definition: MIoUDefinition = 'present-classes'): number {
+    const iou = this.iou();
+    const scores = definition === 'all-classes' ? iou.map((v) => v ?? 0) : iou.filter((v): v is number => v !== null);
+    return scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0;
+  }
+
+  /** Both means, named: what eval.json keeps. */
+  meanIoUs(): Record<MIoUDefinition, number> {
+    return { 'present-classes': this.meanIoU('present-classes'), 'all-classes': this.meanIoU('all-classes') };
   }
 
   pixelAccuracy(): number {

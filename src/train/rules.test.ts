@@ -16,7 +16,7 @@ describe('recipe rules → run options', () => {
     for (const name of ['benchmark', 'ade20k', 'voc', 'cityscapes'] as const) {
       const o = recipeOptions(rulesOf(name), values);
       expect(o.batches).toEqual({ batch: 2, crop: 16, augment: true, augmentation: 'torchvision', shuffle: false, seed: 3, mean: values.mean, std: values.std });
-      expect(o.evaluation).toEqual({ crop: 16, batch: 2, mean: values.mean, std: values.std, layout: 'long-side' });
+      expect(o.evaluation).toEqual({ crop: 16, batch: 2, mean: values.mean, std: values.std, layout: 'long-side', resize: 'antialias', miou: 'all-classes' });
       expect(o.optimizer).toEqual({ lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05, weightDecayScope: 'all' });
       expect(o.model).toEqual({ resizeRelPos: true });
     }
@@ -25,7 +25,7 @@ describe('recipe rules → run options', () => {
   it("the demo recipe (and a run recorded before recipes) selects the demo's", () => {
     for (const rules of [rulesOf('demo'), rulesOf(undefined)]) {
       const o = recipeOptions(rules, values);
-      expect([o.batches.augmentation, o.evaluation.layout, o.optimizer.weightDecayScope, o.model.resizeRelPos]).toEqual(['demo', 'grid-2/3', 'matrices', false]);
+      expect([o.batches.augmentation, o.evaluation.layout, o.evaluation.resize, o.evaluation.miou, o.optimizer.weightDecayScope, o.model.resizeRelPos]).toEqual(['demo', 'grid-2/3', 'bilinear', 'present-classes', 'matrices', false]);
       expect(rules.labelFilter).toBe('none');
     }
   });

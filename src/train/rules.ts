@@ -6,7 +6,9 @@
  */
 import type { BatchOptions } from '../data/batches';
 import type { Dataset, SampleRef } from '../data/dataset';
-import { RECIPES, type LabelFilter, type RecipeName, type RecipeRules, type WeightDecayScope, type WindowLayout } from './recipe';
+import { windowsOf, type EvalProcedure } from './evaluate';
+import { RECIPES, type LabelFilter, type RecipeName, type RecipeRules, type WeightDecayScope } from './recipe';
+import { MIOU_WORDS, type MIoUDefinition } from './metrics';
 import type { ModelSettings } from './session';
 
 /** The rules of a recipe; a run recorded before recipes existed (no name) followed the demo's. */
@@ -31,8 +33,8 @@ export interface RunValues {
 export interface RecipeOptions {
   /** For `BatchStream` / `FeatureCache`: the augmentation family is the recipe's. */
   batches: BatchOptions;
-  /** For `evaluateDataset` and the viewer's predictions: the window layout is the recipe's. */
-  evaluation: { crop: number; batch: number; mean: [number, number, number]; std: [number, number, number]; layout: WindowLayout };
+  /** For `evaluateDataset`, the model file's record and the viewer's predictions: the windows and the mIoU are the recipe's. */
+  evaluation: EvalProcedure & { batch: number };
   /** For the engines (HostEngine, GpuEngine): which parameters decay is the recipe's. */
   optimizer: { lrHead: number; lrEncoder: number; weightDecay: number; weightDecayScope: WeightDecayScope };
   /** For `prepareRun`: how SAM's rel-pos tables are loaded is the recipe's. */
@@ -43,10 +45,15 @@ export function recipeOptions(rules: RecipeRules, v: RunValues): RecipeOptions {
   const { batch, crop, mean, std } = v;
   return {
     batches: { batch, crop, augment: v.augment, augmentation: rules.augmentation, shuffle: v.shuffle, seed: v.seed, mean, std },
-    evaluation: { crop, batch, mean, std, layout: rules.windowLayout },
+    evaluation: { ...evaluationProcedure(rules, crop, mean, std), batch },
     optimizer: { lrHead: v.lrHead, lrEncoder: v.lrEncoder, weightDecay: v.weightDecay, weightDecayScope: rules.weightDecayScope },
     model: { resizeRelPos: rules.samRelPos === 'resized-once' },
   };
+}
+
+/** The procedure a run's evaluation follows under `rules` at `crop` with this normalisation. */
+export function evaluationProcedure(rules: Pick<RecipeRules, 'windowLayout' | 'miou'>, crop: number, mean: [number, number, number], std: [number, number, number]): EvalProcedure {
+  return { crop, ...windowsOf(rules), mean, std, miou: rules.miou ?? 'present-classes' };
 }
 
 /**
@@ -78,9 +85,23 @@ export function describeDropped(dropped: SampleRef[]): string {
   return `label filter: left out ${dropped.length} image(s) whose mask holds a single value (${dropped.slice(0, 3).map((r) => r.mask).join(', ')}${dropped.length > 3 ? ', …' : ''})`;
 }
 
+/**
+ * Which mIoU a table of runs shows, in one line ("mIoU: mean over all classes, … (ade20k, voc);
+ * mean over the classes present … (custom)"): each row's own definition (its run's recipe rule;
+ * rows without one: the mean over the classes present), named by the recipe labels it shows.
+ */
+export function describeMIoUs(rows: { recipe: string; mIoUDefinition?: MIoUDefinition }[]): string {
+  const byDefinition = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const words = MIOU_WORDS[r.mIoUDefinition ?? 'present-classes'];
+    byDefinition.set(words, (byDefinition.get(words) ?? new Set()).add(r.recipe));
+  }
+  return `mIoU: ${[...byDefinition].map(([words, names]) => `${words} (${[...names].join(', ')})`).join('; ')}`;
+}
+
 /** The rules in words: the CLI's log, the browser's notices and its recipe panel. */
 export function ruleWords(r: RecipeRules): string {
-  return `weight decay on ${r.weightDecayScope === 'all' ? 'all parameters' : '≥2-D weights'}, ${r.windowLayout} evaluation windows, ${r.augmentation} augmentation, ${r.labelFilter} label filter, SAM rel-pos tables ${r.samRelPos}`;
+  return `weight decay on ${r.weightDecayScope === 'all' ? 'all parameters' : '≥2-D weights'}, ${r.windowLayout} evaluation windows, ${r.augmentation} augmentation, ${r.labelFilter} label filter, SAM rel-pos tables ${r.samRelPos}, mIoU ${MIOU_WORDS[r.miou ?? 'present-classes']}`;
 }
 
 export function describeRules(recipe: RecipeName, r: RecipeRules): string {

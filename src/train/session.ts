@@ -14,11 +14,11 @@ import { CheckpointError, type HostTensor } from '../model/safetensors';
 import { z } from 'zod';
 import type { Activation } from '../model/vit';
 import type { Engine, Runner } from './engine';
-import { evaluateImages, type EvalImage, type EvalResult } from './evaluate';
+import { evaluateImages, windowsOf, type EvalImage, type EvalProcedure, type EvalResult, type Windows } from './evaluate';
+import { MIOU_DEFINITIONS, type MIoUDefinition } from './metrics';
 import {
   compileEval, compileFeatureExtractor, compileProbeStep, compileTrainStep, compileWithRecompute, isTrainable, parseFreeze, type Recompute,
 } from './graphs';
-import type { WindowLayout } from './recipe';
 
 export type RGB = [number, number, number];
 export const IMAGENET_MEAN: RGB = NORMALISATION.imagenet.mean;
@@ -133,11 +133,14 @@ export async function* validationImages(ds: Dataset, mean: RGB, std: RGB, indice
   }
 }
 
+/** Scores the val split under the procedure `o` (windows and mIoU default to the demo's). */
 export function evaluateDataset(
-  engine: Pick<Engine, 'logits'>, ds: Dataset, o: { crop: number; batch: number; mean: RGB; std: RGB; layout?: WindowLayout; onImage?: (done: number, total: number) => void },
+  engine: Pick<Engine, 'logits'>, ds: Dataset,
+  o: { crop: number; batch: number; mean: RGB; std: RGB } & Partial<Windows> & { miou?: MIoUDefinition; onImage?: (done: number, total: number) => void },
 ): Promise<EvalResult> {
+  const windows: Windows | undefined = o.layout && { ...windowsOf({ windowLayout: o.layout }), ...(o.resize && { resize: o.resize }) };
   return evaluateImages(validationImages(ds, o.mean, o.std), {
-    crop: o.crop, batch: o.batch, numClasses: ds.classes.length, logits: (x) => engine.logits(x), layout: o.layout,
+    crop: o.crop, batch: o.batch, numClasses: ds.classes.length, logits: (x) => engine.logits(x), windows, miou: o.miou,
     onImage: (d) => o.onImage?.(d, ds.val.length),
   });
 }
@@ -154,11 +157,19 @@ export interface ModelMetadata {
   family?: FamilyName;
   /** SAM's attention window at this crop (the rel-pos tables alone cannot tell it). */
   windowSize?: number;
+  /**
+   * The rest of the run's evaluation procedure (crop, mean and std are above): `vfm-lab predict`
+   * and cross-dataset evaluation repeat it. Absent in files saved before it was recorded.
+   */
+  evaluation?: Pick<EvalProcedure, 'layout' | 'resize' | 'miou'>;
 }
 
-export function metadataOf(m: LoadedModel, classes: ModelMetadata['classes'], crop: number, mean: RGB, std: RGB, family?: FamilyName): Record<string, string> {
+export function metadataOf(
+  m: LoadedModel, classes: ModelMetadata['classes'], crop: number, mean: RGB, std: RGB, family?: FamilyName, evaluation?: EvalProcedure,
+): Record<string, string> {
   const windowSize = 'windowSize' in m.config ? (m.config as SamConfig).windowSize : undefined;
-  const meta: ModelMetadata = { classes, crop, mean, std, heads: m.config.heads, act: m.config.act, normEps: m.config.normEps, family, windowSize };
+  const recorded = evaluation && { layout: evaluation.layout, resize: evaluation.resize, miou: evaluation.miou };
+  const meta: ModelMetadata = { classes, crop, mean, std, heads: m.config.heads, act: m.config.act, normEps: m.config.normEps, family, windowSize, evaluation: recorded };
   return { format: 'pt', vfm_lab: JSON.stringify(meta) };
 }
 
@@ -175,10 +186,23 @@ const METADATA = z.object({
   normEps: z.number().positive(),
   family: z.enum(FAMILY_NAMES as [FamilyName, ...FamilyName[]]).optional(),
   windowSize: z.number().int().min(0).optional(),
+  evaluation: z.object({
+    layout: z.enum(['grid-2/3', 'long-side']), resize: z.enum(['antialias', 'bilinear']), miou: z.enum(MIOU_DEFINITIONS as [MIoUDefinition, ...MIoUDefinition[]]),
+  }).optional(),
 }) satisfies z.ZodType<ModelMetadata>;
 
 /** The architecture a vfm-lab model records (unset fields: its family's defaults), to rebuild it as it was trained. */
 export const recordedArchitecture = (m: Partial<ModelMetadata> | undefined) => ({ heads: m?.heads, act: m?.act, normEps: m?.normEps, windowSize: m?.windowSize });
+
+/** The windows a saved model's run evaluated with; undefined when the file predates the record. */
+export function recordedWindows(m: ModelMetadata | undefined): Windows | undefined {
+  return m?.evaluation && { layout: m.evaluation.layout, resize: m.evaluation.resize };
+}
+
+/** The evaluation procedure a saved model records, whole; undefined when the file predates the record. */
+export function recordedProcedure(m: ModelMetadata): EvalProcedure | undefined {
+  return m.evaluation && { ...m.evaluation, crop: m.crop, mean: m.mean, std: m.std };
+}
 
 /**
  * The `vfm_lab` metadata of a saved model, or undefined when the file has none (any timm

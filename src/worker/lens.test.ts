@@ -15,7 +15,7 @@ import { DEMO_MODEL, makeTinyVit } from '../model/demo';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
 import { createNodeRunner } from '../runtime/node';
 import { liveResources } from '../runtime/resources';
-import { evaluateImages } from '../train/evaluate';
+import { evaluateImages, windowsOf } from '../train/evaluate';
 import { compileEval } from '../train/graphs';
 import type { WindowLayout } from '../train/recipe';
 import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareRun, validationImages } from '../train/session';
@@ -49,7 +49,7 @@ async function evaluateSaved(store: RunStore, runId: string, ds: Dataset, layout
   const runner = await createNodeRunner(prepared.evalGraph);
   const params = Object.fromEntries([...prepared.model.weights].map(([k, v]) => [k, v.data]));
   return evaluateImages(validationImages(ds, meta.mean, meta.std), {
-    crop: 16, batch: 2, numClasses: 5, layout,
+    crop: 16, batch: 2, numClasses: 5, windows: windowsOf({ windowLayout: layout }), miou: layout === 'long-side' ? 'all-classes' : 'present-classes',
     logits: async (image) => (await runner.run({ ...params, image }, ['logits'])).logits.data as Float32Array,
   }).finally(() => runner.release());
 }

@@ -99,7 +99,8 @@ export async function evaluateRunOn(
   const r = await withModel(async (m) => {
     if (m.numClasses !== data.ds.classes.length) throw new Error(`run ${runId} predicts ${m.numClasses} classes; ${name} has ${data.ds.classes.length}`);
     const { evaluation } = recipeOptions(rules, { ...record.config, ...m.norm });
-    return evaluateAcross({ logits: m.logits }, data.ds, data.summary.singleValued, rules.labelFilter, evaluation,
+    // the windows the viewer predicts with: the model file's record, else the run's rules
+    return evaluateAcross({ logits: m.logits }, data.ds, data.summary.singleValued, rules.labelFilter, { ...evaluation, ...m.windows },
       (done, total) => onProgress?.({ task: 'cross-eval', done, total, detail: `${record.name ?? record.modelName} on ${name}` }));
   });
   const result = { dataset: name, mIoU: r.mIoU, perClassIoU: r.perClassIoU };

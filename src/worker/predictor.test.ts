@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTinyVit } from '../model/demo';
 import { readSafetensors, writeSafetensors } from '../model/safetensors';
-import { prepareRun } from '../train/session';
+import { prepareRun, type ModelMetadata } from '../train/session';
 import { MAX_PREDICTION_PANES } from '../ui/viewer/panes';
 import type { TrainConfig } from './api';
 import { Exclusive, type Compute } from './compute';
@@ -37,6 +37,22 @@ describe('SavedModels', () => {
     expect(built).toBe(MAX_PREDICTION_PANES + 2);
     await saved.releaseAll();
     expect(released).toBe(built);
+  });
+
+  it("predicts with the windows the model file records (an imported benchmark run), else its run's recipe", async () => {
+    const tensors = makeTinyVit({ embedDim: 32, depth: 1, patchSize: 8, grid: 2, numClasses: 3, seed: 1 });
+    const meta: ModelMetadata = { classes: [], crop: 16, mean: [0, 0, 0], std: [1, 1, 1], heads: 1, act: 'gelu', normEps: 1e-6 };
+    const files: Record<string, Uint8Array> = {
+      recorded: writeSafetensors(tensors, { vfm_lab: JSON.stringify({ ...meta, evaluation: { layout: 'long-side', resize: 'antialias', miou: 'all-classes' } }) }),
+      bare: writeSafetensors(tensors, { vfm_lab: JSON.stringify(meta) }),
+    };
+    // an imported run's record has no rules: its recipe field is the form's (demo)
+    const store = { loadCheckpoint: async (id: string) => ({ model: files[id] }), record: async () => ({ config: CONFIG }) } as unknown as RunStore;
+    const compute = { createRunner: async () => ({ run: async () => ({}), release: async () => undefined }) } as unknown as Compute;
+    const saved = new SavedModels(store, new Exclusive(), () => compute);
+    expect(await saved.use('recorded', async (m) => m.windows)).toEqual({ layout: 'long-side', resize: 'antialias' });
+    expect(await saved.use('bare', async (m) => m.windows)).toEqual({ layout: 'grid-2/3', resize: 'bilinear' });
+    await saved.releaseAll();
   });
 
   it('a saved model compiles its eval graph only (the one a run compiles), no train step it would never run', async () => {

@@ -5,10 +5,9 @@
  */
 import { readSample, type Dataset } from '../data/dataset';
 import { normalizeInto, resizeRgb } from '../data/augment';
-import { argmaxClasses, slidingLogits } from '../train/evaluate';
-import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareEval, recordedArchitecture, type PreparedRun, type RGB } from '../train/session';
+import { argmaxClasses, slidingLogits, windowsOf, type Windows } from '../train/evaluate';
+import { IMAGENET_MEAN, IMAGENET_STD, parseMetadata, prepareEval, recordedArchitecture, recordedWindows, type PreparedRun, type RGB } from '../train/session';
 import { readSafetensorsWithMetadata } from '../model/safetensors';
-import type { WindowLayout } from '../train/recipe';
 import type { Prediction, Thumbnail, TrainConfig } from './api';
 import { runRules } from './prepare';
 import type { Compute, Exclusive, OwnedRunner } from './compute';
@@ -23,16 +22,16 @@ export async function groundTruth(ds: Dataset, valIndex: number): Promise<Predic
   return { index: valIndex, width: s.width, height: s.height, image: s.image, label: s.mask, prediction: new Uint8Array(s.mask.length).fill(255) };
 }
 
-/** `layout`: the run's recipe's evaluation windows, so the viewer shows what the evaluation scored. */
+/** `windows`: the run's recipe's evaluation windows, so the viewer shows what the evaluation scored. */
 export async function predictImage(
-  ds: Dataset, valIndex: number, logits: Logits, config: Pick<TrainConfig, 'crop' | 'batch'>, norm: { mean: RGB; std: RGB }, layout: WindowLayout,
+  ds: Dataset, valIndex: number, logits: Logits, config: Pick<TrainConfig, 'crop' | 'batch'>, norm: { mean: RGB; std: RGB }, windows: Windows,
 ): Promise<Prediction> {
   if (valIndex < 0 || valIndex >= ds.val.length) throw new Error(`validation image ${valIndex} does not exist (0…${ds.val.length - 1})`);
   const sample = await readSample(ds, ds.val[valIndex]);
   const pixels = sample.width * sample.height;
   const chw = new Float32Array(3 * pixels);
   normalizeInto(chw, 0, sample.image, pixels, norm.mean, norm.std);
-  const scores = await slidingLogits({ chw, height: sample.height, width: sample.width, label: sample.mask }, config.crop, config.batch, ds.classes.length, logits, layout);
+  const scores = await slidingLogits({ chw, height: sample.height, width: sample.width, label: sample.mask }, config.crop, config.batch, ds.classes.length, logits, windows);
   return { index: valIndex, width: sample.width, height: sample.height, image: sample.image, label: sample.mask, prediction: argmaxClasses(scores, ds.classes.length, pixels) };
 }
 
@@ -54,7 +53,7 @@ export interface SavedModel {
   numClasses: number;
   config: TrainConfig;
   norm: { mean: RGB; std: RGB };
-  layout: WindowLayout;
+  windows: Windows;
   /** Its model and eval graph (a saved model only predicts: no train step is compiled). */
   prepared: Pick<PreparedRun, 'model' | 'evalGraph'>;
   logits: Logits;
@@ -124,7 +123,7 @@ export class SavedModels {
     const runner: OwnedRunner = this.queue.runner(await this.queue.run(() => this.compute().createRunner(prepared.evalGraph, 'wasm')));
     const feeds = Object.fromEntries([...prepared.model.weights].map(([k, t]) => [k, t.data]));
     return {
-      runId, numClasses, config: record.config, prepared, layout: runRules(record).windowLayout,
+      runId, numClasses, config: record.config, prepared, windows: recordedWindows(meta) ?? windowsOf(runRules(record)), // the model file's record, else its run's rules
       norm,
       logits: async (x) => (await runner.run({ ...feeds, image: x }, ['logits'])).logits.data as Float32Array,
       release: () => runner.release(),

@@ -7,6 +7,8 @@ import type { Dataset } from '../data/dataset';
 import type { FamilyName } from '../model/presets';
 import { writeSafetensors } from '../model/safetensors';
 import type { Engine } from '../train/engine';
+import { evaluationProcedure } from '../train/rules';
+import { runRules } from './prepare';
 import { metadataOf, type PreparedRun, type RGB } from '../train/session';
 import type { RunSummary, TrainConfig } from './api';
 import { encodeOptimizerState } from './optimizer-state';
@@ -65,7 +67,8 @@ export class Run {
   /** The weights as a file that loads back exactly (every parameter plus what predicting needs). */
   async modelFile(): Promise<Uint8Array> {
     const { mean, std } = this.norm;
-    return writeSafetensors(await this.engine.weights(), metadataOf(this.prepared.model, this.ds.classes, this.config.crop, mean, std, this.family));
+    const evaluation = evaluationProcedure(runRules(this.record), this.config.crop, mean, std); // what its evaluations did
+    return writeSafetensors(await this.engine.weights(), metadataOf(this.prepared.model, this.ds.classes, this.config.crop, mean, std, this.family, evaluation));
   }
 
   /** One consistent save of this step (see runs.ts), then the status. */

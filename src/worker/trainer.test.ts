@@ -388,7 +388,7 @@ describe('the recipe rules in the worker (the same functions as the CLI)', () =>
     expect(engine.logitCalls).toBe(windows(longSideWindowPlan, [[16, 48]], 16)); // and the single-labelled val image too
     expect(record.config.recipe).toBe('benchmark');
     expect(record.rules).toEqual(RECIPES.benchmark.rules);
-    expect(notices).toContain('recipe benchmark: weight decay on all parameters, long-side evaluation windows, torchvision augmentation, drop-single-value label filter, SAM rel-pos tables resized-once');
+    expect(notices).toContain('recipe benchmark: weight decay on all parameters, long-side evaluation windows, torchvision augmentation, drop-single-value label filter, SAM rel-pos tables resized-once, mIoU mean over all classes, absent ones scoring 0 (torchmetrics, as the benchmark)');
     expect(notices.some((n) => /label filter: left out 2 image\(s\)/.test(n))).toBe(true);
   });
 

@@ -7,6 +7,7 @@
 import { transfer } from 'comlink';
 import { BatchStream } from '../data/batches';
 import { trainLoop } from '../train/loop';
+import { windowsOf } from '../train/evaluate';
 import { sameClasses } from '../train/classes';
 import { recipeOptions } from '../train/rules';
 import { FeatureCache, evaluateDataset } from '../train/session';
@@ -282,7 +283,7 @@ export class Trainer implements TrainerApi {
     const data = this.data;
     if (!data) throw new Error('choose a dataset first');
     const run = this.life.active ? this.run : undefined;
-    if (run && this.life.state !== 'preparing') return run.use((engine) => predictImage(data.ds, valIndex, (x) => engine.logits(x), run.config, run.norm, runRules(run.record).windowLayout));
+    if (run && this.life.state !== 'preparing') return run.use((engine) => predictImage(data.ds, valIndex, (x) => engine.logits(x), run.config, run.norm, windowsOf(runRules(run.record))));
     if (!this.shown || this.life.active) return groundTruth(data.ds, valIndex);
     return this.predictWithRun(this.shown, valIndex);
   }
@@ -291,7 +292,7 @@ export class Trainer implements TrainerApi {
     const ds = this.data?.ds;
     return this.saved.use(runId, async (m) => {
       if (m.numClasses !== ds?.classes.length) throw new Error(`run ${runId} was trained for ${m.numClasses} classes; the current dataset has ${ds?.classes.length}`);
-      return predictImage(ds, valIndex, m.logits, m.config, m.norm, m.layout);
+      return predictImage(ds, valIndex, m.logits, m.config, m.norm, m.windows);
     });
   }
 

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { sortRows, toCsv, toMarkdown, type LeaderboardRow, type SortColumn } from '../../compare/leaderboard';
 import { saveFile as download } from '../components/charts/save-file';
+import { describeMIoUs } from '../../train/rules';
 import { useLab } from '../lab';
 import { fileStem } from '../run-names';
 import './leaderboard.css';
@@ -68,6 +69,7 @@ export function Leaderboard() {
           ))}
         </tbody>
       </table>
+      <p className="miou-definition" data-testid="leaderboard-miou">{describeMIoUs(board.rows)}</p>
       {!talk && board.otherDatasets > 0 && <p>{board.otherDatasets} evaluated run(s) on other datasets are not ranked here.</p>}
       {!talk && <p className="downloads">
         <button type="button" data-testid="leaderboard-csv" onClick={() => download(`${file}.csv`, toCsv(board), 'text/csv')}>Download CSV</button>

@@ -58,7 +58,7 @@ export function RunsList() {
       {runs.length > 0 && (
         <table className="runs-table">
           <thead>
-            <tr><th scope="col">Run</th><th scope="col">Progress</th><th scope="col"><abbr title="validation mean intersection over union at the last evaluation">mIoU</abbr></th></tr>
+            <tr><th scope="col">Run</th><th scope="col">Progress</th><th scope="col"><abbr title="validation mean intersection over union at the last evaluation: under the benchmark recipes the mean over all classes (absent ones score 0, as torchmetrics in the benchmark), under the demo recipe the mean over the classes present">mIoU</abbr></th></tr>
           </thead>
           <tbody>
             {runs.map((r) => {
