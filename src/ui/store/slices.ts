@@ -31,6 +31,22 @@ export const guarded = <A extends unknown[]>(get: () => LabState, fn: (...a: A) 
 
 const onProgress = (set: Set) => proxy((p: Progress) => set((s) => ({ progress: { ...s.progress, [p.task]: p } })));
 
+/**
+ * A load whose progress bars end with it: the tasks it reported are dropped when it settles, so a
+ * refused dataset does not leave "validate (x.zip): 4 / 13" on the page.
+ */
+async function withProgress<T>(set: Set, load: (report: ReturnType<typeof onProgress>) => Promise<T>): Promise<T> {
+  const tasks = new Set<string>();
+  try {
+    return await load(proxy((p: Progress) => {
+      tasks.add(p.task);
+      set((s) => ({ progress: { ...s.progress, [p.task]: p } }));
+    }));
+  } finally {
+    set((s) => ({ progress: Object.fromEntries(Object.entries(s.progress).filter(([task]) => !tasks.has(task))) }));
+  }
+}
+
 export const createBackendSlice = (worker: WorkerRef): Slice<BackendSlice> => (set, get) => ({
   backendChoice: 'auto',
   initBackend: guarded(get, async (choice = get().backendChoice) => {
@@ -62,8 +78,8 @@ export const createDatasetSlice = (worker: WorkerRef): Slice<DatasetSlice> => (s
     thumbnails: [],
     thumbnailsFrom: 0,
     loadDataset: guarded(get, async (src) => {
-      // on failure nothing changes: the previous dataset stays loaded
-      const dataset = await worker().loadDataset(src, onProgress(set));
+      // on failure nothing changes: the previous dataset stays loaded (and the refused one's bars go)
+      const dataset = await withProgress(set, (report) => worker().loadDataset(src, report));
       set({ dataset, viewIndex: 0, prediction: undefined, comparisons: {}, thumbnails: [] });
       await get().showThumbnails(0);
       await get().refreshPrediction();
