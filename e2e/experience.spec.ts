@@ -1,11 +1,12 @@
 /**
  * The first-time experience (issue 15): screenshots of each state at 1440×900 (first screen,
  * preparing, training, finished), talk mode at 1280×720 and 1920×1080 (before a run, and its race with
- * nine panes and the leaderboard after one), a 390×844 phone, and an
+ * nine panes and the leaderboard after one), a 390×844 phone, a refused zip (issue 24), and an
  * axe-core scan of the main states. Screenshots go to test-results/ (look at them).
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { maskPng, pngRgb, zipOf } from '../src/data/testing';
 import { openLab, setRecipe, shot } from './helpers';
 
 async function axeViolations(page: Page): Promise<string[]> {
@@ -150,4 +151,36 @@ test('a 390×844 phone: one column, Start reachable; axe-clean', async ({ page }
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await shot(page, info, 'phone-390x844');
   expect(await axeViolations(page)).toEqual([]);
+});
+
+/** Whether the control is what a click at its centre reaches (nothing floats over it). */
+const reachable = (control: Locator) => control.evaluate((e) => {
+  const r = e.getBoundingClientRect();
+  const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !!top && (e === top || e.contains(top));
+});
+
+test('a refused zip: its progress bar goes, the message names the file, the header stays usable (1280×720)', async ({ page }, info) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openLab(page);
+  // 13 samples; the fifth one's mask is half its image's size: validation stops at 4 / 13
+  const stems = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'v1', 'v2', 'v3', 'v4'];
+  const zip = zipOf(stems.flatMap((stem, i) => {
+    const split = i < 9 ? 'train' : 'val';
+    return [
+      { path: `${split}/images/${stem}.png`, bytes: pngRgb(64, 64, (x) => [x * 4, 40, 90]) },
+      { path: `${split}/masks/${stem}.png`, bytes: i === 4 ? maskPng(32, 32, (x) => (x < 16 ? 0 : 1)) : maskPng(64, 64, (x) => (x < 32 ? 0 : 1)) },
+    ];
+  }));
+  await page.getByTestId('dataset-zip').setInputFiles({ name: 'scaledmask.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+  await expect(page.getByTestId('error-message')).toContainText('masks/e.png: the mask is 32×32 but its image');
+  await expect(page.getByTestId('progress')).not.toContainText('validate');
+  await expect(page.getByTestId('step-data')).toContainText('demo'); // the demo stays loaded
+  await shot(page, info, 'refused-zip-1280x720');
+  for (const control of [page.getByTestId('backend-choice'), page.getByRole('button', { name: 'Talk mode' }), page.getByTestId('start-training')]) {
+    expect(await reachable(control), `${await control.evaluate((e) => e.outerHTML.slice(0, 80))} is covered`).toBe(true);
+  }
+  await page.getByRole('button', { name: 'Talk mode' }).click(); // a real click, with the message still up
+  await expect(page.locator('.app.talk')).toBeVisible();
+  await expect(page.getByTestId('error-message')).toBeVisible();
 });

@@ -33,16 +33,21 @@ const onProgress = (set: Set) => proxy((p: Progress) => set((s) => ({ progress: 
 
 /**
  * A load whose progress bars end with it: the tasks it reported are dropped when it settles, so a
- * refused dataset does not leave "validate (x.zip): 4 / 13" on the page.
+ * refused dataset does not leave "validate (x.zip): 4 / 13" on the page. Reports arriving after
+ * that are ignored: comlink delivers a callback's calls on their own port, so the last ones can
+ * come after the load's rejection.
  */
 async function withProgress<T>(set: Set, load: (report: ReturnType<typeof onProgress>) => Promise<T>): Promise<T> {
   const tasks = new Set<string>();
+  let settled = false;
   try {
     return await load(proxy((p: Progress) => {
+      if (settled) return;
       tasks.add(p.task);
       set((s) => ({ progress: { ...s.progress, [p.task]: p } }));
     }));
   } finally {
+    settled = true;
     set((s) => ({ progress: Object.fromEntries(Object.entries(s.progress).filter(([task]) => !tasks.has(task))) }));
   }
 }
