@@ -184,3 +184,21 @@ test('a refused zip: its progress bar goes, the message names the file, the head
   await expect(page.locator('.app.talk')).toBeVisible();
   await expect(page.getByTestId('error-message')).toBeVisible();
 });
+
+test('focus stays on Start while the run it started trains and after it ends (not dropped to <body>)', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openLab(page);
+  await setRecipe(page, { steps: 6, batch: 1, evalEvery: 6 });
+  const start = page.getByTestId('start-training');
+  await start.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('run-state')).not.toHaveText('idle');
+  await expect(start).toBeDisabled(); // announced as unavailable while the run is active…
+  await expect(start).toBeFocused(); // …and still the focused control
+  await page.keyboard.press('Enter'); // ignored: one run at a time
+  await expect(page.getByTestId('run-state')).toHaveText('finished', { timeout: 200_000 });
+  await expect(start).toBeEnabled();
+  await expect(start).toBeFocused();
+  expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('BUTTON');
+  expect(await page.getByTestId('saved-run').count()).toBe(1); // the second Enter started nothing
+});
