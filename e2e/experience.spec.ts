@@ -86,17 +86,47 @@ test('a run from start to finish: preparing stages, training with a human ETA, f
   await talkRaceFits(page, info);
 });
 
+/** Visible text (HTML and the charts' SVG) under `px` pixels, as "size px: text"; the whole page, not only the screen. */
+function smallText(page: Page, px: number): Promise<string[]> {
+  return page.evaluate((min) => {
+    const small: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent?.trim();
+      const el = node.parentElement;
+      if (!text || !el?.closest('.app')) continue; // not recharts' text-measuring span, parked off the page
+      const style = getComputedStyle(el);
+      const r = el.getBoundingClientRect();
+      if (style.visibility !== 'visible' || r.width <= 1 || r.height <= 1 || !el.checkVisibility()) continue; // ≤ 1 px: for screen readers only
+      const size = parseFloat(style.fontSize);
+      if (size < min) small.push(`${size} px: ${text.slice(0, 40)} (${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''} in ${el.parentElement?.getAttribute('class') ?? ''})`);
+    }
+    return [...new Set(small)];
+  }, px);
+}
+
+/** The leaderboard's rows as six runs with long names (the real row, copied), to show what talk mode does with them. */
+const SIX_LONG_NAMES = Array.from({ length: 6 }, (_, i) => `DINOv2 ViT-B/14 with registers, lr ${i + 1}e-4, 30 steps, crop 224, run ${i + 1}`);
+
 /**
  * Talk mode's race with the leaderboard: five viewer panes (image, ground truth, this run, one
- * compared run, the disagreement) and nine (six predictions), the compared runs being this run's
- * prediction again under other ids (no more training). At 1280×720 and 1920×1080 the pane grid lies
- * on the screen without scrolling, inside or out, and the leaderboard beside it is in view.
+ * compared run, the disagreement), seven (four predictions) and nine (six predictions), the compared
+ * runs being this run's prediction again under other ids (no more training), and a six-row
+ * leaderboard of long names. At 1280×720 and 1920×1080 the pane grid lies on the screen without
+ * scrolling, inside or out, and the leaderboard beside it is in view; with up to four predictions
+ * the mIoU chart is in view too; no visible text is under 20 px; the leaderboard's names are one
+ * line each, whole in their tooltip and accessible name.
  */
 async function talkRaceFits(page: Page, info: TestInfo): Promise<void> {
   await expect(page.getByTestId('prediction-pane').getByRole('img', { name: /^This run: my first run, mIoU/ })).toBeVisible();
   await page.getByRole('button', { name: 'Talk mode' }).click();
+  await page.evaluate((names) => {
+    const lab = (globalThis as unknown as { vfmLab: { getState(): { board: { rows: object[] } }; setState(s: object): void } }).vfmLab;
+    const { board } = lab.getState();
+    lab.setState({ board: { ...board, rows: names.map((model, i) => ({ ...board.rows[0], runId: `board-${i}`, model, mIoU: 0.6 - i * 0.05 })) } });
+  }, SIX_LONG_NAMES);
   const viewer = page.getByTestId('viewer');
-  for (const [compared, panes] of [[1, 5], [5, 9]]) {
+  for (const [compared, panes] of [[1, 5], [3, 7], [5, 9]]) {
     await page.evaluate((n) => {
       const lab = (globalThis as unknown as { vfmLab: { getState(): { prediction: object }; setState(s: object): void } }).vfmLab;
       const ids = Array.from({ length: n }, (_, i) => `x${i + 1}`);
@@ -108,17 +138,30 @@ async function talkRaceFits(page: Page, info: TestInfo): Promise<void> {
       await page.evaluate(() => window.scrollTo(0, 0));
       const box = await viewer.evaluate((v) => {
         const r = v.getBoundingClientRect();
-        return { overflowX: v.scrollWidth - v.clientWidth, overflowY: v.scrollHeight - v.clientHeight, left: r.left, right: r.right, bottom: r.bottom, pageWidth: document.documentElement.scrollWidth };
+        return { overflowX: v.scrollWidth - v.clientWidth, overflowY: v.scrollHeight - v.clientHeight, left: r.left, right: r.right, bottom: r.bottom };
       });
       const at = `${panes} panes at ${width}×${height}`;
       expect(box.overflowX, at).toBe(0);
       expect(box.overflowY, at).toBe(0);
-      expect(box.pageWidth, at).toBeLessThanOrEqual(width);
+      // the charts follow a resize a frame later (ResizeObserver): the page's width settles
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: at }).toBeLessThanOrEqual(width);
       expect(box.left, at).toBeGreaterThanOrEqual(0);
       expect(box.right, at).toBeLessThanOrEqual(width);
       expect(box.bottom, `${at}: the last row of panes ends below the screen`).toBeLessThanOrEqual(height);
-      await expect(page.getByTestId('leaderboard')).toBeInViewport({ ratio: 1 });
-      await expect(page.getByTestId('leaderboard-row')).toHaveCount(1);
+      await expect(page.getByTestId('leaderboard'), at).toBeInViewport({ ratio: 1 });
+      await expect(page.getByTestId('leaderboard-row')).toHaveCount(6);
+      if (panes <= 7) await expect(page.getByTestId('miou-chart'), `${at}: the mIoU chart`).toBeInViewport({ ratio: 1 });
+      expect(await smallText(page, 20), `${at}: text under 20 px`).toEqual([]);
+      // names: one line each, cut with an ellipsis; the whole name is the tooltip and the accessible name
+      const names = page.getByTestId('leaderboard').locator('.board-name');
+      await expect(names).toHaveCount(6);
+      for (const [i, name] of SIX_LONG_NAMES.entries()) {
+        const cell = names.nth(i);
+        await expect(cell).toHaveAttribute('title', name);
+        await expect(cell).toHaveText(name); // what a screen reader reads
+        const lines = await cell.evaluate((e) => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight === 'normal' ? String(1.2 * parseFloat(getComputedStyle(e).fontSize)) : getComputedStyle(e).lineHeight));
+        expect(lines, `${at}: "${name}" wraps`).toBeLessThan(1.5);
+      }
       await page.screenshot({ path: info.outputPath(`talk-race-${panes}-${width}x${height}.png`) }); // the screen as the audience sees it
     }
   }
@@ -133,10 +176,12 @@ test('talk mode at 1280×720 and 1920×1080: viewer on screen, no exports, model
   await expect(page.getByTestId('talk-compare')).toBeVisible();
   await expect(page.getByTestId('export-model')).toHaveCount(0);
   await expect(page.getByTestId('viewer').locator('canvas').first()).toBeInViewport();
+  expect(await smallText(page, 20), 'text under 20 px at 1280×720').toEqual([]);
   await shot(page, info, 'talk-1280x720');
   expect(await axeViolations(page)).toEqual([]);
   await page.setViewportSize({ width: 1920, height: 1080 });
   await expect(page.getByTestId('viewer').locator('canvas').first()).toBeInViewport();
+  expect(await smallText(page, 24), 'text under 24 px at 1920×1080').toEqual([]);
   await shot(page, info, 'talk-1920x1080');
   await page.getByRole('button', { name: 'Exit talk mode' }).click();
 });

@@ -61,7 +61,7 @@ export function Pane({ name, detail, hover, picture, fit, view, onView, onHover,
   return (
     <figure className="pane" data-testid={testId}>
       <figcaption>
-        <span className="pane-name">{name}</span>
+        <span className="pane-name" title={name}>{name}</span>
         {detail && <> <span className="pane-detail">{detail}</span></>}
         {' '}<span className="pane-hover">{hover}</span>
       </figcaption>
