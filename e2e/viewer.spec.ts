@@ -221,7 +221,7 @@ const layoutOf = (page: Page) => page.locator('.viewer-wrap').evaluate((wrap) =>
     return [r.x, r.y, r.width, r.height].map((v) => Math.round(v * 100) / 100).join(' ');
   }));
 
-test('non-square photos keep their shape in panes and thumbnails; the pointer names its pixel and moves no pane (1280 and 1440 px)', async ({ page }) => {
+test('non-square photos keep their shape in panes and thumbnails; the pointer names its pixel and moves no pane (1280 and 1440 px)', async ({ page }, info) => {
   test.setTimeout(180_000);
   await openLab(page);
   await page.getByTestId('dataset-zip').setInputFiles({ name: 'photos.zip', mimeType: 'application/zip', buffer: Buffer.from(photosZip()) });
@@ -259,6 +259,7 @@ test('non-square photos keep their shape in panes and thumbnails; the pointer na
       return { rows: [rows.indexOf(true), rows.lastIndexOf(true)], cols: [cols.indexOf(true), cols.lastIndexOf(true)] };
     });
     expect(opaque, `${w}×${h}`).toEqual({ rows: [top, CANVAS - top - 1], cols: [left, CANVAS - left - 1] });
+    await page.getByTestId('viewer').screenshot({ path: info.outputPath(`photos-${w}x${h}-panes.png`) });
 
     for (const width of [1280, 1440]) {
       await page.setViewportSize({ width, height: 800 });
