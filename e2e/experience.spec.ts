@@ -1,11 +1,12 @@
 /**
  * The first-time experience (issue 15): screenshots of each state at 1440×900 (first screen,
  * preparing, training, finished), talk mode at 1280×720 and 1920×1080 (before a run, and its race with
- * nine panes and the leaderboard after one), a 390×844 phone, and an
+ * nine panes and the leaderboard after one), a 390×844 phone, a refused zip (issue 24), and an
  * axe-core scan of the main states. Screenshots go to test-results/ (look at them).
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { maskPng, pngRgb, zipOf } from '../src/data/testing';
 import { openLab, setRecipe, shot } from './helpers';
 
 async function axeViolations(page: Page): Promise<string[]> {
@@ -85,17 +86,47 @@ test('a run from start to finish: preparing stages, training with a human ETA, f
   await talkRaceFits(page, info);
 });
 
+/** Visible text (HTML and the charts' SVG) under `px` pixels, as "size px: text"; the whole page, not only the screen. */
+function smallText(page: Page, px: number): Promise<string[]> {
+  return page.evaluate((min) => {
+    const small: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent?.trim();
+      const el = node.parentElement;
+      if (!text || !el?.closest('.app')) continue; // not recharts' text-measuring span, parked off the page
+      const style = getComputedStyle(el);
+      const r = el.getBoundingClientRect();
+      if (style.visibility !== 'visible' || r.width <= 1 || r.height <= 1 || !el.checkVisibility()) continue; // ≤ 1 px: for screen readers only
+      const size = parseFloat(style.fontSize);
+      if (size < min) small.push(`${size} px: ${text.slice(0, 40)} (${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''} in ${el.parentElement?.getAttribute('class') ?? ''})`);
+    }
+    return [...new Set(small)];
+  }, px);
+}
+
+/** The leaderboard's rows as six runs with long names (the real row, copied), to show what talk mode does with them. */
+const SIX_LONG_NAMES = Array.from({ length: 6 }, (_, i) => `DINOv2 ViT-B/14 with registers, lr ${i + 1}e-4, 30 steps, crop 224, run ${i + 1}`);
+
 /**
  * Talk mode's race with the leaderboard: five viewer panes (image, ground truth, this run, one
- * compared run, the disagreement) and nine (six predictions), the compared runs being this run's
- * prediction again under other ids (no more training). At 1280×720 and 1920×1080 the pane grid lies
- * on the screen without scrolling, inside or out, and the leaderboard beside it is in view.
+ * compared run, the disagreement), seven (four predictions) and nine (six predictions), the compared
+ * runs being this run's prediction again under other ids (no more training), and a six-row
+ * leaderboard of long names. At 1280×720 and 1920×1080 the pane grid lies on the screen without
+ * scrolling, inside or out, and the leaderboard beside it is in view; with up to four predictions
+ * the mIoU chart is in view too; no visible text is under 20 px; the leaderboard's names are one
+ * line each, whole in their tooltip and accessible name.
  */
 async function talkRaceFits(page: Page, info: TestInfo): Promise<void> {
   await expect(page.getByTestId('prediction-pane').getByRole('img', { name: /^This run: my first run, mIoU/ })).toBeVisible();
   await page.getByRole('button', { name: 'Talk mode' }).click();
+  await page.evaluate((names) => {
+    const lab = (globalThis as unknown as { vfmLab: { getState(): { board: { rows: object[] } }; setState(s: object): void } }).vfmLab;
+    const { board } = lab.getState();
+    lab.setState({ board: { ...board, rows: names.map((model, i) => ({ ...board.rows[0], runId: `board-${i}`, model, mIoU: 0.6 - i * 0.05 })) } });
+  }, SIX_LONG_NAMES);
   const viewer = page.getByTestId('viewer');
-  for (const [compared, panes] of [[1, 5], [5, 9]]) {
+  for (const [compared, panes] of [[1, 5], [3, 7], [5, 9]]) {
     await page.evaluate((n) => {
       const lab = (globalThis as unknown as { vfmLab: { getState(): { prediction: object }; setState(s: object): void } }).vfmLab;
       const ids = Array.from({ length: n }, (_, i) => `x${i + 1}`);
@@ -107,17 +138,30 @@ async function talkRaceFits(page: Page, info: TestInfo): Promise<void> {
       await page.evaluate(() => window.scrollTo(0, 0));
       const box = await viewer.evaluate((v) => {
         const r = v.getBoundingClientRect();
-        return { overflowX: v.scrollWidth - v.clientWidth, overflowY: v.scrollHeight - v.clientHeight, left: r.left, right: r.right, bottom: r.bottom, pageWidth: document.documentElement.scrollWidth };
+        return { overflowX: v.scrollWidth - v.clientWidth, overflowY: v.scrollHeight - v.clientHeight, left: r.left, right: r.right, bottom: r.bottom };
       });
       const at = `${panes} panes at ${width}×${height}`;
       expect(box.overflowX, at).toBe(0);
       expect(box.overflowY, at).toBe(0);
-      expect(box.pageWidth, at).toBeLessThanOrEqual(width);
+      // the charts follow a resize a frame later (ResizeObserver): the page's width settles
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: at }).toBeLessThanOrEqual(width);
       expect(box.left, at).toBeGreaterThanOrEqual(0);
       expect(box.right, at).toBeLessThanOrEqual(width);
       expect(box.bottom, `${at}: the last row of panes ends below the screen`).toBeLessThanOrEqual(height);
-      await expect(page.getByTestId('leaderboard')).toBeInViewport({ ratio: 1 });
-      await expect(page.getByTestId('leaderboard-row')).toHaveCount(1);
+      await expect(page.getByTestId('leaderboard'), at).toBeInViewport({ ratio: 1 });
+      await expect(page.getByTestId('leaderboard-row')).toHaveCount(6);
+      if (panes <= 7) await expect(page.getByTestId('miou-chart'), `${at}: the mIoU chart`).toBeInViewport({ ratio: 1 });
+      expect(await smallText(page, 20), `${at}: text under 20 px`).toEqual([]);
+      // names: one line each, cut with an ellipsis; the whole name is the tooltip and the accessible name
+      const names = page.getByTestId('leaderboard').locator('.board-name');
+      await expect(names).toHaveCount(6);
+      for (const [i, name] of SIX_LONG_NAMES.entries()) {
+        const cell = names.nth(i);
+        await expect(cell).toHaveAttribute('title', name);
+        await expect(cell).toHaveText(name); // what a screen reader reads
+        const lines = await cell.evaluate((e) => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight === 'normal' ? String(1.2 * parseFloat(getComputedStyle(e).fontSize)) : getComputedStyle(e).lineHeight));
+        expect(lines, `${at}: "${name}" wraps`).toBeLessThan(1.5);
+      }
       await page.screenshot({ path: info.outputPath(`talk-race-${panes}-${width}x${height}.png`) }); // the screen as the audience sees it
     }
   }
@@ -132,10 +176,12 @@ test('talk mode at 1280×720 and 1920×1080: viewer on screen, no exports, model
   await expect(page.getByTestId('talk-compare')).toBeVisible();
   await expect(page.getByTestId('export-model')).toHaveCount(0);
   await expect(page.getByTestId('viewer').locator('canvas').first()).toBeInViewport();
+  expect(await smallText(page, 20), 'text under 20 px at 1280×720').toEqual([]);
   await shot(page, info, 'talk-1280x720');
   expect(await axeViolations(page)).toEqual([]);
   await page.setViewportSize({ width: 1920, height: 1080 });
   await expect(page.getByTestId('viewer').locator('canvas').first()).toBeInViewport();
+  expect(await smallText(page, 24), 'text under 24 px at 1920×1080').toEqual([]);
   await shot(page, info, 'talk-1920x1080');
   await page.getByRole('button', { name: 'Exit talk mode' }).click();
 });
@@ -150,4 +196,54 @@ test('a 390×844 phone: one column, Start reachable; axe-clean', async ({ page }
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await shot(page, info, 'phone-390x844');
   expect(await axeViolations(page)).toEqual([]);
+});
+
+/** Whether the control is what a click at its centre reaches (nothing floats over it). */
+const reachable = (control: Locator) => control.evaluate((e) => {
+  const r = e.getBoundingClientRect();
+  const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !!top && (e === top || e.contains(top));
+});
+
+test('a refused zip: its progress bar goes, the message names the file, the header stays usable (1280×720)', async ({ page }, info) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openLab(page);
+  // 13 samples; the fifth one's mask is half its image's size: validation stops at 4 / 13
+  const stems = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'v1', 'v2', 'v3', 'v4'];
+  const zip = zipOf(stems.flatMap((stem, i) => {
+    const split = i < 9 ? 'train' : 'val';
+    return [
+      { path: `${split}/images/${stem}.png`, bytes: pngRgb(64, 64, (x) => [x * 4, 40, 90]) },
+      { path: `${split}/masks/${stem}.png`, bytes: i === 4 ? maskPng(32, 32, (x) => (x < 16 ? 0 : 1)) : maskPng(64, 64, (x) => (x < 32 ? 0 : 1)) },
+    ];
+  }));
+  await page.getByTestId('dataset-zip').setInputFiles({ name: 'scaledmask.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+  await expect(page.getByTestId('error-message')).toContainText('masks/e.png: the mask is 32×32 but its image');
+  await expect(page.getByTestId('progress')).not.toContainText('validate');
+  await expect(page.getByTestId('step-data')).toContainText('demo'); // the demo stays loaded
+  await shot(page, info, 'refused-zip-1280x720');
+  for (const control of [page.getByTestId('backend-choice'), page.getByRole('button', { name: 'Talk mode' }), page.getByTestId('start-training')]) {
+    expect(await reachable(control), `${await control.evaluate((e) => e.outerHTML.slice(0, 80))} is covered`).toBe(true);
+  }
+  await page.getByRole('button', { name: 'Talk mode' }).click(); // a real click, with the message still up
+  await expect(page.locator('.app.talk')).toBeVisible();
+  await expect(page.getByTestId('error-message')).toBeVisible();
+});
+
+test('focus stays on Start while the run it started trains and after it ends (not dropped to <body>)', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openLab(page);
+  await setRecipe(page, { steps: 6, batch: 1, evalEvery: 6 });
+  const start = page.getByTestId('start-training');
+  await start.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('run-state')).not.toHaveText('idle');
+  await expect(start).toBeDisabled(); // announced as unavailable while the run is active…
+  await expect(start).toBeFocused(); // …and still the focused control
+  await page.keyboard.press('Enter'); // ignored: one run at a time
+  await expect(page.getByTestId('run-state')).toHaveText('finished', { timeout: 200_000 });
+  await expect(start).toBeEnabled();
+  await expect(start).toBeFocused();
+  expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('BUTTON');
+  expect(await page.getByTestId('saved-run').count()).toBe(1); // the second Enter started nothing
 });

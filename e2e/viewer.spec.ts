@@ -3,12 +3,13 @@
  * pointer without scrolling the page, keyboard zoom/pan, the overlay slider's meaning read from the
  * canvas pixels, every validation image reachable with the keyboard, and the charts after a short
  * run — readable ticks and tooltips, legend colours, no stray focus stops, axe-clean, screenshots at
- * 1440×900 and in talk mode at 1920×1080.
+ * 1440×900 and in talk mode at 1920×1080. Non-square photos (640×480, 375×500) keep their shape in
+ * panes and thumbnails, and hovering names the right pixel without moving any pane (issue 24).
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { makeDemoFiles } from '../src/data/synthetic';
-import { zipOf } from '../src/data/testing';
+import { maskPng, pngRgb, text, zipOf } from '../src/data/testing';
 import { openLab, setRecipe, shot } from './helpers';
 
 const CANVAS = 256;
@@ -197,4 +198,103 @@ test('charts after a short run: titles, integer steps, formatted tooltips, legen
   await expect.poll(() => miou.locator('.recharts-yAxis-tick-labels text').first().evaluate((t) => parseFloat(getComputedStyle(t).fontSize))).toBeGreaterThan(fontBefore);
   expect(await clippedTicks(page)).toEqual([]);
   await shot(page, info, 'charts-talk-1920x1080');
+});
+
+/** The photos of issue 24: class 0 left, class 1 top right, class 2 bottom right; a long class name makes the hover caption long. */
+const PHOTO_CLASSES = ['sky, the part of the picture above the horizon (a long name on purpose)', 'road', 'car'];
+const photoLabel = (w: number, h: number) => (x: number, y: number) => (x < w / 2 ? 0 : y < h / 2 ? 1 : 2);
+function photosZip(): Uint8Array {
+  const files: { path: string; bytes: Uint8Array }[] = [{ path: 'classes.txt', bytes: text(PHOTO_CLASSES.join('\n')) }];
+  const add = (split: string, stem: string, w: number, h: number) => {
+    files.push({ path: `${split}/images/${stem}.png`, bytes: pngRgb(w, h, (x, y) => [(x * 5) % 256, (y * 3) % 256, 90]) });
+    files.push({ path: `${split}/masks/${stem}.png`, bytes: maskPng(w, h, photoLabel(w, h)) });
+  };
+  add('train', 't1', 64, 48); add('train', 't2', 48, 64);
+  add('val', 'a-wide', 640, 480); add('val', 'b-tall', 375, 500);
+  return zipOf(files);
+}
+
+/** Where every pane, the tools row and the viewer are (to compare before and after a hover). */
+const layoutOf = (page: Page) => page.locator('.viewer-wrap').evaluate((wrap) =>
+  [wrap.querySelector('.viewer-tools')!, wrap.querySelector('.viewer')!, ...wrap.querySelectorAll('.pane, .pane canvas')].map((e) => {
+    const r = e.getBoundingClientRect();
+    return [r.x, r.y, r.width, r.height].map((v) => Math.round(v * 100) / 100).join(' ');
+  }));
+
+test('non-square photos keep their shape in panes and thumbnails; the pointer names its pixel and moves no pane (1280 and 1440 px)', async ({ page }, info) => {
+  test.setTimeout(180_000);
+  await openLab(page);
+  await page.getByTestId('dataset-zip').setInputFiles({ name: 'photos.zip', mimeType: 'application/zip', buffer: Buffer.from(photosZip()) });
+  await expect(page.getByTestId('step-data')).toContainText('photos');
+  const viewer = page.getByTestId('viewer');
+  const [image, truth] = [viewer.getByRole('img', { name: 'Image' }), viewer.getByRole('img', { name: 'Ground truth' })];
+  const shownSize = () => page.evaluate(() => {
+    const p = (globalThis as unknown as { vfmLab: { getState(): { prediction?: { width: number; height: number } } } }).vfmLab.getState().prediction;
+    return p && `${p.width}×${p.height}`;
+  });
+
+  // thumbnails: the picture inside each thumbnail's box has the photo's aspect ratio (object-fit decides how it is drawn)
+  const thumbs = page.getByRole('listbox', { name: 'Validation images' }).locator('canvas.thumb');
+  await expect(thumbs).toHaveCount(2);
+  const drawn = await thumbs.evaluateAll((cs) => cs.map((c) => {
+    const canvas = c as HTMLCanvasElement, r = c.getBoundingClientRect(), fit = getComputedStyle(c).objectFit;
+    const k = fit === 'contain' || fit === 'scale-down' ? Math.min(r.width / canvas.width, r.height / canvas.height) : undefined;
+    return k ? (canvas.width * k) / (canvas.height * k) : r.width / r.height; // 'fill' stretches to the box
+  }));
+  expect(drawn[0]).toBeCloseTo(640 / 480, 1);
+  expect(drawn[1]).toBeCloseTo(375 / 500, 1);
+
+  for (const [w, h, option] of [[640, 480, 0], [375, 500, 1]] as const) {
+    await page.getByRole('option', { name: `validation image ${option + 1} of 2` }).click();
+    await expect.poll(shownSize).toBe(`${w}×${h}`);
+    await page.getByRole('button', { name: 'Reset zoom' }).click(); // the last photo's zoom
+    // the pane's canvas: the photo letterboxed, its longer side filling the 256 px square, the bars empty
+    const k = CANVAS / Math.max(w, h), left = (CANVAS - w * k) / 2, top = (CANVAS - h * k) / 2;
+    const opaque = () => image.evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const rows = Array.from({ length: c.height }, (_, y) => d[4 * (y * c.width + c.width / 2) + 3] > 0);
+      const cols = Array.from({ length: c.width }, (_, x) => d[4 * ((c.height / 2) * c.width + x) + 3] > 0);
+      return { rows: [rows.indexOf(true), rows.lastIndexOf(true)], cols: [cols.indexOf(true), cols.lastIndexOf(true)] };
+    });
+    await expect.poll(opaque, { message: `${w}×${h}` }).toEqual({ rows: [top, CANVAS - top - 1], cols: [left, CANVAS - left - 1] });
+    await page.getByTestId('viewer').screenshot({ path: info.outputPath(`photos-${w}x${h}-panes.png`) });
+
+    for (const width of [1280, 1440]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.getByRole('button', { name: 'Reset zoom' }).click();
+      await expect.poll(() => viewOf(page)).toEqual({ zoom: 1, x: 0, y: 0 });
+      await truth.scrollIntoViewIfNeeded();
+      await page.mouse.move(0, 0);
+      await expect(page.getByTestId('viewer-pixel')).toHaveText('');
+      const before = await layoutOf(page);
+      // zoom 1, then 2.44 (four presses of + about the centre): points near the picture's corners and its bottom edge
+      for (const presses of [0, 4]) {
+        if (presses) {
+          await viewer.focus();
+          for (let i = 0; i < presses; i++) await page.keyboard.press('+');
+        }
+        const v = await viewOf(page);
+        const box = (await truth.boundingBox())!;
+        // the part of the picture on the canvas, per axis (canvas px)
+        const visible = (start: number, length: number, offset: number) => [Math.max(start * v.zoom + offset, 0), Math.min((start + length) * v.zoom + offset, CANVAS)];
+        const [x0, x1] = visible(left, w * k, v.x), [y0, y1] = visible(top, h * k, v.y);
+        for (const [fx, fy] of [[0.02, 0.02], [0.5, 0.5], [0.97, 0.985], [0.3, 0.995]]) {
+          // a whole client pixel inside the visible picture (the mouse moves to whole pixels)
+          const client = { x: Math.round(box.x + ((x0 + fx * (x1 - x0)) / CANVAS) * box.width), y: Math.round(box.y + ((y0 + fy * (y1 - y0)) / CANVAS) * box.height) };
+          await page.mouse.move(client.x, client.y);
+          // the image pixel there, computed directly: client → canvas px → content → photo pixel
+          const cx = ((client.x - box.x) / box.width) * CANVAS, cy = ((client.y - box.y) / box.height) * CANVAS;
+          const px = Math.floor(((cx - v.x) / v.zoom - left) / k), py = Math.floor(((cy - v.y) / v.zoom - top) / k);
+          const at = `${w}×${h} at ${width} px, zoom ${v.zoom}, point ${fx},${fy}`;
+          await expect(page.getByTestId('viewer-pixel'), at).toHaveText(`pixel (${px}, ${py})`);
+          // the ground truth's caption names the class the mask has there
+          await expect(page.getByTestId('pane-label').locator('.pane-hover'), at).toHaveText(PHOTO_CLASSES[photoLabel(w, h)(px, py)]);
+          expect(await layoutOf(page), `${at}: panes moved`).toEqual(before);
+        }
+      }
+      await page.mouse.move(0, 0);
+      await expect(page.getByTestId('viewer-pixel')).toHaveText('');
+      expect(await layoutOf(page)).toEqual(before);
+    }
+  }
 });

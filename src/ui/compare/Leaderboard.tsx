@@ -63,7 +63,8 @@ export function Leaderboard() {
           {rows.map((r, i) => (
             <tr key={r.runId} data-testid="leaderboard-row">
               <td>{board.rows.indexOf(r) + 1}</td>
-              {columns.map((c) => <td key={c.key}>{c.show(r)}</td>)}
+              {/* a run's name is cut to one line in talk mode (CSS); the whole name stays its text and its tooltip */}
+              {columns.map((c) => <td key={c.key}>{c.key === 'model' ? <span className="board-name" title={r.model}>{r.model}</span> : c.show(r)}</td>)}
               {settings.map((s) => <td key={`setting-${s.name}`}>{r.settings?.[s.name] ?? ''}</td>)}
             </tr>
           ))}

@@ -57,6 +57,7 @@ export function Charts() {
   const classes = useLab((s) => s.dataset?.classes);
   const [smoothing, setSmoothing] = useState(0.6);
   const [scale, ref] = useTalkScale();
+  const talk = useLab((s) => s.talkMode);
   const [width, onWidth] = usePlotWidth();
   const budget = width ? pointBudget(width) : MAX_POINTS;
   const overlay = useOverlay(current);
@@ -76,15 +77,15 @@ export function Charts() {
   const lastStep = Math.max(steps.at(-1)?.step ?? 1, evals.at(-1)?.step ?? 1, ...lines.map((l) => Math.max(l.loss.at(-1)?.step ?? 1, l.miou.at(-1)?.step ?? 1)));
   const xTicks = useStableItems(useMemo(() => stepTicks(0, lastStep), [lastStep]));
   const frame = useMemo((): Frame => {
-    const size = chartSizes(scale);
+    const size = chartSizes(scale, talk);
     const tick = { fontSize: size.font };
-    const margin = { top: 6, right: Math.round(18 * scale), bottom: Math.round(6 * scale), left: 0 }; // room for the last step tick and the axis title
+    const margin = { top: 6, right: Math.round(1.5 * size.font), bottom: Math.round(size.font / 2), left: 0 }; // room for the last step tick and the axis title
     const xAxis = (
       <XAxis dataKey="step" type="number" domain={[xTicks[0], xTicks.at(-1)!]} ticks={xTicks} interval={0} allowDecimals={false} tick={tick}
         height={size.xHeight} label={{ value: 'step', position: 'insideBottomRight', offset: 0, fontSize: size.font }} />
     );
     return { xAxis, margin, tick, size };
-  }, [scale, xTicks]);
+  }, [scale, talk, xTicks]);
   // the mIoU chart and the bars change at evaluations only, not at every step
   const miouLines = useStableItems(lines.map((l) => ({ id: l.run.id, label: l.run.label, color: l.run.color, miou: l.miou })));
   const last = evals.at(-1);

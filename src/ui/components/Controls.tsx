@@ -12,10 +12,13 @@ export function Controls() {
   const { start, pause, resume, stop } = useLab.getState();
   const active = isActive(state);
   const why = !ready ? 'loading the model and data…' : invalid ? 'fix the flagged recipe fields first' : undefined;
+  const blocked = !ready || active || invalid;
   return (
     <div className="controls">
-      <button type="button" className="primary" data-testid="start-training" disabled={!ready || active || invalid}
-        aria-describedby={why && !active ? 'start-why' : undefined} onClick={() => start()}>Start training</button>
+      {/* aria-disabled, not disabled: a disabled button loses focus (to <body>) the moment Start is pressed;
+          this one keeps it, is announced as unavailable, and ignores clicks until the run ends */}
+      <button type="button" className="primary" data-testid="start-training" aria-disabled={blocked}
+        aria-describedby={why && !active ? 'start-why' : undefined} onClick={() => { if (!blocked) void start(); }}>Start training</button>
       {state === 'paused'
         ? <button type="button" className="secondary" data-testid="pause-training" onClick={() => resume()}>Resume</button>
         : <button type="button" className="secondary" data-testid="pause-training" disabled={state !== 'running'} onClick={() => pause()}>Pause</button>}

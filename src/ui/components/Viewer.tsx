@@ -7,11 +7,12 @@
  * every validation image through a paged thumbnail list. In talk mode a running benchmark queue
  * fills the grid (useRace).
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useLab } from '../lab';
 import { DISAGREE_COLOR, ERROR_COLORS, ERROR_LABELS, backgroundIndex, errorKindsFor, type Rgb } from '../viewer/composite';
 import { MAX_PREDICTION_PANES } from '../viewer/panes';
-import { IDENTITY, ZOOM_STEP, viewForKey, zoomCentre, type View } from '../viewer/zoom';
+import { fitPicture } from '../viewer/fit';
+import { IDENTITY, ZOOM_STEP, clampView, viewForKey, zoomCentre, type View } from '../viewer/zoom';
 import { CANVAS, Pane } from './viewer/Pane';
 import { ThumbnailList } from './viewer/ThumbnailList';
 import { usePanes, type Show } from './viewer/usePanes';
@@ -22,11 +23,15 @@ const swatch = (c: Rgb) => <span className="swatch" style={{ background: `rgb(${
 
 export function Viewer() {
   const classes = useLab((s) => s.dataset?.classes);
-  const [view, setView] = useState<View>(IDENTITY);
+  const [zoomed, setView] = useState<View>(IDENTITY);
   const [overlay, setOverlay] = useState(0.7);
   const [show, setShow] = useState<Show>('predictions');
   const [hover, setHover] = useState<[number, number]>();
   const width = useLab((s) => s.prediction?.width ?? 0);
+  const height = useLab((s) => s.prediction?.height ?? 0);
+  // every pane shows the same image: one letterboxed fit, and the view kept within it when the next image has another shape
+  const fit = useMemo(() => fitPicture(width || CANVAS, height || CANVAS, CANVAS), [width, height]);
+  const view = clampView(zoomed, fit);
   const { panes, hidden, share, predicted } = usePanes(show, overlay);
   useRace();
   const pixel = hover ? hover[1] * width + hover[0] : undefined;
@@ -40,11 +45,12 @@ export function Viewer() {
         </span>
         <label>Overlay opacity <input type="range" min={0} max={1} step={0.05} value={overlay} onChange={(e) => setOverlay(e.target.valueAsNumber)}
           aria-valuetext={overlay === 0 ? 'image only' : `${Math.round(overlay * 100)}% mask`} /></label>
-        <button type="button" aria-label="Zoom in" onClick={() => setView((v) => zoomCentre(v, ZOOM_STEP, CANVAS))}>+</button>
-        <button type="button" aria-label="Zoom out" onClick={() => setView((v) => zoomCentre(v, 1 / ZOOM_STEP, CANVAS))}>−</button>
+        <button type="button" aria-label="Zoom in" onClick={() => setView((v) => zoomCentre(v, ZOOM_STEP, fit))}>+</button>
+        <button type="button" aria-label="Zoom out" onClick={() => setView((v) => zoomCentre(v, 1 / ZOOM_STEP, fit))}>−</button>
         <button type="button" onClick={() => setView(IDENTITY)}>Reset zoom</button>
-        <span className="viewer-hint" aria-live="off">
-          {hover ? `pixel (${hover[0]}, ${hover[1]})` : 'wheel or +/− to zoom, drag or arrows to pan, 0 to reset'}
+        <span className="viewer-hint">
+          <span aria-hidden={!!hover}>wheel or +/− to zoom, drag or arrows to pan, 0 to reset</span>
+          <span data-testid="viewer-pixel">{hover ? `pixel (${hover[0]}, ${hover[1]})` : ''}</span>
         </span>
       </div>
       <div
@@ -53,7 +59,7 @@ export function Viewer() {
         data-zoom={view.zoom} data-x={view.x} data-y={view.y}
         onKeyDown={(e) => {
           if (e.target !== e.currentTarget || e.altKey || e.ctrlKey || e.metaKey) return;
-          const v = viewForKey(view, e.key, CANVAS);
+          const v = viewForKey(view, e.key, fit);
           if (!v) return;
           e.preventDefault(); // arrows pan the picture, not the page
           setView(v);
@@ -62,7 +68,7 @@ export function Viewer() {
         {panes.map((p) => (
           <Pane key={p.key} name={p.name} detail={p.detail} hover={pixel !== undefined && p.picture ? p.describe?.(pixel) : undefined}
             picture={p.picture} placeholder={p.picture ? undefined : p.placeholder} testId={p.prediction ? 'prediction-pane' : `pane-${p.key}`}
-            view={view} onView={setView} onHover={setHover} />
+            fit={fit} view={view} onView={setView} onHover={setHover} />
         ))}
       </div>
       {hidden.length > 0 && (

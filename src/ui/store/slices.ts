@@ -34,6 +34,27 @@ export const freshView = (dataset: DatasetInfo) => ({ dataset, viewIndex: 0, pre
 
 const onProgress = (set: Set) => proxy((p: Progress) => set((s) => ({ progress: { ...s.progress, [p.task]: p } })));
 
+/**
+ * A load whose progress bars end with it: the tasks it reported are dropped when it settles, so a
+ * refused dataset does not leave "validate (x.zip): 4 / 13" on the page. Reports arriving after
+ * that are ignored: comlink delivers a callback's calls on their own port, so the last ones can
+ * come after the load's rejection.
+ */
+async function withProgress<T>(set: Set, load: (report: ReturnType<typeof onProgress>) => Promise<T>): Promise<T> {
+  const tasks = new Set<string>();
+  let settled = false;
+  try {
+    return await load(proxy((p: Progress) => {
+      if (settled) return;
+      tasks.add(p.task);
+      set((s) => ({ progress: { ...s.progress, [p.task]: p } }));
+    }));
+  } finally {
+    settled = true;
+    set((s) => ({ progress: Object.fromEntries(Object.entries(s.progress).filter(([task]) => !tasks.has(task))) }));
+  }
+}
+
 export const createBackendSlice = (worker: WorkerRef): Slice<BackendSlice> => (set, get) => ({
   backendChoice: 'auto',
   initBackend: guarded(get, async (choice = get().backendChoice) => {
@@ -65,8 +86,8 @@ export const createDatasetSlice = (worker: WorkerRef): Slice<DatasetSlice> => (s
     thumbnails: [],
     thumbnailsFrom: 0,
     loadDataset: guarded(get, async (src) => {
-      // on failure nothing changes: the previous dataset stays loaded
-      const dataset = await worker().loadDataset(src, onProgress(set));
+      // on failure nothing changes: the previous dataset stays loaded (and the refused one's bars go)
+      const dataset = await withProgress(set, (report) => worker().loadDataset(src, report));
       set(freshView(dataset));
       await get().showThumbnails(0);
       const { runId, runState } = get();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY, MAX_ZOOM, clampView, pan, toContent, viewForKey, wheelFactor, zoomAt, zoomCentre, type View } from './zoom';
+import { IDENTITY, MAX_ZOOM, clampView, pan, square, toContent, viewForKey, wheelFactor, zoomAt, zoomCentre, type View } from './zoom';
 
-const SIZE = 256;
+const SIZE = square(256);
 const close = (a: readonly number[], b: readonly number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 9));
 
 describe('zoom about a point', () => {

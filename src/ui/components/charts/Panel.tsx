@@ -21,12 +21,18 @@ export function useTalkScale(): [number, React.RefObject<HTMLDivElement | null>]
   return [scale, ref];
 }
 
-/** Sizes of chart text and margins, in px, at a talk scale (SVG text is laid out by recharts, so it needs numbers, not CSS). */
-export const chartSizes = (scale: number) => ({
-  font: Math.round(12 * scale),
-  yWidth: (chars: number) => Math.round((chars * 7.5 + 12) * scale),
-  xHeight: Math.round(40 * scale),
-});
+/** Talk mode's smallest text, in px (issue 24: read from the back row at 1280×720). The page's CSS keeps the same floor. */
+export const TALK_MIN_FONT = 20;
+
+/**
+ * Sizes of chart text and margins, in px, at a talk scale (SVG text is laid out by recharts, so it
+ * needs numbers, not CSS); in talk mode the text is at least TALK_MIN_FONT and the axes grow with it.
+ */
+export const chartSizes = (scale: number, talk = false) => {
+  const font = Math.max(Math.round(12 * scale), talk ? TALK_MIN_FONT : 0);
+  const k = font / 12;
+  return { font, yWidth: (chars: number) => Math.round((chars * 7.5 + 12) * k), xHeight: Math.round(40 * k) };
+};
 
 /** What a PNG of the chart shows above it (the page's legend is HTML, outside the SVG) and its file name. */
 export interface PngExport {

@@ -1,10 +1,11 @@
 /**
- * @file One viewer pane: a canvas that draws its picture (RGBA from src/ui/viewer/composite) under
- * the shared zoom/pan view, zooms about the pointer on the wheel, pans on drag, and reports the
- * image pixel under the pointer.
+ * @file One viewer pane: a canvas that draws its picture (RGBA from src/ui/viewer/composite)
+ * letterboxed in its square (the aspect ratio kept, src/ui/viewer/fit) under the shared zoom/pan
+ * view, zooms about the pointer on the wheel, pans on drag, and reports the image pixel under the pointer.
  */
 import { useEffect, useMemo, useRef } from 'react';
-import { pan, toContent, wheelFactor, zoomAt, type View } from '../../viewer/zoom';
+import { pixelAt, type Fit } from '../../viewer/fit';
+import { pan, wheelFactor, zoomAt, type View } from '../../viewer/zoom';
 
 /** Canvas size in canvas pixels (the CSS size scales it; zoom math works in these units). */
 export const CANVAS = 256;
@@ -18,9 +19,10 @@ export interface Picture {
 /**
  * `name` and `detail` label the figure and its canvas ("This run: demo · demo", "mIoU 45.2 %");
  * `hover` (what is under the pointer) is shown in the caption only, so the name stays stable.
+ * `fit` places the picture in the canvas (every pane shows the same image, so the viewer computes it once).
  */
-export function Pane({ name, detail, hover, picture, view, onView, onHover, placeholder, testId }: {
-  name: string; detail?: string; hover?: string; picture?: Picture; placeholder?: string; testId?: string;
+export function Pane({ name, detail, hover, picture, fit, view, onView, onHover, placeholder, testId }: {
+  name: string; detail?: string; hover?: string; picture?: Picture; fit: Fit; placeholder?: string; testId?: string;
   view: View; onView: (update: (v: View) => View) => void; onHover: (xy?: [number, number]) => void;
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -40,9 +42,9 @@ export function Pane({ name, detail, hover, picture, view, onView, onHover, plac
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, CANVAS, CANVAS);
     ctx.setTransform(view.zoom, 0, 0, view.zoom, view.x, view.y);
-    ctx.drawImage(offscreen, 0, 0, CANVAS, CANVAS);
+    ctx.drawImage(offscreen, fit.left, fit.top, fit.width, fit.height);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-  }, [offscreen, view]);
+  }, [offscreen, view, fit]);
 
   useEffect(() => {
     const canvas = ref.current;
@@ -50,23 +52,16 @@ export function Pane({ name, detail, hover, picture, view, onView, onHover, plac
     const onWheel = (e: WheelEvent) => {
       e.preventDefault(); // zoom the picture, not scroll the page
       const at = toCanvas(canvas, e), factor = wheelFactor(e.deltaY, e.deltaMode);
-      onViewRef.current((v) => zoomAt(v, at, factor, CANVAS));
+      onViewRef.current((v) => zoomAt(v, at, factor, fit));
     };
     canvas.addEventListener('wheel', onWheel, { passive: false });
     return () => canvas.removeEventListener('wheel', onWheel);
-  }, [picture]);
-
-  const pixelAt = (canvas: HTMLCanvasElement, e: { clientX: number; clientY: number }): [number, number] | undefined => {
-    if (!picture) return undefined;
-    const [cx, cy] = toContent(view, toCanvas(canvas, e));
-    const x = Math.floor((cx / CANVAS) * picture.width), y = Math.floor((cy / CANVAS) * picture.height);
-    return x >= 0 && y >= 0 && x < picture.width && y < picture.height ? [x, y] : undefined;
-  };
+  }, [picture, fit]);
 
   return (
     <figure className="pane" data-testid={testId}>
       <figcaption>
-        <span className="pane-name">{name}</span>
+        <span className="pane-name" title={name}>{name}</span>
         {detail && <> <span className="pane-detail">{detail}</span></>}
         {' '}<span className="pane-hover">{hover}</span>
       </figcaption>
@@ -78,11 +73,11 @@ export function Pane({ name, detail, hover, picture, view, onView, onHover, plac
           onPointerCancel={() => (drag.current = null)}
           onPointerLeave={() => onHover(undefined)}
           onPointerMove={(e) => {
-            onHover(pixelAt(e.currentTarget, e));
+            onHover(pixelAt(view, toCanvas(e.currentTarget, e), fit));
             if (!drag.current) return;
             const k = CANVAS / e.currentTarget.getBoundingClientRect().width; // CSS px → canvas px
             const dx = (e.clientX - drag.current.x) * k, dy = (e.clientY - drag.current.y) * k;
-            onView((v) => pan(v, dx, dy, CANVAS));
+            onView((v) => pan(v, dx, dy, fit));
             drag.current = { x: e.clientX, y: e.clientY };
           }}
         />
