@@ -19,6 +19,7 @@ import { RunsList } from './components/RunsList';
 import { Steps } from './components/Steps';
 import { StoragePanel } from './components/StoragePanel';
 import { Viewer } from './components/Viewer';
+import { LabelWorkspace } from './label/LabelWorkspace';
 import { useLab } from './lab';
 
 /** Before the first step of any run: one line saying what will appear, not five empty chart frames. */
@@ -84,6 +85,7 @@ export function App() {
           {!talkMode && <ExportButtons />}
         </section>
       </main>
+      <LabelWorkspace />
     </div>
   );
 }
