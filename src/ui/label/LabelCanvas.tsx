@@ -44,11 +44,16 @@ export function LabelCanvas({ view, onView, onSimilar }: { view: View; onView: (
   // a new tool, image or class drops the polygon being drawn
   useEffect(() => setPoints([]), [photo, tool]);
 
+  // repaints what changed: everything for a new layer or new colours, else the boxes edited since the last paint
+  const painted = useRef<{ layer?: unknown; classes?: unknown }>({});
   useEffect(() => {
-    const { masks, dirty } = useLabel.getState();
+    const { masks, takeDirty } = useLabel.getState();
     const mask = photo && masks.get(photo.id);
     if (!photo || !layer || !mask) return;
-    const box = dirty ?? { x0: 0, y0: 0, x1: photo.width, y1: photo.height };
+    const dirty = takeDirty();
+    const all = dirty === 'all' || painted.current.layer !== layer || painted.current.classes !== classes;
+    painted.current = { layer, classes };
+    const box = all ? { x0: 0, y0: 0, x1: photo.width, y1: photo.height } : dirty;
     paintOverlay(layer.rgba, mask, photo.width, box, classes.map((c) => c.color));
     const w = box.x1 - box.x0, h = box.y1 - box.y0;
     if (w > 0 && h > 0) layer.canvas.getContext('2d')!.putImageData(new ImageData(layer.rgba, photo.width, photo.height), 0, 0, box.x0, box.y0, w, h);

@@ -33,7 +33,6 @@ export interface LabelState extends ClassActions {
   /** What the workspace is busy with, in words (decoding, superpixels, saving…). */
   busy?: string;
   revision: number;
-  dirty?: Box;
   /** Names of images whose latest mask is only in memory (the save failed: export it). */
   unsaved: string[];
   saving: number;
@@ -69,6 +68,8 @@ export interface LabelState extends ClassActions {
   propose(prediction: Uint8Array): void;
   /** The proposal, as corrected, becomes the image's labels. */
   acceptProposal(): void;
+  /** Every box changed since the last call ('all': repaint everything), for the canvas. */
+  takeDirty(): Box | 'all';
   /** Resolves once every save asked for so far has ended. */
   saved(): Promise<void>;
 }

@@ -82,6 +82,23 @@ describe('label store', () => {
     await s.saved();
   });
 
+  it('the canvas is told every box changed since it last painted, not only the latest', async () => {
+    const { store } = setup();
+    await store.getState().load();
+    await store.getState().addPhotos([{ name: 'a.png', bytes: png(100) }]);
+    const s = store.getState();
+    expect(s.takeDirty()).toBe('all'); // a new photo: everything
+    s.setBrushSize(0.5);
+    s.strokeStart({ x: 1.5, y: 1.5 });
+    s.strokeTo({ x: 1.5, y: 1.5 });
+    s.strokeEnd();
+    s.strokeStart({ x: 9.5, y: 6.5 });
+    s.strokeEnd();
+    // two one-pixel dabs, (1,1) and (9,6), both painted before the canvas looks
+    expect(s.takeDirty()).toEqual({ x0: 1, y0: 1, x1: 10, y1: 7 });
+    expect(s.takeDirty()).toEqual({ x0: 0, y0: 0, x1: 0, y1: 0 });
+  });
+
   it('a photo that cannot be decoded or is too large is refused by name; the others are added', async () => {
     const { store, errors } = setup();
     await store.getState().load();

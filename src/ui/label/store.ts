@@ -2,7 +2,7 @@
  * @file The labelling workspace's state: its own zustand store (the lab's store stays the
  * training's). It holds the workspace (classes, images), every image's mask, the decoded current
  * photo, the tool and one undo history per image. Masks are edited in place; `revision` and
- * `dirty` (the box to repaint, undefined = all) tell the canvas what changed. Every edit is saved
+ * `takeDirty()` (every box changed since the canvas last painted) tell the canvas what changed. Every edit is saved
  * through the persistence port; a failed save keeps the mask in memory, listed in `unsaved`.
  */
 import { create } from 'zustand';
@@ -30,6 +30,8 @@ export function createLabelStore(deps: LabelDeps) {
   const historyOf = (image: LabelImage) => histories.get(image.id) ?? histories.set(image.id, new MaskHistory(50, image.width)).get(image.id)!;
   let stroke: { before: Uint8Array; box: Box; last: Point; value: number } | undefined;
   let pending = Promise.resolve();
+  // what changed since the canvas last painted: boxes add up (several edits may land between two renders)
+  let dirty: Box | 'all' = 'all';
 
   return create<LabelState>()((set, get) => {
     const currentImage = () => get().ws.images[get().current];
@@ -57,13 +59,20 @@ export function createLabelStore(deps: LabelDeps) {
       return pending;
     }
 
+    /** A change to show: the box joins the dirty area, the revision moves on (the canvas re-renders). */
+    const touch = (box: Box | 'all' | undefined) => {
+      dirty = box === undefined || box === 'all' || dirty === 'all' ? 'all' : unionBox(dirty, box);
+      set((s) => ({ revision: s.revision + 1 }));
+    };
+
     /** After an edit of `image`'s mask: repaint `box`, update the progress, save. */
     const changed = (image: LabelImage, box: Box | undefined) => {
       const mask = get().masks.get(image.id)!;
       const labelled = new Set(get().labelled);
       if (isLabelled(mask) && !get().proposed.has(image.id)) labelled.add(image.id);
       else labelled.delete(image.id);
-      set((s) => ({ revision: s.revision + 1, dirty: box, labelled }));
+      touch(box);
+      set({ labelled });
       void saveMask(image);
     };
 
@@ -144,12 +153,14 @@ export function createLabelStore(deps: LabelDeps) {
       select: async (i) => {
         const image = get().ws.images[i];
         if (!image) return;
-        set({ current: i, photo: undefined, superpixels: undefined, revision: get().revision + 1, dirty: undefined, busy: `decoding ${image.name}…` });
+        touch('all');
+        set({ current: i, photo: undefined, superpixels: undefined, busy: `decoding ${image.name}…` });
         stroke = undefined;
         try {
           const photo = await deps.decoder.decode(await deps.persistence.readImage(image), image.name, LABEL_MAX_PIXELS);
           if (currentImage()?.id !== image.id) return; // another image was chosen meanwhile
-          set({ photo: { ...photo, id: image.id }, busy: undefined, revision: get().revision + 1, dirty: undefined });
+          touch('all');
+          set({ photo: { ...photo, id: image.id }, busy: undefined });
           if (get().outline || get().tool === 'fill') await get().ensureSuperpixels();
         } catch (e) {
           set({ busy: undefined });
@@ -178,14 +189,14 @@ export function createLabelStore(deps: LabelDeps) {
         const before = mask.slice();
         const box = paintStroke(mask, image.width, image.height, p, p, get().brushSize, value);
         stroke = { before, box, last: p, value };
-        set((s) => ({ revision: s.revision + 1, dirty: box }));
+        touch(box);
       },
       strokeTo: (p) => {
         const image = currentImage(), mask = currentMask();
         if (!stroke || !image || !mask) return;
         const box = paintStroke(mask, image.width, image.height, stroke.last, p, get().brushSize, stroke.value);
         stroke = { ...stroke, box: unionBox(stroke.box, box), last: p };
-        set((s) => ({ revision: s.revision + 1, dirty: box }));
+        touch(box);
       },
       strokeEnd: () => {
         const image = currentImage(), mask = currentMask(), s = stroke;
@@ -221,7 +232,8 @@ export function createLabelStore(deps: LabelDeps) {
           const sp = await deps.decoder.superpixels(photo.rgba, photo.width, photo.height);
           if (get().photo?.id !== photo.id) return undefined;
           const superpixels = { ...sp, id: photo.id };
-          set((s) => ({ superpixels, revision: s.revision + 1, dirty: undefined }));
+          set({ superpixels });
+          touch('all');
           return superpixels;
         } catch (e) {
           deps.report(e);
@@ -260,6 +272,12 @@ export function createLabelStore(deps: LabelDeps) {
         proposed.delete(image.id);
         set({ proposed });
         changed(image, undefined);
+      },
+
+      takeDirty: () => {
+        const d = dirty;
+        dirty = { x0: 0, y0: 0, x1: 0, y1: 0 };
+        return d;
       },
 
       readBytes: (image) => deps.persistence.readImage(image),
