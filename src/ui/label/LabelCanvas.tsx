@@ -176,7 +176,7 @@ export function LabelCanvas({ view, onView, onSimilar }: { view: View; onView: (
       onKeyDown={(e) => {
         if (e.key === ' ') { space.current = true; e.preventDefault(); }
         if (tool === 'polygon' && e.key === 'Enter') { e.preventDefault(); closePolygon(); }
-        if (tool === 'polygon' && e.key === 'Escape' && points.length) { e.stopPropagation(); setPoints([]); }
+        if (tool === 'polygon' && e.key === 'Escape' && points.length) { e.preventDefault(); e.stopPropagation(); setPoints([]); } // the dialog stays open
         if (tool === 'polygon' && e.key === 'Backspace') setPoints((pts) => pts.slice(0, -2));
       }}
       onKeyUp={(e) => { if (e.key === ' ') space.current = false; }}
