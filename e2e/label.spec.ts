@@ -9,7 +9,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { decode, encode } from 'fast-png';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { openLab, setRecipe } from './helpers';
 
 // Chromium's fake camera (a test pattern) and an automatic yes to the permission prompt, beside the project's own flags
@@ -271,10 +271,22 @@ test.describe('camera', () => {
     await expect(page.getByTestId('label-progress')).toHaveText('0 of 1 labelled');
     await expect(page.getByTestId('label-canvas')).toBeVisible();
     await expect(page.getByRole('button', { name: /^camera-.*\.png$/ })).toBeVisible();
+    await page.locator('.label-body').evaluate((e) => e.scrollTo(0, 0)); // the canvas first, as a phone user sees it
     await dialogShot(page, info, 'label-workspace-390x844');
     await page.getByTestId('label-use').scrollIntoViewIfNeeded();
     await dialogShot(page, info, 'label-workspace-390x844-panel');
     expect(await axeViolations(page)).toEqual([]);
+    // a zip whose mask has the wrong size is refused naming the file; the workspace keeps its photo
+    const img = (w: number, h: number) => encode({ width: w, height: h, data: new Uint8Array(w * h * 3).fill(90), channels: 3, depth: 8 });
+    const gray = (w: number, h: number) => encode({ width: w, height: h, data: new Uint8Array(w * h), channels: 1, depth: 8 });
+    const bad = zipSync({
+      'train/images/a.png': img(16, 12), 'train/masks/a.png': gray(16, 12),
+      'val/images/b.png': img(16, 12), 'val/masks/b.png': gray(8, 8), 'classes.txt': new TextEncoder().encode('background\n'),
+    });
+    page.once('dialog', (d) => void d.accept()); // "replace the workspace?"
+    await page.getByLabel('Import a generic-layout zip (replaces this workspace)').setInputFiles({ name: 'wrong-size.zip', mimeType: 'application/zip', buffer: Buffer.from(bad) });
+    await expect(page.getByTestId('error-message').filter({ hasText: 'b.png' })).toBeVisible();
+    await expect(page.getByTestId('label-progress')).toHaveText('0 of 1 labelled');
     await page.getByTestId('label-camera').click(); // hides the camera
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as { stopped: number }).stopped)).toBeGreaterThan(0);
   });

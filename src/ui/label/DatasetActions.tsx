@@ -1,15 +1,15 @@
 /**
  * @file The labelled set as a dataset like any other. *Use for training* builds the generic
- * layout (`exportGenericLayout`) from the labelled images and loads it through the same path a
+ * layout (`exportGenericLayout`, in the labelling worker) from the labelled images and loads it through the same path a
  * dropped folder takes; *Export* downloads the whole workspace as that layout in a zip (the CLI
  * trains on it unchanged); *Import* reads such a zip (or any generic-layout zip) back in.
  */
 import { useEffect, useState } from 'react';
-import { exportGenericLayout, exportZip, importGenericLayout } from '../../label/bundle';
-import { zipSource } from '../../data/source';
 import { bytesOf } from '../components/DropZone';
 import { useLab } from '../lab';
 import { isActive } from '../store/slices';
+import { labelWorker } from './label-worker';
+import { LABEL_MAX_PIXELS } from './store';
 import { useLabel } from './useLabel';
 
 /** Every image with its original bytes and mask (only the labelled ones with `labelledOnly`). */
@@ -23,7 +23,7 @@ async function bundleImages(labelledOnly: boolean) {
 export async function useForTraining(): Promise<void> {
   const { ws, items } = await bundleImages(true);
   if (items.length < 2) throw new Error(`label at least two images to train (one is held out for validation); ${items.length} labelled so far`);
-  const files = exportGenericLayout(ws, items);
+  const files = await labelWorker().layout(ws, items);
   await useLab.getState().loadDataset({ kind: 'files', name: `labelled (${items.length} images)`, files });
 }
 
@@ -59,7 +59,7 @@ export function DatasetActions({ onUsed }: { onUsed: () => void }) {
         })}>Use for training</button>
       <button type="button" className="secondary" data-testid="label-export" disabled={empty || !!busy} onClick={run('packing the zip…', async () => {
         const { ws, items } = await bundleImages(false);
-        const zip = exportZip(ws, items);
+        const zip = await labelWorker().zip(ws, items);
         const link = { url: URL.createObjectURL(new Blob([zip as BlobPart], { type: 'application/zip' })), name: 'labelled.zip' };
         setDownload(link);
         const a = document.createElement('a');
@@ -75,7 +75,7 @@ export function DatasetActions({ onUsed }: { onUsed: () => void }) {
           void run(`reading ${file.name}…`, async () => {
             if (useLabel.getState().ws.images.length && !confirm(`Replace the ${useLabel.getState().ws.images.length} images of this workspace with ${file.name}? Export them first to keep them.`)) return;
             // refused as a whole (naming the file) before anything here changes
-            const { ws, images } = await importGenericLayout(zipSource(file.name, await bytesOf(file)));
+            const { ws, images } = await labelWorker().importZip(file.name, await bytesOf(file), LABEL_MAX_PIXELS);
             await useLabel.getState().replaceWith(ws, images);
           })().finally(() => (input.value = ''));
         }} />
