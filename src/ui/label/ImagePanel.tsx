@@ -57,6 +57,8 @@ export function ImagePanel() {
             <button type="button" className="link" aria-current={i === current ? 'true' : undefined} onClick={() => void s.select(i)}>
               {labelled.has(im.id) ? '✓ ' : ''}{im.name}
             </button>
+            <button type="button" className="secondary icon" aria-label={`Remove ${im.name} from the workspace`}
+              onClick={() => confirm(`Remove ${im.name} and its labels from the workspace?`) && void s.removeImage(i)}>×</button>
             <select value={im.split} aria-label={`Split of ${im.name}`} title={splitText(im)} onChange={(e) => s.setSplit(i, e.target.value as LabelImage['split'])}>
               <option value="auto">{`auto (${split.get(im.id)})`}</option>
               <option value="train">train</option>

@@ -47,6 +47,8 @@ export interface LabelState extends ClassActions {
   load(): Promise<void>;
   addPhotos(files: { name: string; bytes: Uint8Array }[]): Promise<void>;
   select(i: number): Promise<void>;
+  /** Takes image `i` out of the workspace (its photo, mask and history too). */
+  removeImage(i: number): Promise<void>;
   setSplit(i: number, split: LabelImage['split']): void;
   /** One undoable edit of the current mask; `fn` returns the box it changed. */
   edit(fn: (mask: Uint8Array, width: number, height: number) => Box): void;

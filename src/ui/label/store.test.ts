@@ -154,6 +154,21 @@ describe('label store', () => {
     expect(store.getState().ws.classes.map((c) => c.name)).toEqual(['background', 'two']);
   });
 
+  it('removing an image drops its labels and its files; the next image is shown', async () => {
+    const { store, port } = setup();
+    await store.getState().load();
+    await store.getState().addPhotos([{ name: 'a.png', bytes: png(10) }, { name: 'b.png', bytes: png(200) }]);
+    await store.getState().select(0);
+    store.getState().edit((m) => { m[0] = 0; return { x0: 0, y0: 0, x1: 1, y1: 1 }; });
+    const gone = store.getState().ws.images[0].id;
+    await store.getState().removeImage(0);
+    await store.getState().saved();
+    expect(store.getState().ws.images.map((i) => i.name)).toEqual(['b.png']);
+    expect(store.getState().labelled.size).toBe(0);
+    expect(store.getState().photo?.id).toBe(store.getState().ws.images[0].id);
+    expect([...(port as ReturnType<typeof memoryPort>).files.keys()].filter((f) => f.includes(gone))).toEqual([]);
+  });
+
   it('a proposal is not labelled until accepted, and undo takes it back', async () => {
     const { store } = setup();
     await store.getState().load();

@@ -168,6 +168,26 @@ export function createLabelStore(deps: LabelDeps) {
         }
       },
 
+      removeImage: async (i) => {
+        const image = get().ws.images[i];
+        if (!image) return;
+        histories.delete(image.id);
+        const masks = new Map(get().masks), labelled = new Set(get().labelled), proposed = new Set(get().proposed);
+        masks.delete(image.id);
+        labelled.delete(image.id);
+        proposed.delete(image.id);
+        set({ masks, labelled, proposed, unsaved: get().unsaved.filter((n) => n !== image.name) });
+        // the list first, then the files: a listed image always has its photo
+        setWorkspace({ ...get().ws, images: get().ws.images.filter((im) => im.id !== image.id) });
+        void queue(() => deps.persistence.removeImage(image).catch((e) => deps.report(e)));
+        const n = get().ws.images.length;
+        if (n) await get().select(Math.min(i, n - 1));
+        else {
+          set({ current: 0, photo: undefined, superpixels: undefined });
+          touch('all');
+        }
+      },
+
       setSplit: (i, split) => setWorkspace({ ...get().ws, images: get().ws.images.map((im, k) => (k === i ? { ...im, split } : im)) }),
 
       edit: (fn) => {
