@@ -11,7 +11,8 @@ export interface Box {
 
 export const EMPTY_BOX: Readonly<Box> = Object.freeze({ x0: 0, y0: 0, x1: 0, y1: 0 });
 
-export const isEmptyBox = (b: Box) => b.x0 >= b.x1 || b.y0 >= b.y1;
+/** Written as a negation so that a box with NaN in it counts as empty. */
+export const isEmptyBox = (b: Box) => !(b.x0 < b.x1 && b.y0 < b.y1);
 
 /** The whole image: what to `record` before an edit whose extent is not known in advance (a fill). */
 export const fullBox = (width: number, height: number): Box => ({ x0: 0, y0: 0, x1: width, y1: height });
@@ -27,6 +28,11 @@ export function unionBox(a: Box, b: Box): Box {
 export function clipBox(b: Box, width: number, height: number): Box {
   const c = { x0: Math.max(0, b.x0), y0: Math.max(0, b.y0), x1: Math.min(width, b.x1), y1: Math.min(height, b.y1) };
   return isEmptyBox(c) ? { ...EMPTY_BOX } : c;
+}
+
+/** Throws unless `value` fits a mask: a class id 0…254, or 255 for unlabelled (a Uint8Array would wrap 256 to 0). */
+export function checkValue(value: number): void {
+  if (!Number.isInteger(value) || value < 0 || value > 255) throw new RangeError(`mask value ${value} is not a class id 0…254 or 255 (unlabelled)`);
 }
 
 /** Throws unless the mask holds exactly width×height pixels: every tool checks this first. */

@@ -4,14 +4,14 @@
  * segments (one per pointer move), so fast moves leave no gaps. Only the capsule's bounding
  * box is visited: a stroke costs its area, not the image's.
  */
-import { checkMask, clipBox, type Box } from './box';
+import { checkMask, checkValue, clipBox, type Box } from './box';
 
 export interface Point {
   x: number;
   y: number;
 }
 
-/** The pixels a stroke can touch, before it is painted (what to `record` for undo). */
+/** The pixels a stroke can touch, before it is painted (what to `record` for undo); empty for a NaN point. */
 export function strokeBox(width: number, height: number, from: Point, to: Point, radius: number): Box {
   const r = Math.max(0, radius);
   // centre x + ½ ≥ min − r  ⇔  x ≥ min − r − ½; the last column is the largest x with x + ½ ≤ max + r
@@ -35,6 +35,7 @@ function distanceSquared(px: number, py: number, a: Point, b: Point): number {
 /** Paints the capsule with `value` (255 erases); returns the box it may have changed. */
 export function paintStroke(mask: Uint8Array, width: number, height: number, from: Point, to: Point, radius: number, value: number): Box {
   checkMask(mask, width, height);
+  checkValue(value);
   const box = strokeBox(width, height, from, to, radius);
   const r2 = radius * radius;
   for (let y = box.y0; y < box.y1; y++) {

@@ -34,21 +34,22 @@ export class LabelExportError extends Error {
 const isPng = (b: Uint8Array) => b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
 const isJpeg = (b: Uint8Array) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
-/**
- * One file stem per image, from its name: characters other than letters, digits, '-', '_' and '.'
- * become '_', and a repeat (ignoring case: macOS and Windows folders do) gets "-2", "-3", ….
- */
+/** A file-name-safe stem: characters other than letters, digits, '-', '_' and '.' become '_'. */
+const safeName = (stem: string) => stem.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '').slice(0, 100) || 'image';
+const stemOf = (fileName: string) => fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+
+/** `base`, or "base-2", "base-3", … — the first not yet taken (ignoring case: macOS and Windows folders do). */
+function unique(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let k = 2; taken.has(name.toLowerCase()); k++) name = `${base}-${k}`;
+  taken.add(name.toLowerCase());
+  return name;
+}
+
+/** One file stem per image, from its name (made safe, repeats numbered). */
 export function stemsFor(images: readonly LabelImage[]): Map<string, string> {
   const taken = new Set<string>();
-  const out = new Map<string, string>();
-  for (const img of images) {
-    const base = img.name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '') || 'image';
-    let stem = base;
-    for (let k = 2; taken.has(stem.toLowerCase()); k++) stem = `${base}-${k}`;
-    taken.add(stem.toLowerCase());
-    out.set(img.id, stem);
-  }
-  return out;
+  return new Map(images.map((img) => [img.id, unique(safeName(stemOf(img.name)), taken)]));
 }
 
 function checkImage(ws: LabelWorkspace, { image, bytes, mask }: LabelledImage): 'png' | 'jpg' {
@@ -103,8 +104,12 @@ async function splitIsInFiles(ds: Dataset): Promise<boolean> {
  * A dataset (the exported zip, or any layout `openDataset` reads) as a workspace to go on labelling.
  * Every mask is read with the dataset reader's checks (a mask of the wrong size, or a label out of
  * range, is refused with a DatasetError naming the file); nothing is returned unless all are good.
+ * Every image is decoded once (for its size and the reader's checks): run it off the page's thread.
  */
-export async function importGenericLayout(source: FileSource, opts: { limits?: DecodeLimits } = {}): Promise<{ ws: LabelWorkspace; images: LabelledImage[] }> {
+export async function importGenericLayout(
+  source: FileSource,
+  opts: { limits?: DecodeLimits; onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ ws: LabelWorkspace; images: LabelledImage[] }> {
   const ds = await openDataset(source, { limits: opts.limits });
   const pinned = await splitIsInFiles(ds);
   const refs = [...ds.train.map((r) => ({ ref: r, split: 'train' as const })), ...ds.val.map((r) => ({ ref: r, split: 'val' as const }))];
@@ -121,11 +126,11 @@ export async function importGenericLayout(source: FileSource, opts: { limits?: D
       }
       maxId = Math.max(maxId, v);
     }
-    let id = ref.stem;
-    for (let k = 2; ids.has(id); k++) id = `${ref.stem}-${k}`;
-    ids.add(id);
+    // the id names the image's files in storage: made safe and unique like an export's stems
+    const id = unique(safeName(ref.stem), ids);
     const name = ref.image.slice(ref.image.lastIndexOf('/') + 1);
     images.push({ image: { id, name, width: sample.width, height: sample.height, split: pinned ? split : 'auto' }, bytes: await source.read(ref.image), mask: sample.mask });
+    opts.onProgress?.(images.length, refs.length);
   }
   const palette = vocPalette();
   const classes: LabelClass[] = ds.classes.length

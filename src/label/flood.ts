@@ -4,7 +4,7 @@
  * explicit stack (a recursive walk overflows on a large area), so they visit only what they paint
  * and its rim; the returned box is the painted pixels' bounding box.
  */
-import { EMPTY_BOX, checkMask, type Box } from './box';
+import { EMPTY_BOX, checkMask, checkValue, type Box } from './box';
 
 /**
  * Paints, with `value`, the 4-connected pixels from (x, y) for which `open(i)` holds. A pixel is
@@ -34,18 +34,23 @@ function fillConnected(mask: Uint8Array, width: number, height: number, x: numbe
   return { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
 
-function inside(width: number, height: number, x: number, y: number): boolean {
-  return Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < width && y < height;
+/** The pixel that holds the point (x, y), or null when it is off the image. */
+function pixelAt(width: number, height: number, x: number, y: number): [number, number] | null {
+  const px = Math.floor(x), py = Math.floor(y);
+  return px >= 0 && py >= 0 && px < width && py < height ? [px, py] : null;
 }
 
 /**
- * Paints the superpixel under (x, y). `slic` returns 4-connected regions, so the connected walk
+ * Paints the superpixel under (x, y) (pixel coordinates; the pixel that holds the point). `slic` returns 4-connected regions, so the connected walk
  * paints every pixel with the clicked id.
  */
 export function fillRegion(mask: Uint8Array, width: number, height: number, regions: Int32Array, x: number, y: number, value: number): Box {
   checkMask(mask, width, height);
+  checkValue(value);
   if (regions.length !== mask.length) throw new RangeError(`the region map holds ${regions.length} pixels, the mask ${mask.length}`);
-  if (!inside(width, height, x, y)) return { ...EMPTY_BOX };
+  const at = pixelAt(width, height, x, y);
+  if (!at) return { ...EMPTY_BOX };
+  [x, y] = at;
   const id = regions[y * width + x];
   // the mask says nothing about what was visited here (a pixel may already hold `value`): a set does
   const seen = new Set<number>();
@@ -55,7 +60,10 @@ export function fillRegion(mask: Uint8Array, width: number, height: number, regi
 /** Paints the 4-connected area of pixels with the same mask value as (x, y). */
 export function floodFill(mask: Uint8Array, width: number, height: number, x: number, y: number, value: number): Box {
   checkMask(mask, width, height);
-  if (!inside(width, height, x, y)) return { ...EMPTY_BOX };
+  checkValue(value);
+  const at = pixelAt(width, height, x, y);
+  if (!at) return { ...EMPTY_BOX };
+  [x, y] = at;
   const old = mask[y * width + x];
   if (old === value) return { ...EMPTY_BOX }; // nothing would change
   // painting on push turns a visited pixel from `old` to `value`, closing it

@@ -3,28 +3,20 @@
  * every patch whose cosine similarity to the clicked one reaches a threshold; the selection is then
  * snapped to superpixels, whose outlines follow the photo's edges where the 16-px patch grid cannot.
  */
+import { cosineSimilarity, patchNorms } from '../compare/features';
 
-/** 1 for each patch i with cosine(probe, i) ≥ threshold; a patch with a zero feature matches nothing. */
+/**
+ * 1 for each patch i with cosine(probe, i) ≥ threshold: the feature lens's own similarity
+ * (src/compare), so what the lens shows at a threshold is what gets selected; a patch with a zero
+ * feature has no direction and matches nothing (not even itself).
+ */
 export function similarPatches(features: Float32Array, dim: number, probe: number, threshold: number): Uint8Array {
   if (!Number.isInteger(dim) || dim <= 0 || features.length % dim !== 0) throw new RangeError(`features of length ${features.length} are not rows of ${dim}`);
   const n = features.length / dim;
   if (!Number.isInteger(probe) || probe < 0 || probe >= n) throw new RangeError(`patch ${probe} is outside the ${n} patches`);
-  const norms = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let d = 0, o = i * dim; d < dim; d++) s += features[o + d] * features[o + d];
-    norms[i] = Math.sqrt(s);
-  }
-  const out = new Uint8Array(n);
-  const p = probe * dim;
-  if (norms[probe] === 0) return out;
-  for (let i = 0; i < n; i++) {
-    if (norms[i] === 0) continue;
-    let dot = 0;
-    for (let d = 0, o = i * dim; d < dim; d++) dot += features[p + d] * features[o + d];
-    if (dot / (norms[probe] * norms[i]) >= threshold) out[i] = 1;
-  }
-  return out;
+  const norms = patchNorms(features, n, dim);
+  const cosine = cosineSimilarity(features, n, dim, probe, norms);
+  return Uint8Array.from(cosine, (c, i) => (norms[i] > 0 && norms[probe] > 0 && c >= threshold ? 1 : 0));
 }
 
 /**

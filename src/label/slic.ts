@@ -3,7 +3,8 @@
  * Methods", TPAMI 2012): k-means in (L, a, b, x, y) where each centre only searches a 2S×2S window,
  * distance² = Δlab² + (m/S)²·Δxy². Centres start on an S-grid, moved to the lowest gradient in
  * their 3×3 neighbourhood (off edges and noise); afterwards small or split fragments are merged
- * into a neighbour so that every id is one 4-connected region (the fill tool relies on that).
+ * into the neighbour nearest in colour so that every id is one 4-connected region (the fill tool
+ * relies on that).
  * Ids are 0…K−1 in scan order of their first pixel.
  */
 
@@ -82,9 +83,10 @@ export function slic(rgba: Uint8ClampedArray | Uint8Array, width: number, height
       const ya = Math.max(0, Math.floor(cY[k] - S)), yb = Math.min(height, Math.ceil(cY[k] + S) + 1);
       const l = cL[k], a = cA[k], b = cB[k], cx = cX[k], cy = cY[k];
       for (let y = ya; y < yb; y++) {
-        const dyy = (y - cy) * (y - cy);
+        const dyy = spatial * (y - cy) * (y - cy);
         for (let x = xa, i = y * width + xa; x < xb; x++, i++) {
-          const d = (L[i] - l) ** 2 + (A[i] - a) ** 2 + (B[i] - b) ** 2 + spatial * ((x - cx) * (x - cx) + dyy);
+          const dl = L[i] - l, da = A[i] - a, db = B[i] - b, dx = x - cx;
+          const d = dl * dl + da * da + db * db + spatial * dx * dx + dyy;
           if (d < distance[i]) { distance[i] = d; labels[i] = k; }
         }
       }
@@ -94,7 +96,9 @@ export function slic(rgba: Uint8ClampedArray | Uint8Array, width: number, height
     for (let y = 0, i = 0; y < height; y++) {
       for (let x = 0; x < width; x++, i++) {
         const k = labels[i];
-        if (k < 0) continue; // outside every window (cannot happen with windows of 2S, kept for safety of odd grids)
+        // in no window yet (centres start ≤ 1.5·S apart and move ≤ 1 px, so only when S < 4): no
+        // centre's mean; the connectivity pass gives it to a neighbour
+        if (k < 0) continue;
         sum[5 * k] += L[i]; sum[5 * k + 1] += A[i]; sum[5 * k + 2] += B[i]; sum[5 * k + 3] += x; sum[5 * k + 4] += y;
         count[k]++;
       }
@@ -105,41 +109,92 @@ export function slic(rgba: Uint8ClampedArray | Uint8Array, width: number, height
       cX[k] = sum[5 * k + 3] / count[k]; cY[k] = sum[5 * k + 4] / count[k];
     }
   }
-  return enforceConnectivity(labels, width, height, Math.max(1, Math.floor((S * S) / 4)));
+  return enforceConnectivity(labels, width, height, Math.max(1, Math.floor((S * S) / 4)), [L, A, B]);
 }
 
 /**
- * Relabels the 4-connected components of `labels` 0…K−1 in scan order; a component smaller than
- * `minSize` joins the component it touches that was numbered just before it (the SLIC reference
- * code's rule). Unassigned pixels (−1) form components like any other value.
+ * Relabels the 4-connected components of `labels` 0…K−1 in scan order of their first pixel. A
+ * component smaller than `minSize` (noise, a sliver cut off by a neighbour's window) joins the
+ * adjacent component whose mean colour is nearest in `lab` (without `lab`: the largest adjacent
+ * one). The reference code joins the neighbour numbered just before, which at a colour edge is as
+ * often across the edge as not; the nearest colour keeps outlines on edges. A merge joins touching
+ * pieces, so every id stays one 4-connected region.
  */
-export function enforceConnectivity(labels: Int32Array, width: number, height: number, minSize: number): Int32Array {
+export function enforceConnectivity(labels: Int32Array, width: number, height: number, minSize: number, lab?: [Float32Array, Float32Array, Float32Array]): Int32Array {
   const n = width * height;
-  const out = new Int32Array(n).fill(-1);
-  const component = new Int32Array(n);
+  // pass 1: components, their pixels stored contiguously (pixels[start[c] … start[c] + size[c]))
+  const comp = new Int32Array(n).fill(-1);
+  const pixels = new Int32Array(n);
+  const start: number[] = [], size: number[] = [];
+  let filled = 0;
+  for (let s = 0; s < n; s++) {
+    if (comp[s] >= 0) continue;
+    const c = start.length, old = labels[s], first = filled;
+    comp[s] = c;
+    pixels[filled++] = s;
+    for (let q = first; q < filled; q++) {
+      const i = pixels[q], x = i % width;
+      // written out, not a closure per pixel: this loop visits every pixel of the image
+      if (x > 0 && comp[i - 1] < 0 && labels[i - 1] === old) { comp[i - 1] = c; pixels[filled++] = i - 1; }
+      if (x < width - 1 && comp[i + 1] < 0 && labels[i + 1] === old) { comp[i + 1] = c; pixels[filled++] = i + 1; }
+      if (i >= width && comp[i - width] < 0 && labels[i - width] === old) { comp[i - width] = c; pixels[filled++] = i - width; }
+      if (i + width < n && comp[i + width] < 0 && labels[i + width] === old) { comp[i + width] = c; pixels[filled++] = i + width; }
+    }
+    start.push(first);
+    size.push(filled - first);
+  }
+  // pass 2: small components join a neighbour (union–find over components, running colour sums)
+  const K = start.length;
+  const parent = Int32Array.from({ length: K }, (_, c) => c);
+  const root = (c: number): number => {
+    while (parent[c] !== c) c = parent[c] = parent[parent[c]];
+    return c;
+  };
+  const sums = new Float64Array(3 * K);
+  if (lab) {
+    for (let ch = 0; ch < 3; ch++) {
+      const plane = lab[ch];
+      for (let i = 0; i < n; i++) sums[3 * comp[i] + ch] += plane[i];
+    }
+  }
+  const total = [...size];
+  // each root's members as a linked list (nextMember, last): a group's neighbours are those of all its
+  // pieces — pieces that joined it may enclose its own pixels entirely
+  const nextMember = new Int32Array(K).fill(-1), last = Int32Array.from({ length: K }, (_, c) => c);
+  for (let c = 0; c < K; c++) {
+    if (root(c) !== c || total[c] >= minSize) continue; // already joined, or grown by others joining it
+    let best = -1, bestScore = Infinity;
+    for (let m = c; m >= 0; m = nextMember[m]) {
+      for (let q = start[m]; q < start[m] + size[m]; q++) {
+        const i = pixels[q], x = i % width;
+        for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i >= width ? i - width : -1, i + width < n ? i + width : -1]) {
+          if (j < 0) continue;
+          const r = root(comp[j]);
+          if (r === c) continue;
+          let score = -total[r];
+          if (lab) {
+            score = 0;
+            for (let ch = 0; ch < 3; ch++) score += (sums[3 * r + ch] / total[r] - sums[3 * c + ch] / total[c]) ** 2;
+          }
+          if (score < bestScore) { bestScore = score; best = r; }
+        }
+      }
+    }
+    if (best < 0) continue; // the whole image: it stays
+    parent[c] = best;
+    total[best] += total[c];
+    for (let ch = 0; ch < 3; ch++) sums[3 * best + ch] += sums[3 * c + ch];
+    nextMember[last[best]] = c;
+    last[best] = last[c];
+  }
+  // pass 3: ids in scan order
+  const id = new Int32Array(K).fill(-1);
+  const out = new Int32Array(n);
   let next = 0;
-  for (let start = 0; start < n; start++) {
-    if (out[start] >= 0) continue;
-    const old = labels[start];
-    const sx = start % width;
-    // the neighbour numbered before this component: left, or above (scan order has visited both)
-    const adjacent = sx > 0 ? out[start - 1] : start >= width ? out[start - width] : -1;
-    let size = 0;
-    component[size++] = start;
-    out[start] = next;
-    for (let q = 0; q < size; q++) {
-      const i = component[q];
-      const x = i % width;
-      if (x > 0 && out[i - 1] < 0 && labels[i - 1] === old) { out[i - 1] = next; component[size++] = i - 1; }
-      if (x < width - 1 && out[i + 1] < 0 && labels[i + 1] === old) { out[i + 1] = next; component[size++] = i + 1; }
-      if (i >= width && out[i - width] < 0 && labels[i - width] === old) { out[i - width] = next; component[size++] = i - width; }
-      if (i + width < n && out[i + width] < 0 && labels[i + width] === old) { out[i + width] = next; component[size++] = i + width; }
-    }
-    if (size < minSize && adjacent >= 0) {
-      for (let q = 0; q < size; q++) out[component[q]] = adjacent;
-    } else {
-      next++;
-    }
+  for (let i = 0; i < n; i++) {
+    const r = root(comp[i]);
+    if (id[r] < 0) id[r] = next++;
+    out[i] = id[r];
   }
   return out;
 }
