@@ -138,7 +138,7 @@ describe('label store', () => {
     store.getState().edit((m) => { m[0] = 0; return { x0: 0, y0: 0, x1: 1, y1: 1 }; });
     await store.getState().saved();
     expect(store.getState().unsaved).toEqual(['a.png']);
-    expect(errors.join(' ')).toMatch(/storage is full.*Export/);
+    expect(errors.join(' ')).toMatch(/a.png: .*storage is full.*export/i);
     expect(mask(store)[0]).toBe(0);
   });
 

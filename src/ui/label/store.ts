@@ -11,6 +11,7 @@ import { paintStroke, type Point } from '../../label/brush';
 import { MaskHistory } from '../../label/history';
 import { UNLABELLED, defaultWorkspace, emptyMask, isLabelled, type LabelClass, type LabelImage, type LabelWorkspace } from '../../label/workspace';
 import { createClassActions } from './classes';
+import { createSaver } from './saver';
 import type { Decoder, Persistence } from './ports';
 import { LABEL_MAX_PIXELS, type LabelState } from './state';
 
@@ -29,7 +30,6 @@ export function createLabelStore(deps: LabelDeps) {
   const histories = new Map<string, MaskHistory>();
   const historyOf = (image: LabelImage) => histories.get(image.id) ?? histories.set(image.id, new MaskHistory(50, image.width)).get(image.id)!;
   let stroke: { before: Uint8Array; box: Box; last: Point; value: number } | undefined;
-  let pending = Promise.resolve();
   // what changed since the canvas last painted: boxes add up (several edits may land between two renders)
   let dirty: Box | 'all' = 'all';
 
@@ -40,24 +40,7 @@ export function createLabelStore(deps: LabelDeps) {
       return image && get().masks.get(image.id);
     };
 
-    /** Saves the mask (after the saves before it); a failure is reported once and the image listed as unsaved. */
-    const saveMask = (image: LabelImage) => queue(async () => {
-      const mask = get().masks.get(image.id);
-      if (!mask) return;
-      try {
-        await deps.persistence.saveMask(image, mask);
-        set((s) => ({ unsaved: s.unsaved.filter((n) => n !== image.name) }));
-      } catch (e) {
-        if (!get().unsaved.includes(image.name)) deps.report(new Error(`${(e as Error).message}. The labels of ${image.name} stay in this tab only: use Export to keep them.`));
-        set((s) => ({ unsaved: [...new Set([...s.unsaved, image.name])] }));
-      }
-    });
-    const saveWorkspace = () => queue(() => deps.persistence.saveWorkspace(get().ws).catch((e) => deps.report(e)));
-    function queue(fn: () => Promise<void>): Promise<void> {
-      set((s) => ({ saving: s.saving + 1 }));
-      pending = pending.then(fn).finally(() => set((s) => ({ saving: s.saving - 1 })));
-      return pending;
-    }
+    const { queue, saveMask, saveWorkspace, saved } = createSaver(deps.persistence, deps.report, set, get);
 
     /** A change to show: the box joins the dirty area, the revision moves on (the canvas re-renders). */
     const touch = (box: Box | 'all' | undefined) => {
@@ -301,7 +284,7 @@ export function createLabelStore(deps: LabelDeps) {
       },
 
       readBytes: (image) => deps.persistence.readImage(image),
-      saved: () => pending,
+      saved,
     };
   });
 }
