@@ -8,12 +8,12 @@
 import { expose, transfer } from 'comlink';
 import { decodeImage } from '../../data/png';
 import { snapToRegions } from '../../label/similar';
-import { regionEdges, slic } from '../../label/slic';
 import { exportGenericLayout, exportZip, importGenericLayout, type LabelledImage } from '../../label/bundle';
 import { zipSource } from '../../data/source';
 import { LabelStore, LabelStorageError, opfsPort } from '../../label/store';
 import { emptyMask, type LabelImage, type LabelWorkspace } from '../../label/workspace';
 import type { Saved } from './ports';
+import { superpixelsOf } from './superpixels';
 
 const store = new LabelStore(opfsPort('label'));
 
@@ -45,8 +45,7 @@ const api = {
     return transfer({ width: img.width, height: img.height, rgba }, [rgba.buffer]);
   },
   superpixels(rgba: Uint8ClampedArray, width: number, height: number): Superpixels {
-    const regions = slic(rgba, width, height);
-    const edges = regionEdges(regions, width, height);
+    const { regions, edges } = superpixelsOf(rgba, width, height);
     return transfer({ regions, edges }, [regions.buffer, edges.buffer]);
   },
   /** Similar patches snapped to superpixels: a pass over every pixel (0.65 s on a 12 MP photo here). */
