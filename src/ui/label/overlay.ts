@@ -9,18 +9,12 @@ export type Rgb = readonly [number, number, number];
 
 /** Writes `mask`'s pixels inside `box` (exclusive end) into `rgba` (both width-wide, row-major). */
 export function paintOverlay(rgba: Uint8ClampedArray, mask: Uint8Array, width: number, box: Box, colors: readonly Rgb[]): void {
+  // one 32-bit word per pixel (a full repaint of 12 MP is a long task otherwise); words built from bytes, so any endianness
+  const words = new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length >> 2);
+  const bytes = new Uint8Array(4 * 256), table = new Uint32Array(bytes.buffer); // 0: unlabelled, or an id with no class (a removed one)
+  colors.forEach((c, id) => bytes.set([c[0], c[1], c[2], 255], 4 * id));
   for (let y = box.y0; y < box.y1; y++) {
-    for (let x = box.x0; x < box.x1; x++) {
-      const i = y * width + x;
-      const c = mask[i] === 255 ? undefined : colors[mask[i]];
-      const o = 4 * i;
-      if (!c) {
-        // unlabelled, or an id with no class (left by a removed class): nothing drawn
-        rgba[o] = rgba[o + 1] = rgba[o + 2] = rgba[o + 3] = 0;
-      } else {
-        rgba[o] = c[0]; rgba[o + 1] = c[1]; rgba[o + 2] = c[2]; rgba[o + 3] = 255;
-      }
-    }
+    for (let i = y * width + box.x0, end = y * width + box.x1; i < end; i++) words[i] = table[mask[i]];
   }
 }
 
