@@ -168,6 +168,9 @@ test('label six photos, reload, train 20 steps on them, propose, accept, export'
   ]);
   await expect(page.getByTestId('error-message').filter({ hasText: 'broken.jpg' })).toBeVisible();
   await expect(page.getByTestId('error-message').filter({ hasText: 'huge.png' })).toContainText('over the limit');
+  // the messages show on the workspace (a modal dialog: the page's own alert region lies under it), and go when dismissed
+  await page.getByTestId('error-message').filter({ hasText: 'broken.jpg' }).getByRole('button', { name: 'Dismiss' }).click({ timeout: 10_000 });
+  await expect(page.getByTestId('error-message').filter({ hasText: 'broken.jpg' })).toHaveCount(0);
   await expect(page.getByTestId('label-progress')).toHaveText('4 of 6 labelled');
 
   // Use for training: the labelled set becomes the dataset; 20 steps

@@ -5,6 +5,7 @@
  * Shortcuts (./shortcuts) work anywhere in it except while typing in a field.
  */
 import { useCallback, useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { Errors } from '../components/Errors';
 import { droppedFolderEntries, walkEntries } from '../drop';
 import { useLab } from '../lab';
 import { Camera } from './Camera';
@@ -99,6 +100,7 @@ export function LabelWorkspace() {
             <Help />
             <button type="button" className="secondary" data-testid="label-close" onClick={close}>Close</button>
           </header>
+          <Errors />
           <div className="label-body">
             <div className="label-side">
               <ImagePanel />
