@@ -196,7 +196,11 @@ function useStageSize(canvas: RefObject<HTMLCanvasElement | null>): { width: num
   useEffect(() => {
     const stage = canvas.current?.parentElement;
     if (!stage) return;
-    const measure = () => setSize({ width: Math.max(64, stage.clientWidth), height: Math.max(64, stage.clientHeight) });
+    // a stage sized by its content (phones) offers its max-height; otherwise its own height
+    const measure = () => {
+      const max = parseFloat(getComputedStyle(stage).maxHeight);
+      setSize({ width: Math.max(64, stage.clientWidth), height: Math.max(64, Number.isFinite(max) ? max : stage.clientHeight) });
+    };
     const observer = new ResizeObserver(measure);
     observer.observe(stage);
     measure();
