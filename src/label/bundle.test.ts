@@ -139,5 +139,7 @@ describe('export → import', () => {
     expect(() => exportGenericLayout(ws, short)).toThrow(/IMG_0002\.JPG: its mask holds 79 pixels, the image is 10×8/);
     const beyond = images.map((i, k) => (k === 0 ? { ...i, mask: i.mask.map((v, p) => (p === 3 ? 3 : v)) } : i));
     expect(() => exportGenericLayout(ws, beyond)).toThrow(/IMG_0001\.jpg: class 3 at pixel \(3, 0\) is not one of the 3 classes/);
+    const twice = images.map((i, k) => (k === 4 ? { ...i, image: { ...i.image, id: 'id0' } } : i));
+    expect(() => exportGenericLayout(ws, twice)).toThrow(/scan\.png: its id "id0" is used by another image too/);
   });
 });

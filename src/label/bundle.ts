@@ -69,6 +69,12 @@ function checkImage(ws: LabelWorkspace, { image, bytes, mask }: LabelledImage): 
 /** The workspace's files in the generic layout, splits by `chooseSplit(ws.images, ws.seed)`. */
 export function exportGenericLayout(ws: LabelWorkspace, images: readonly LabelledImage[]): BundleFile[] {
   if (ws.classes.length === 0 || ws.classes.length > MAX_CLASSES) throw new LabelExportError(`the workspace has ${ws.classes.length} classes; a dataset needs 1 to ${MAX_CLASSES}`);
+  const ids = new Set<string>();
+  for (const { image } of images) {
+    // stems and splits are looked up by id: a repeated id would write two photos to one file
+    if (ids.has(image.id)) throw new LabelExportError(`${image.name}: its id ${JSON.stringify(image.id)} is used by another image too`);
+    ids.add(image.id);
+  }
   const splits = chooseSplit(images.map((i) => i.image), ws.seed);
   const stems = stemsFor(images.map((i) => i.image));
   const files: BundleFile[] = [];
