@@ -277,6 +277,16 @@ test.describe('camera', () => {
     await expect(page.getByTestId('label-progress')).toHaveText('0 of 1 labelled');
     await expect(page.getByTestId('label-canvas')).toBeVisible();
     await expect(page.getByRole('button', { name: /^camera-.*\.png$/ })).toBeVisible();
+    // keys: E picks the eraser, ? opens the shortcuts, listed from the handler's own table
+    await page.getByTestId('label-canvas').focus();
+    await page.keyboard.press('e');
+    await expect(page.getByTestId('label-tool-eraser')).toHaveAttribute('aria-pressed', 'true');
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Ctrl+Shift+Z');
+    await page.keyboard.press('Escape'); // closes the popover, not the workspace
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeHidden();
+    await expect(page.getByTestId('label-canvas')).toBeVisible();
     await page.locator('.label-body').evaluate((e) => e.scrollTo(0, 0)); // the canvas first, as a phone user sees it
     await dialogShot(page, info, 'label-workspace-390x844');
     await page.getByTestId('label-use').scrollIntoViewIfNeeded();
