@@ -25,10 +25,10 @@ export default defineConfig({
   projects: [
     // the page's own behaviour (first screen, viewer, dataset zone, compare) does not depend on the
     // backend, and "auto" picks wasm beside SwiftShader anyway: those specs run once, in the wasm project
-    { name: 'webgpu', testIgnore: /(wasm|experience|viewer|dataset-zone|compare|session)\.spec/, use: { launchOptions: { executablePath, args: ['--enable-unsafe-webgpu', ...common] } } },
+    { name: 'webgpu', testIgnore: /(wasm|experience|viewer|dataset-zone|compare|session|label)\.spec/, use: { launchOptions: { executablePath, args: ['--enable-unsafe-webgpu', ...common] } } },
     // Without --enable-unsafe-webgpu this Chromium exposes navigator.gpu but no adapter: the wasm path.
     // app.spec's smoke tests run in both projects (they assert the adapter per project).
-    { name: 'wasm', testMatch: /(wasm|app|run-life|recipe|compare|dataset-zone|viewer|experience|session)\.spec/, use: { launchOptions: { executablePath, args: common } } },
+    { name: 'wasm', testMatch: /(wasm|app|run-life|recipe|compare|dataset-zone|viewer|experience|session|label)\.spec/, use: { launchOptions: { executablePath, args: common } } },
   ],
   webServer: {
     // VITE_NO_CPU_FALLBACK: every WebGPU session refuses nodes that would run on the CPU (src/runtime/webgpu.ts)

@@ -19,12 +19,16 @@ import { RunsList } from './components/RunsList';
 import { Steps } from './components/Steps';
 import { StoragePanel } from './components/StoragePanel';
 import { Viewer } from './components/Viewer';
+import { LabelWorkspace } from './label/LabelWorkspace';
+import { useLabel } from './label/useLabel';
 import { useLab } from './lab';
 
 /** Before the first step of any run: one line saying what will appear, not five empty chart frames. */
 export function App() {
   const talkMode = useLab((s) => s.talkMode);
   const setTalkMode = useLab((s) => s.setTalkMode);
+  // the labelling workspace is a modal dialog (the page under it is inert): it shows the messages itself
+  const labelling = useLabel((s) => s.open);
 
   useEffect(() => {
     // default page: the embedded demo, offline; the backend from the URL (?backend=wasm), else the last choice
@@ -52,7 +56,7 @@ export function App() {
           {talkMode ? 'Exit talk mode' : 'Talk mode'}
         </button>
       </header>
-      <Errors />
+      {!labelling && <Errors />}
       <Steps talk={talkMode} />
       <main>
         {!talkMode && (
@@ -76,6 +80,7 @@ export function App() {
           {!talkMode && <ExportButtons />}
         </section>
       </main>
+      <LabelWorkspace />
     </div>
   );
 }

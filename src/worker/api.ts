@@ -220,6 +220,30 @@ export interface LensResult {
   image: Uint8Array;
 }
 
+/** A photo of the labelling workspace (in no dataset), RGB HWC. */
+export interface PhotoPixels {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+}
+
+/** A run's prediction for a photo, and how unsure it is (mean over pixels of the softmax's entropy, in nats). */
+export interface Proposal {
+  width: number;
+  height: number;
+  classes: number;
+  prediction: Uint8Array;
+  entropy: number;
+}
+
+/** A backbone's patch features for a photo resized to its square crop: grid × grid patches, [N, D] row-major. */
+export interface PhotoFeatures {
+  grid: number;
+  dim: number;
+  features: Float32Array;
+  label: string;
+}
+
 /** A run's checkpoint evaluated on the loaded dataset (saved with the run, keyed by the dataset's fingerprint). */
 export interface CrossEvalResult {
   dataset: string;
@@ -287,6 +311,13 @@ export interface TrainerApi {
    * result is saved with the run.
    */
   evaluateRunOn(runId: string, onProgress?: (p: Progress) => void): Promise<CrossEvalResult>;
+  /**
+   * The labelling workspace's proposal for a photo: the training run's prediction (or, when none
+   * trains, the run shown in the viewer), evaluated as its validation images are, with its entropy.
+   */
+  proposeFor(photo: PhotoPixels): Promise<Proposal>;
+  /** The loaded model's patch features for a photo resized to `crop` × `crop` (similar patches). */
+  photoFeatures(photo: PhotoPixels, crop: number): Promise<PhotoFeatures>;
   /** Gives back the saved runs' eval runners (the page goes into the back/forward cache; a run keeps its engine). */
   releaseAll(): Promise<void>;
 }

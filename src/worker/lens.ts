@@ -57,20 +57,25 @@ export async function runBackbone(store: RunStore, runId: string): Promise<Backb
  */
 export async function lensOn(b: Backbone, ds: Dataset, valIndex: number, createRunner: (g: CompiledGraph) => Promise<OwnedRunner>): Promise<LensResult> {
   if (!Number.isInteger(valIndex) || valIndex < 0 || valIndex >= ds.val.length) throw new Error(`validation image ${valIndex} does not exist (0…${ds.val.length - 1})`);
+  const crop = centerCrop(await readSample(ds, ds.val[valIndex]), b.crop);
+  return lensOnCrop(b, crop.image, createRunner);
+}
+
+/** The lens on one `b.crop` × `b.crop` RGB picture (a validation image's centre crop, or a photo resized to it). */
+export async function lensOnCrop(b: Backbone, rgb: Uint8Array, createRunner: (g: CompiledGraph) => Promise<OwnedRunner>): Promise<LensResult> {
   // the decoder does not touch the features: one class keeps a checkpoint's head unused but cheap
   const numClasses = b.tensors.get('seg_head.weight')?.shape[0] ?? 1;
   const { model, evalGraph: graph } = prepareEval(b.tensors, b.file, numClasses, { ...b.settings, crop: b.crop, batch: 1, seed: 0 }, { features: true });
-  const crop = centerCrop(await readSample(ds, ds.val[valIndex]), b.crop);
   const pixels = b.crop * b.crop;
   const image = new Float32Array(3 * pixels);
-  normalizeInto(image, 0, crop.image, pixels, b.norm.mean, b.norm.std);
+  normalizeInto(image, 0, rgb, pixels, b.norm.mean, b.norm.std);
   const params = Object.fromEntries([...model.weights].map(([k, t]) => [k, t.data]));
   const runner = await createRunner(graph);
   try {
     const lens = await featureLens(runner, params, image);
     return {
       grid: lens.grid, dim: lens.dim, features: lens.features, rgb: lens.pca.rgb, explained: lens.pca.explained,
-      label: b.label, stage: b.stage, crop: b.crop, image: crop.image,
+      label: b.label, stage: b.stage, crop: b.crop, image: rgb,
     };
   } finally {
     await runner.release();

@@ -14,8 +14,8 @@ import { FeatureCache, evaluateDataset } from '../train/session';
 import { explainOutOfMemory } from '../runtime/memory';
 import { liveResources } from '../runtime/resources';
 import type {
-  BackendChoice, BackendInfo, CrossEvalResult, DatasetInfo, DatasetSource, LensResult, LensSource, LiveResources, MemoryPlanInfo, ModelInfo, ModelSource, OpenedRun, Prediction, Progress,
-  RunSummary, StorageReport, TrainConfig, TrainerApi, TrainerCallbacks,
+  BackendChoice, BackendInfo, CrossEvalResult, DatasetInfo, DatasetSource, LensResult, LensSource, LiveResources, MemoryPlanInfo, ModelInfo, ModelSource, OpenedRun, PhotoFeatures,
+  PhotoPixels, Prediction, Progress, Proposal, RunSummary, StorageReport, TrainConfig, TrainerApi, TrainerCallbacks,
 } from './api';
 import { Exclusive, yieldToMessages, type Compute, type ComputeFactory } from './compute';
 import { Lifecycle } from './lifecycle';
@@ -27,6 +27,7 @@ import type { Run } from './run';
 import { RunStore, runName } from './runs';
 import { importModel } from './import';
 import { evaluateRunOn, latestCross, lensOn, loadedBackbone, runBackbone } from './lens';
+import { photoFeatures, propose } from './label';
 
 export interface TrainerDeps {
   compute: ComputeFactory;
@@ -375,6 +376,25 @@ export class Trainer implements TrainerApi {
     // one session per call, created in turn with every other (onnxruntime-web runs one at a time)
     const lens = await lensOn(backbone, data.ds, valIndex, async (g) => this.queue.runner(await this.queue.run(() => this.backend().createRunner(g, 'backend'))));
     return transfer(lens, [lens.features.buffer, lens.rgb.buffer]); // moved to the page, not copied
+  }
+
+  async proposeFor(photo: PhotoPixels): Promise<Proposal> {
+    const run = this.life.active ? this.run : undefined;
+    let proposal: Proposal;
+    if (run && this.life.state !== 'preparing') {
+      proposal = await run.use((engine) => propose(photo, { logits: (x) => engine.logits(x), config: run.config, norm: run.norm, windows: windowsOf(runRules(run.record)), numClasses: run.ds.classes.length }));
+    } else if (this.shown && !this.life.active) {
+      proposal = await this.saved.use(this.shown, (m) => propose(photo, { logits: m.logits, config: m.config, norm: m.norm, windows: m.windows, numClasses: m.numClasses }));
+    } else {
+      throw new Error('no trained run to propose with: train on the labelled images first (Use for training, then Start)');
+    }
+    return transfer(proposal, [proposal.prediction.buffer]);
+  }
+
+  async photoFeatures(photo: PhotoPixels, crop: number): Promise<PhotoFeatures> {
+    if (!this.pretrained) throw new Error('choose a model first: similar patches compare its features');
+    const f = await photoFeatures(photo, loadedBackbone(this.pretrained, crop), async (g) => this.queue.runner(await this.queue.run(() => this.backend().createRunner(g, 'backend'))));
+    return transfer(f, [f.features.buffer]);
   }
 
   async evaluateRunOn(runId: string, onProgress?: (p: Progress) => void): Promise<CrossEvalResult> {

@@ -10,6 +10,7 @@ import { runNamer } from '../viewer/panes';
 import { isActive } from '../store/slices';
 import { Controls } from './Controls';
 import { MemoryPlan } from './MemoryPlan';
+import { LabelOpen } from '../label/LabelOpen';
 
 function ModelSwitch() {
   const model = useLab((s) => s.model);
@@ -68,7 +69,7 @@ export function Steps({ talk }: { talk: boolean }) {
         <li className="step">
           <h2><span className="num" aria-hidden="true">2</span> Data</h2>
           <p className="step-current" data-testid="step-data">{dataset ? `${dataset.name} · ${dataset.trainCount} train / ${dataset.valCount} val · ${dataset.classes.length} classes` : 'loading…'}</p>
-          {talk ? <CompareSwitch /> : <a href="#data-panel">Use your own images</a>}
+          {talk ? <CompareSwitch /> : <><a href="#data-panel">Use your own images</a> <LabelOpen /></>}
         </li>
         <li className="step step-train" id="train-step" tabIndex={-1}>
           <h2><span className="num" aria-hidden="true">3</span> Train</h2>
