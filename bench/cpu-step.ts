@@ -10,6 +10,7 @@ import { tinyVitConfig } from '../src/model/demo';
 import { parameterShapes } from '../src/model/vit';
 import { createNodeRunner } from '../src/runtime/node';
 import { compileTrainStep } from '../src/train/graphs';
+import { MEMORY_CONFIGS } from '../src/train/memory-policy';
 import { VIT_S } from './train-step';
 
 const steps = Number(process.argv[2] ?? 3);
@@ -22,7 +23,7 @@ const feeds = Object.fromEntries(graph.manifest.inputs.map((i) => {
   return [i.name, i.dtype === 'int32' ? Int32Array.from({ length: n }, (_, k) => k % opts.classes) : Float32Array.from({ length: n }, (_, k) => 0.02 * Math.sin(k))];
 }));
 const memArena = process.argv.includes('--arena');
-const runner = await createNodeRunner(graph, { threads, memArena });
+const runner = await createNodeRunner(graph, { threads, memory: MEMORY_CONFIGS[memArena ? 'fast' : 'lean'] });
 await runner.run(feeds); // warm-up
 const cpu: number[] = [];
 for (let i = 0; i < steps; i++) {

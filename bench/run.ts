@@ -14,7 +14,7 @@ import { benchTorch, benchTrainStep, VIT_B, VIT_S } from './train-step';
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const threads = cpus().length;
-const memArena = args.has('--mem-arena');
+const memory = args.has('--mem-arena') ? 'fast' as const : 'lean' as const;
 
 function table(rows: Record<string, string | number>[]): void {
   if (!rows.length) return;
@@ -28,10 +28,10 @@ function table(rows: Record<string, string | number>[]): void {
 }
 
 async function trainSteps(): Promise<void> {
-  console.log(`\n## Train step on onnxruntime-node (CPU, ${threads} threads${memArena ? ', CPU arena on' : ''}), 224 px, batch 2, full fine-tuning\n`);
+  console.log(`\n## Train step on onnxruntime-node (CPU, ${threads} threads${memory === 'fast' ? ', memory fast' : ''}), 224 px, batch 2, full fine-tuning\n`);
   const rows: Record<string, string | number>[] = [];
   for (const size of quick ? [VIT_S] : [VIT_S, VIT_B]) {
-    const opts = { crop: 224, batch: 2, classes: 21, steps: quick ? 2 : 3, threads, memArena };
+    const opts = { crop: 224, batch: 2, classes: 21, steps: quick ? 2 : 3, threads, memory };
     const ours = await benchTrainStep(size, opts);
     if (size === VIT_S) trainImgPerS = ours.imgPerS;
     const torch = args.has('--skip-torch') ? null : benchTorch(size, opts);

@@ -8,6 +8,7 @@ import { createNodeRunner } from '../src/runtime/node';
 import { makeTinyVit, tinyVitConfig } from '../src/model/demo';
 import { compileTrainStep, compileEval, stepPeakBytes, type Recompute } from '../src/train/graphs';
 import { HostEngine } from '../src/train/engine';
+import { MEMORY_CONFIGS, type MemoryMode } from '../src/train/memory-policy';
 
 export interface VitSize { name: string; dim: number; depth: number; heads: number }
 export const VIT_S: VitSize = { name: 'ViT-S/16', dim: 384, depth: 12, heads: 6 };
@@ -22,7 +23,11 @@ export function forwardFlops(s: VitSize, crop: number, batch: number, classes: n
   return batch * (embed + s.depth * perBlock + head);
 }
 
-export interface StepOptions { crop: number; batch: number; classes: number; steps: number; threads: number; recompute?: Recompute; memArena?: boolean }
+export interface StepOptions {
+  crop: number; batch: number; classes: number; steps: number; threads: number; recompute?: Recompute;
+  /** The memory configuration (src/train/memory-policy.ts); default lean. */
+  memory?: MemoryMode;
+}
 
 export async function benchTrainStep(s: VitSize, opts: StepOptions) {
   const { crop, batch, classes, steps } = opts;
@@ -30,11 +35,12 @@ export async function benchTrainStep(s: VitSize, opts: StepOptions) {
   const weights = makeTinyVit({ embedDim: s.dim, depth: s.depth, patchSize: 16, grid: crop / 16, numClasses: classes });
   const shapes = new Map([...weights].map(([k, t]) => [k, t.shape]));
   const t0 = performance.now();
-  const trainGraph = compileTrainStep(cfg, shapes, { batch, crop }, 'none', undefined, 'vit', opts.recompute ?? 'none');
+  const memory = MEMORY_CONFIGS[opts.memory ?? 'lean'];
+  const trainGraph = compileTrainStep(cfg, shapes, { batch, crop }, 'none', undefined, 'vit', opts.recompute ?? 'none', memory.rebuildValues);
   const evalGraph = compileEval(cfg, shapes, { batch, crop });
   const compileMs = performance.now() - t0;
   const engine = new HostEngine(
-    await createNodeRunner(trainGraph, { threads: opts.threads, memArena: opts.memArena }), await createNodeRunner(evalGraph, { threads: opts.threads, memArena: opts.memArena }),
+    await createNodeRunner(trainGraph, { threads: opts.threads, memory }), await createNodeRunner(evalGraph, { threads: opts.threads, memory }),
     weights, trainGraph.manifest.inputs.filter((i) => i.trainable).map((i) => i.name), { lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05 },
   );
   const images = Float32Array.from({ length: batch * 3 * crop * crop }, (_, i) => Math.sin(i));
