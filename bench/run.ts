@@ -1,20 +1,30 @@
 /**
  * @file `npm run bench`: every number is printed next to a reference measured in the same
  * invocation (PyTorch CPU for the train step), with achieved GFLOP/s so the distance to the
- * machine's limit is visible. Options: --quick (ViT-S only, fewer steps, no 512 px rows), --skip-torch,
- * --skip-browser, --skip-224 (only the paper-scale rows), --mem-arena (the 224 px rows with onnxruntime's
- * CPU arena on: less CPU per step, but it keeps its peak; src/runtime/node.ts).
+ * machine's limit is visible, and the load average next to each figure. The figures are written to
+ * bench/results/<date>.json and compared with the last committed results file: a row > 15 % slower
+ * at a comparable load, or > 10 % bigger, is printed as a regression (bench/compare.ts).
+ * Options:
+ *   --acceptance  only the rows issue 26 accepts on: ViT-S 224 px b2 fast vs PyTorch (and lean,
+ *                 the configuration before the policy, for the ratio), ViT-B 512 px fast and lean
+ *                 (recomputing) vs PyTorch
+ *   --check       exit status 1 when a regression is found
+ *   --quick (ViT-S only, fewer steps, no 512 px rows), --skip-torch, --skip-browser, --skip-224 (only the paper-scale rows)
  */
 import { cpus } from 'node:os';
 import { benchBrowser } from './browser';
+import { compareResults, type ResultRow } from './compare';
 import { benchDataPipeline } from './data';
-import { benchPaper } from './paper';
-import { benchTorch, benchTrainStep, VIT_B, VIT_S } from './train-step';
+import { benchPaper, oursRow, torchRow } from './paper';
+import { lastCommitted, writeResults } from './results';
+import { VIT_B, VIT_S } from './train-step';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
+const acceptance = args.has('--acceptance');
 const threads = cpus().length;
-const memory = args.has('--mem-arena') ? 'fast' as const : 'lean' as const;
+const results: ResultRow[] = [];
+let torchVersion: string | undefined;
 
 function table(rows: Record<string, string | number>[]): void {
   if (!rows.length) return;
@@ -27,40 +37,26 @@ function table(rows: Record<string, string | number>[]): void {
   for (const r of rows) console.log(line(keys.map((k) => cell(r[k]))));
 }
 
-async function trainSteps(): Promise<void> {
-  console.log(`\n## Train step on onnxruntime-node (CPU, ${threads} threads${memory === 'fast' ? ', memory fast' : ''}), 224 px, batch 2, full fine-tuning\n`);
-  const rows: Record<string, string | number>[] = [];
-  for (const size of quick ? [VIT_S] : [VIT_S, VIT_B]) {
-    const opts = { crop: 224, batch: 2, classes: 21, steps: quick ? 2 : 3, threads, memory };
-    const ours = await benchTrainStep(size, opts);
-    if (size === VIT_S) trainImgPerS = ours.imgPerS;
-    const torch = args.has('--skip-torch') ? null : benchTorch(size, opts);
-    const rss = process.resourceUsage().maxRSS / 1024;
-    rows.push({
-      model: ours.model,
-      'ms/step': ours.msPerStep,
-      'img/s': ours.imgPerS,
-      'GFLOP/step': ours.gflopPerStep,
-      'GFLOP/s': ours.gflops,
-      'peak RSS MiB': Math.round(rss),
-      'plan MiB': Math.round(ours.planBytes / 2 ** 20),
-      'compile ms': ours.compileMs,
-      'onnx KiB': Math.round(ours.onnxKB),
-      'torch ms/step': torch ? torch.msPerStep : 'n/a',
-      'torch GFLOP/s': torch ? ours.gflopPerStep / (torch.msPerStep / 1000) : 'n/a',
-      'speed vs torch': torch ? `${(torch.msPerStep / ours.msPerStep).toFixed(2)}×` : 'n/a (python3-torch not installed)',
-    });
-  }
-  table(rows);
-}
-
-async function paperScale(): Promise<void> {
-  console.log(`\n## Paper scale: ViT-B/16, 512 px (1025 tokens), batch 1, 150 classes, full fine-tuning, AdamW — ${threads} threads, each run in its own process\n`);
-  console.log('plan = compiler liveness peak (in onnxruntime\'s node order) + AdamW moments (the browser preflight); host plan: the JS copy of the gradients onnxruntime-node returns after the run, when it exceeds the workspace.\n');
-  table(await benchPaper(threads, args.has('--skip-torch')));
-}
-
 let trainImgPerS = 0;
+function trainSteps(): void {
+  console.log(`\n## Train step on onnxruntime-node (CPU, ${threads} threads), 224 px, batch 2, full fine-tuning, each row in its own process\n`);
+  for (const size of quick || acceptance ? [VIT_S] : [VIT_S, VIT_B]) {
+    const opts = { crop: 224, batch: 2, classes: 21, steps: quick ? 2 : 5, threads };
+    const { torch, row } = args.has('--skip-torch') ? { torch: null, row: undefined } : torchRow(size, opts, results);
+    torchVersion ??= torch?.torch;
+    const rows = [oursRow(size, { ...opts, memory: 'fast' }, torch, results), oursRow(size, { ...opts, memory: 'lean' }, torch, results)];
+    if (size === VIT_S) trainImgPerS = (1000 * opts.batch) / (rows[0]['ms/step'] as number);
+    console.log(`### ${size.name}\n`);
+    table(row ? [row, ...rows] : rows);
+    console.log();
+  }
+}
+
+function paperScale(): void {
+  console.log(`\n## Paper scale: ViT-B/16, 512 px (1025 tokens), batch 1, 150 classes, full fine-tuning, AdamW — ${threads} threads, each run in its own process\n`);
+  table(benchPaper(threads, args.has('--skip-torch'), acceptance, results));
+}
+
 async function dataPipeline(): Promise<void> {
   console.log('\n## Data pipeline at 512 px (decode PNG/JPEG + scale/crop/flip/colour jitter + normalise), one thread\n');
   const r = await benchDataPipeline({ size: 512, images: quick ? 8 : 24, batch: 2 });
@@ -76,7 +72,24 @@ async function browser(): Promise<void> {
   table(await benchBrowser(8));
 }
 
-if (!args.has('--skip-224')) await trainSteps();
-if (!quick) await paperScale();
-if (!args.has('--skip-224')) await dataPipeline();
-if (!args.has('--skip-browser')) await browser();
+function compare(): boolean {
+  const before = lastCommitted();
+  const { path, file } = writeResults(results, `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), torchVersion);
+  console.log(`\nwrote ${path}`);
+  if (!before) {
+    console.log('no committed results file to compare with');
+    return true;
+  }
+  const { regressions, notes } = compareResults(before.file, file);
+  console.log(`\n## Against ${before.path} (committed)\n`);
+  for (const n of notes) console.log(`  note: ${n}`);
+  for (const r of regressions) console.log(`  REGRESSION: ${r}`);
+  if (!regressions.length) console.log('  no regression');
+  return regressions.length === 0;
+}
+
+if (!args.has('--skip-224')) trainSteps();
+if (!quick) paperScale();
+if (!args.has('--skip-224') && !acceptance) await dataPipeline();
+if (!args.has('--skip-browser') && !acceptance) await browser();
+if (!compare() && args.has('--check')) process.exitCode = 1;

@@ -8,7 +8,7 @@ import { createNodeRunner } from '../src/runtime/node';
 import { makeTinyVit, tinyVitConfig } from '../src/model/demo';
 import { compileTrainStep, compileEval, stepPeakBytes, type Recompute } from '../src/train/graphs';
 import { HostEngine } from '../src/train/engine';
-import { MEMORY_CONFIGS, type MemoryMode } from '../src/train/memory-policy';
+import { MEMORY_CONFIGS, configCost, type MemoryMode } from '../src/train/memory-policy';
 
 export interface VitSize { name: string; dim: number; depth: number; heads: number }
 export const VIT_S: VitSize = { name: 'ViT-S/16', dim: 384, depth: 12, heads: 6 };
@@ -54,15 +54,12 @@ export async function benchTrainStep(s: VitSize, opts: StepOptions) {
   }
   const ms = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   const flops = 3 * forwardFlops(s, crop, batch, classes);
-  // the plan's peak + AdamW moments (what the browser preflight counts). On the host the gradients
-  // are written into the accumulators (the plan's outputs); onnxruntime-node then returns a JS copy
-  // of them, made after the run has freed its workspace and collected at once (src/runtime/node.ts)
-  const planBytes = stepPeakBytes(trainGraph.manifest);
-  const gradBytes = trainGraph.manifest.outputs.filter((o) => o.name.startsWith('grad.')).reduce((a, o) => a + 4 * o.shape.reduce((p, q) => p * q, 1), 0);
-  const { workspaceBytes } = trainGraph.manifest.plan;
+  await engine.release();
   return {
     model: s.name, msPerStep: ms, imgPerS: (1000 * batch) / ms, gflopPerStep: flops / 1e9, gflops: flops / 1e9 / (ms / 1000), compileMs,
-    onnxKB: trainGraph.onnx.length / 1024, planBytes, hostPlanBytes: planBytes - workspaceBytes + Math.max(workspaceBytes, gradBytes),
+    onnxKB: trainGraph.onnx.length / 1024,
+    // the plan's peak + AdamW moments (what the browser preflight counts), and what the memory policy expects this configuration to hold
+    planBytes: stepPeakBytes(trainGraph.manifest), policyBytes: configCost(opts.memory ?? 'lean', trainGraph.manifest),
   };
 }
 
