@@ -32,6 +32,8 @@ export interface NodeSessionOptions {
    * one ViT-B/16 512 px step with recomputation grew RSS by 1615 MiB with it, 1156 MiB without.
    */
   memory?: MemoryConfig;
+  /** onnxruntime's profiler (bench/cpu-step.ts --profile): a JSON trace per session in the working directory. */
+  profile?: boolean;
 }
 
 export function createNodeRunner(graph: CompiledGraph, opts: NodeSessionOptions = {}): Promise<GraphRunner> {
@@ -42,6 +44,7 @@ export function createNodeRunner(graph: CompiledGraph, opts: NodeSessionOptions 
     enableCpuMemArena: memory.cpuArena,
     enableMemPattern: memory.memPattern,
     ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+    ...(opts.profile ? { enableProfiling: true, profileFilePrefix: 'onnxruntime_profile' } : {}),
   }, memory.collectGarbage ? collectGarbage : undefined); // fast: V8 collects the copies when it chooses
 }
 
