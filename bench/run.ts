@@ -9,14 +9,15 @@
  *                 the configuration before the policy, for the ratio), ViT-B 512 px fast and lean
  *                 (recomputing) vs PyTorch
  *   --check       exit status 1 when a regression is found
+ *   --wasm-only   only the browser's wasm ViT-B/16 224 px step against the CLI (issue 26, item 4)
  *   --quick (ViT-S only, fewer steps, no 512 px rows), --skip-torch, --skip-browser, --skip-224 (only the paper-scale rows)
  */
 import { cpus } from 'node:os';
-import { benchBrowser } from './browser';
+import { benchBrowser, benchWasmStep } from './browser';
 import { compareResults, type ResultRow } from './compare';
 import { benchDataPipeline } from './data';
 import { benchPaper, oursRow, torchRow } from './paper';
-import { lastCommitted, writeResults } from './results';
+import { lastCommitted, loadNow, writeResults } from './results';
 import { VIT_B, VIT_S } from './train-step';
 
 const args = new Set(process.argv.slice(2));
@@ -72,6 +73,21 @@ async function browser(): Promise<void> {
   table(await benchBrowser(8));
 }
 
+/** issue 26: the ViT-B/16 224 px b2 step on the browser's wasm backend against the CLI, one after the other. */
+async function wasmStep(): Promise<void> {
+  const opts = { crop: 224, batch: 2, classes: 21, steps: 3 };
+  console.log('\n## ViT-B/16 224 px b2 train step: headless Chromium on wasm (a Web Worker, as the app) against the CLI\n');
+  const rows: Record<string, string | number>[] = [];
+  const web = await benchWasmStep({ size: VIT_B, ...opts, memory: 'fast' });
+  const webLoad = loadNow();
+  results.push({ id: 'chromium-wasm-vit-b-224-b2-fast', label: 'Chromium wasm ViT-B/16 224 px b2, fast', ms: Math.round(web.ms), load: webLoad, extra: { threads: web.threads } });
+  rows.push({ run: `Chromium wasm (${web.threads} threads, cross-origin isolated: ${web.isolated})`, 'ms/step': web.ms, load: webLoad });
+  const cli = oursRow(VIT_B, { ...opts, threads, memory: 'fast' }, null, results);
+  rows.push({ run: `onnxruntime-node, ${threads} threads`, 'ms/step': cli['ms/step'], load: cli.load });
+  console.log(`wasm ÷ CLI: ${(web.ms / (cli['ms/step'] as number)).toFixed(2)}×\n`);
+  table(rows);
+}
+
 function compare(): boolean {
   const before = lastCommitted();
   const { path, file } = writeResults(results, `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), torchVersion);
@@ -88,8 +104,10 @@ function compare(): boolean {
   return regressions.length === 0;
 }
 
-if (!args.has('--skip-224')) trainSteps();
-if (!quick) paperScale();
-if (!args.has('--skip-224') && !acceptance) await dataPipeline();
-if (!args.has('--skip-browser') && !acceptance) await browser();
+const wasmOnly = args.has('--wasm-only');
+if (!args.has('--skip-224') && !wasmOnly) trainSteps();
+if (!quick && !wasmOnly) paperScale();
+if (!args.has('--skip-224') && !acceptance && !wasmOnly) await dataPipeline();
+if (!args.has('--skip-browser') && !acceptance && !wasmOnly) await browser();
+if ((!args.has('--skip-browser') && !acceptance && !quick) || wasmOnly) await wasmStep();
 if (!compare() && args.has('--check')) process.exitCode = 1;
