@@ -43,7 +43,7 @@ ${RECIPE_NAMES.map((n) => `                         ${n.padEnd(11)}${RECIPES[n].
   --class-balanced     weight the loss by 1/√(class frequency)
   --recompute none|blocks|auto   recompute each block's activations in the backward pass (less memory, ~⅓ more compute);
                        auto (default): only when the step's memory plan exceeds this machine's free memory
-  --memory fast|lean|auto   fast: onnxruntime's CPU arena and memory patterns, no values rebuilt in the
+  --memory fast|lean|auto   fast: onnxruntime's CPU arena, no values rebuilt in the
                        backward pass; lean: less memory, more time; auto (default): fast when its plan
                        fits comfortably in this machine's free memory (train prints the choice and why)
   --max-pixels MP      refuse images or masks over MP megapixels, from their header (default ${DEFAULT_MAX_PIXELS / 1e6})
