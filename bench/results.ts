@@ -1,11 +1,11 @@
 /**
  * @file The bench's results files: `bench/results/<date>.json` (UTC date; a second run on the same
- * day replaces it), with the machine, the versions and each row's load average; and the last
+ * day replaces the rows it measured again), with the machine, the versions and each row's load average; and the last
  * committed one to compare with (read from git's HEAD, so a file rewritten today still compares
  * with what was committed).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import type { Machine, ResultRow, ResultsFile } from './compare';
 
@@ -27,11 +27,21 @@ export function versions(torch?: string): Record<string, string> {
 /** The 1-minute load average now: recorded next to each row when it finishes. */
 export const loadNow = () => +loadavg()[0].toFixed(2);
 
+/**
+ * Writes today's file. A run of some rows only (--acceptance, --wasm-only) keeps the rows of an
+ * earlier run today that it did not measure, so one day's runs add up to one file.
+ */
 export function writeResults(rows: ResultRow[], command: string, torch?: string): { path: string; file: ResultsFile } {
   const date = new Date().toISOString().slice(0, 10);
-  const file: ResultsFile = { date, command, machine: machine(), versions: versions(torch), rows };
   mkdirSync(RESULTS_DIR, { recursive: true });
   const path = `${RESULTS_DIR}/${date}.json`;
+  const earlier = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ResultsFile) : undefined;
+  const measured = new Set(rows.map((r) => r.id));
+  const kept = earlier?.rows.filter((r) => !measured.has(r.id)) ?? [];
+  const file: ResultsFile = {
+    date, command: kept.length ? `${earlier!.command}; ${command}` : command, machine: machine(),
+    versions: { ...earlier?.versions, ...versions(torch) }, rows: [...kept, ...rows],
+  };
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
   return { path, file };
 }
