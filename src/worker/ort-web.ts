@@ -21,8 +21,8 @@ export function configureOrt(forWebGpu = false): number {
 
 /**
  * A host-memory runner on the wasm EP (the path used without WebGPU), with the memory policy's
- * configuration (src/train/memory-policy.ts): onnxruntime's CPU arena and memory patterns in the
- * wasm heap; default lean. (The WebGPU EP has no such session options: its buffers are its own.)
+ * configuration (src/train/memory-policy.ts): onnxruntime-web's CPU arena and memory patterns in
+ * the wasm heap, on or off as it says; default lean. (The WebGPU EP has no such session options: its buffers are its own.)
  */
 export function createWasmRunner(graph: CompiledGraph, memory: MemoryConfig = MEMORY_CONFIGS.lean): Promise<OwnedRunner> {
   return hostRunner(graph, ['wasm'], { enableCpuMemArena: memory.cpuArena, enableMemPattern: memory.memPattern });
