@@ -39,5 +39,7 @@ describe('compareResults', () => {
     const r = compareResults(before, file('now', [row(9000, 9000, 1, 'vit-b-512-fast')]));
     expect(r.regressions).toEqual([]);
     expect(r.notes).toEqual(['vit-b-512-fast: new row, nothing to compare with', 'vit-s-224: not measured in this run']);
+    // a partial run compared with several files: the rows it did not measure are not listed
+    expect(compareResults(before, file('now', [row(9000, 9000, 1, 'vit-b-512-fast')]), undefined, { listUnmeasured: false }).notes).toEqual(['vit-b-512-fast: new row, nothing to compare with']);
   });
 });

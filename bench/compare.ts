@@ -49,7 +49,8 @@ export interface Comparison {
 
 const pct = (r: number) => `${r >= 0 ? '+' : ''}${(100 * r).toFixed(0)} %`;
 
-export function compareResults(before: ResultsFile, now: ResultsFile, limits = LIMITS): Comparison {
+/** `listUnmeasured: false` when `now` holds only some of this run's rows (the others compared with another file). */
+export function compareResults(before: ResultsFile, now: ResultsFile, limits = LIMITS, { listUnmeasured = true } = {}): Comparison {
   const regressions: string[] = [];
   const notes: string[] = [];
   const sameMachine = before.machine.cpu === now.machine.cpu && before.machine.cores === now.machine.cores;
@@ -72,6 +73,6 @@ export function compareResults(before: ResultsFile, now: ResultsFile, limits = L
     }
   }
   const measured = new Set(now.rows.map((r) => r.id));
-  for (const r of before.rows) if (!measured.has(r.id)) notes.push(`${r.label}: not measured in this run`);
+  if (listUnmeasured) for (const r of before.rows) if (!measured.has(r.id)) notes.push(`${r.label}: not measured in this run`);
   return { regressions, notes };
 }

@@ -46,18 +46,17 @@ export function writeResults(rows: ResultRow[], command: string, torch?: string)
   return { path, file };
 }
 
-/** The newest results file committed at HEAD, as committed; undefined when there is none (or no git). */
-export function lastCommitted(): { path: string; file: ResultsFile } | undefined {
-  const names = git(['ls-tree', '--name-only', 'HEAD', `${RESULTS_DIR}/`])?.split('\n').filter((n) => /\/\d{4}-\d{2}-\d{2}\.json$/.test(n)).sort();
-  const path = names?.at(-1);
-  if (!path) return undefined;
-  const text = git(['show', `HEAD:${path}`]);
-  if (!text) return undefined;
-  try {
-    return { path, file: JSON.parse(text) as ResultsFile };
-  } catch (e) {
-    throw new Error(`${path} (committed): not valid JSON — ${(e as Error).message}`);
-  }
+/** The results files committed at HEAD, newest first, as committed (none without git). */
+export function committedResults(): { path: string; file: ResultsFile }[] {
+  const names = git(['ls-tree', '--name-only', 'HEAD', `${RESULTS_DIR}/`])?.split('\n').filter((n) => /\/\d{4}-\d{2}-\d{2}\.json$/.test(n)).sort().reverse() ?? [];
+  return names.map((path) => {
+    const text = git(['show', `HEAD:${path}`]) ?? '';
+    try {
+      return { path, file: JSON.parse(text) as ResultsFile };
+    } catch (e) {
+      throw new Error(`${path} (committed): not valid JSON — ${(e as Error).message}`);
+    }
+  });
 }
 
 function git(args: string[]): string | undefined {

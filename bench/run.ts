@@ -2,7 +2,7 @@
  * @file `npm run bench`: every number is printed next to a reference measured in the same
  * invocation (PyTorch CPU for the train step), with achieved GFLOP/s so the distance to the
  * machine's limit is visible, and the load average next to each figure. The figures are written to
- * bench/results/<date>.json and compared with the last committed results file: a row > 15 % slower
+ * bench/results/<date>.json and each row compared with the newest committed results file that has it: a row > 15 % slower
  * at a comparable load, or > 10 % bigger, is printed as a regression (bench/compare.ts).
  * Options:
  *   --acceptance  only the rows issue 26 accepts on: ViT-S 224 px b2 fast vs PyTorch (and lean,
@@ -14,10 +14,10 @@
  */
 import { cpus } from 'node:os';
 import { benchBrowser, benchWasmStep } from './browser';
-import { compareResults, type ResultRow } from './compare';
+import { LIMITS, compareResults, type ResultRow } from './compare';
 import { benchDataPipeline } from './data';
 import { benchPaper, oursRow, torchRow } from './paper';
-import { lastCommitted, loadNow, writeResults } from './results';
+import { committedResults, loadNow, writeResults } from './results';
 import { VIT_B, VIT_S } from './train-step';
 
 const args = new Set(process.argv.slice(2));
@@ -88,20 +88,27 @@ async function wasmStep(): Promise<void> {
   table(rows);
 }
 
+/** Each row against the newest committed results file that has it (a partial run's file lacks the others). */
 function compare(): boolean {
-  const before = lastCommitted();
+  const committed = committedResults();
   const { path, file } = writeResults(results, `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), torchVersion);
   console.log(`\nwrote ${path}`);
-  if (!before) {
-    console.log('no committed results file to compare with');
-    return true;
+  let pending = file.rows;
+  let regressions = 0;
+  for (const before of committed) {
+    const has = new Set(before.file.rows.map((r) => r.id));
+    const rows = pending.filter((r) => has.has(r.id));
+    if (!rows.length) continue;
+    const c = compareResults(before.file, { ...file, rows }, LIMITS, { listUnmeasured: false });
+    console.log(`\n## Against ${before.path} (committed)\n`);
+    for (const n of c.notes) console.log(`  note: ${n}`);
+    for (const r of c.regressions) console.log(`  REGRESSION: ${r}`);
+    if (!c.regressions.length) console.log('  no regression');
+    regressions += c.regressions.length;
+    pending = pending.filter((r) => !has.has(r.id));
   }
-  const { regressions, notes } = compareResults(before.file, file);
-  console.log(`\n## Against ${before.path} (committed)\n`);
-  for (const n of notes) console.log(`  note: ${n}`);
-  for (const r of regressions) console.log(`  REGRESSION: ${r}`);
-  if (!regressions.length) console.log('  no regression');
-  return regressions.length === 0;
+  for (const r of pending) console.log(`  note: ${r.label}: no committed figure to compare with`);
+  return regressions === 0;
 }
 
 const wasmOnly = args.has('--wasm-only');
