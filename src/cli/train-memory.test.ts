@@ -32,10 +32,10 @@ describe('train --memory', () => {
       '--out', join(dir, out), '--steps', '2', '--batch', '2', ...more);
     const auto = train('auto');
     expect(auto.status, auto.stderr).toBe(0);
-    expect(auto.stderr).toMatch(/^memory fast: its plan fits in 50 % of the [\d.]+ GiB free \(fast ≈ [\d.]+ GiB, lean ≈ [\d.]+ GiB\)$/m);
+    expect(auto.stderr).toMatch(/^memory fast: its plan fits in 50 % of the [\d.]+ GiB free \(fast ≈ [\d.]+ MiB, lean ≈ [\d.]+ MiB\)$/m);
     expect(JSON.parse(readFileSync(join(dir, 'auto', 'config.json'), 'utf8')).memory).toBe('auto');
     const lean = train('lean', '--memory', 'lean');
     expect(lean.status, lean.stderr).toBe(0);
-    expect(lean.stderr).toMatch(/^memory lean, as asked \(lean ≈ [\d.]+ GiB\)$/m);
+    expect(lean.stderr).toMatch(/^memory lean, as asked \(lean ≈ [\d.]+ MiB\)$/m);
   }, 300_000);
 });

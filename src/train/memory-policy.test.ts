@@ -30,6 +30,7 @@ describe('chooseMemory', () => {
   it('an explicit fast or lean is kept whatever the memory, and says so', () => {
     expect(chooseMemory('fast', { fast: 10 * GIB }, GIB).mode).toBe('fast');
     expect(chooseMemory('lean', { lean: GIB }, 100 * GIB).reason).toBe('memory lean, as asked (lean ≈ 1.00 GiB)');
+    expect(chooseMemory('fast', { fast: GIB - 2 ** 20 }, 100 * GIB).reason).toBe('memory fast, as asked (fast ≈ 1023.0 MiB)'); // below 1 GiB: MiB
   });
 
   it('the two configurations differ in every knob (fast: arena, no patterns, nothing rebuilt, no forced GC), and a bad name is refused naming the option', () => {

@@ -71,7 +71,8 @@ export interface MemoryChoice {
   reason: string;
 }
 
-const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+/** GiB from 1 GiB up, else MiB (a demo model's step is a few MiB). */
+const gib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
 const share = `${Math.round(COMFORTABLE_SHARE * 100)} %`;
 
 /**
