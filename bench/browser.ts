@@ -9,8 +9,11 @@ import { makeTinyVit, tinyVitConfig, DEMO_MODEL } from '../src/model/demo';
 import { createNodeRunner } from '../src/runtime/node';
 import { HostEngine } from '../src/train/engine';
 import { compileEval, compileTrainStep } from '../src/train/graphs';
+import type { BrowserStepRequest } from './browser-step-worker';
 
 const PORT = 4190;
+/** The wasm train-step page runs on Vite's dev server (it serves bench/ as TypeScript), on its own port. */
+const STEP_PORT = 4205;
 const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 async function browserStepMs(webgpu: boolean, batch: number, steps: number): Promise<{ ms: number; backend: string }> {
@@ -65,6 +68,35 @@ export async function benchBrowser(batch = 8): Promise<Record<string, string | n
     }
     return rows;
   } finally {
+    try { process.kill(-server.pid!); } catch { /* already gone */ }
+  }
+}
+
+/**
+ * The wasm train step in headless Chromium (bench/browser-step.html: a Web Worker, cross-origin
+ * isolated, as the app runs it), and the same step on onnxruntime-node right after it, in this
+ * invocation: the ratio is the browser's cost on the same machine and load.
+ */
+export async function benchWasmStep(req: BrowserStepRequest): Promise<{ ms: number; threads: number; isolated: boolean }> {
+  const server = spawn('npx', ['vite', '--port', String(STEP_PORT), '--strictPort', '--logLevel', 'warn'], { stdio: 'ignore', detached: true });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+  try {
+    const url = `http://localhost:${STEP_PORT}/bench/browser-step.html#${encodeURIComponent(JSON.stringify(req))}`;
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(url)).ok) break;
+      } catch { /* not listening yet */ }
+      if (i > 120) throw new Error(`the Vite dev server on port ${STEP_PORT} did not start`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const page = await browser.newPage();
+    await page.goto(url);
+    const handle = await page.waitForFunction(() => (globalThis as { benchResult?: unknown }).benchResult, undefined, { timeout: 1_800_000, polling: 1000 });
+    const r = (await handle.jsonValue()) as { ms: number; threads: number; isolated: boolean } | { error: string };
+    if ('error' in r) throw new Error(`wasm step in Chromium: ${r.error}`);
+    return r;
+  } finally {
+    await browser.close();
     try { process.kill(-server.pid!); } catch { /* already gone */ }
   }
 }

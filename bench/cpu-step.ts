@@ -1,35 +1,44 @@
 /**
- * @file CPU seconds (user + system) per ViT-S/16 224 px batch-2 train step on onnxruntime-node,
- * and the step's node count by op type. CPU time is far less sensitive to other load on a shared
- * machine than wall time, so graph changes are compared with it (run old and new alternately).
+ * @file CPU seconds (user and system) per ViT-S/16 224 px batch-2 train step — the whole HostEngine
+ * step as `vfm-lab train` runs it (the session, the gradients' way back, AdamW) — and the step's node
+ * count by op type. CPU time is far less sensitive to other load on a shared machine than wall time,
+ * so changes are compared with it (run old and new alternately).
  * One thread by default: with two, onnxruntime's spinning workers add ~40 % CPU time that depends
  * on the load (measured here: 0.7 s vs 1.0 s per step), which hides a few-percent change.
- * Usage: `tsx bench/cpu-step.ts [steps=3] [threads=1] [--arena]` (--arena: onnxruntime's CPU arena on).
+ * Usage: `tsx bench/cpu-step.ts [steps=3] [threads=1] [--memory fast|lean] [--profile]`
+ * (--profile: onnxruntime's profiler writes onnxruntime_profile_*.json in the working directory).
  */
-import { tinyVitConfig } from '../src/model/demo';
-import { parameterShapes } from '../src/model/vit';
+import { makeTinyVit, tinyVitConfig } from '../src/model/demo';
 import { createNodeRunner } from '../src/runtime/node';
-import { compileTrainStep } from '../src/train/graphs';
+import { HostEngine } from '../src/train/engine';
+import { compileEval, compileTrainStep } from '../src/train/graphs';
+import { MEMORY_CONFIGS, parseMemory } from '../src/train/memory-policy';
 import { VIT_S } from './train-step';
 
-const steps = Number(process.argv[2] ?? 3);
-const threads = Number(process.argv[3] ?? 1);
+const [steps, threads] = [Number(process.argv[2] ?? 3), Number(process.argv[3] ?? 1)];
+const flag = (name: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+const mode = parseMemory(flag('--memory') ?? 'lean');
+if (mode === 'auto') throw new Error('--memory fast or lean');
+const memory = MEMORY_CONFIGS[mode];
 const opts = { crop: 224, batch: 2, classes: 21 };
 const cfg = { ...tinyVitConfig({ embedDim: VIT_S.dim, depth: VIT_S.depth, patchSize: 16, numClasses: opts.classes }), heads: VIT_S.heads };
-const graph = compileTrainStep(cfg, parameterShapes(cfg, [opts.crop / 16, opts.crop / 16]), opts, 'none', undefined, 'vit', 'none');
-const feeds = Object.fromEntries(graph.manifest.inputs.map((i) => {
-  const n = i.shape.reduce((a, b) => a * b, 1);
-  return [i.name, i.dtype === 'int32' ? Int32Array.from({ length: n }, (_, k) => k % opts.classes) : Float32Array.from({ length: n }, (_, k) => 0.02 * Math.sin(k))];
-}));
-const memArena = process.argv.includes('--arena');
-const runner = await createNodeRunner(graph, { threads, memArena });
-await runner.run(feeds); // warm-up
-const cpu: number[] = [];
+const weights = makeTinyVit({ embedDim: VIT_S.dim, depth: VIT_S.depth, patchSize: 16, grid: opts.crop / 16, numClasses: opts.classes });
+const shapes = new Map([...weights].map(([k, t]) => [k, t.shape]));
+const graph = compileTrainStep(cfg, shapes, opts, 'none', undefined, 'vit', 'none', memory.rebuildValues);
+const runner = await createNodeRunner(graph, { threads, memory, profile: process.argv.includes('--profile') });
+const engine = new HostEngine(runner, await createNodeRunner(compileEval(cfg, shapes, opts), { threads, memory }), weights, [...weights.keys()], { lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05 });
+const images = Float32Array.from({ length: opts.batch * 3 * opts.crop * opts.crop }, (_, i) => Math.sin(i));
+const labels = Int32Array.from({ length: opts.batch * opts.crop * opts.crop }, (_, i) => i % opts.classes);
+const step = async () => { await engine.accumulate(images, labels); await engine.update({ head: 1e-4, encoder: 1e-5 }); };
+await step(); // warm-up
+const user: number[] = [], system: number[] = [];
 for (let i = 0; i < steps; i++) {
   const before = process.cpuUsage();
-  await runner.run(feeds);
+  await step();
   const d = process.cpuUsage(before);
-  cpu.push((d.user + d.system) / 1e6);
+  user.push(+(d.user / 1e6).toFixed(3));
+  system.push(+(d.system / 1e6).toFixed(3));
 }
+await engine.release();
 const counts = Object.entries(graph.manifest.opCounts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
-console.log(JSON.stringify({ memArena, nodes: graph.manifest.nodeCount, cpuSecondsPerStep: cpu.map((s) => +s.toFixed(3)), ops: counts }));
+console.log(JSON.stringify({ memory: mode, mmapThreshold: process.env.MALLOC_MMAP_THRESHOLD_ ?? 'glibc default', nodes: graph.manifest.nodeCount, user, system, ops: counts }));

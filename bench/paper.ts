@@ -1,62 +1,78 @@
 /**
- * @file The paper's setting: ViT-B/16 at a 512 px crop (1025 tokens), batch 1, 150 classes (ADE20K),
- * full fine-tuning with AdamW — our step keeping activations and recomputing each block, next to
- * PyTorch CPU on the same step. Each runs in a process of its own, so every peak RSS is its own,
- * and the compiler's memory plan is printed next to the measured peak.
+ * @file Train-step rows, each in a process of its own so that every peak RSS is its own: our step
+ * (HostEngine on onnxruntime-node, as `vfm-lab train` runs it) in a memory configuration, next to
+ * PyTorch CPU on the same step. The paper's setting is ViT-B/16 at 512 px (1025 tokens), batch 1,
+ * 150 classes (ADE20K), full fine-tuning with AdamW.
  *
  * Columns: `plan` is what the browser preflight counts (the compiler's liveness peak of the step +
- * AdamW's two moments); `host plan` adds what the Node host engine holds besides (the JS copy of the
- * gradients onnxruntime-node returns after the run, when the workspace is free); `RSS growth` is the peak
- * RSS minus the RSS before the step was compiled (Node itself, ~90 MiB); `session` runs the compiled
- * step alone in onnxruntime-node (inputs allocated first) and sets the plan against its RSS growth.
+ * AdamW's two moments); `policy cost` what the memory policy expects the configuration to hold
+ * (src/train/memory-policy.ts); `RSS growth` is the peak RSS minus the RSS before the step was
+ * compiled (Node itself, ~90 MiB).
  */
 import { execFileSync } from 'node:child_process';
-import { benchTorch, VIT_B, type StepOptions } from './train-step';
+import type { ResultRow } from './compare';
+import { loadNow } from './results';
+import { benchTorch, VIT_B, type StepOptions, type VitSize } from './train-step';
 import { HOST_MALLOC_ENV } from '../src/runtime/node';
 
 const MIB = 2 ** 20;
 
-function child<T>(mode: 'engine' | 'session', opts: StepOptions): T {
-  const script = new URL('./step-child.ts', import.meta.url).pathname;
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, JSON.stringify([mode, VIT_B, opts])], { encoding: 'utf8', maxBuffer: 1 << 20,
-    env: { ...process.env, ...HOST_MALLOC_ENV }, // as `vfm-lab` starts (bin/vfm-lab.mjs)
-  });
-  return JSON.parse(out.trim().split('\n').pop()!) as T;
+export interface ChildStep {
+  msPerStep: number; gflopPerStep: number; gflops: number; planBytes: number; policyBytes: number; peakRssBytes: number; baselineRssBytes: number;
 }
 
-const ours = (opts: StepOptions) => child<{
-  msPerStep: number; gflopPerStep: number; gflops: number; planBytes: number; hostPlanBytes: number; peakRssBytes: number; baselineRssBytes: number;
-}>('engine', opts);
-/** The step's session alone: the plan's workspace (or the gradients' JS copy, when larger) against onnxruntime's RSS growth. */
-const session = (opts: StepOptions) => child<{ planBytes: number; growthBytes: number }>('session', opts);
+/** Our step in a child process started as `vfm-lab` starts (bin/vfm-lab.mjs: the malloc setting, --expose-gc for lean). */
+export function stepInChild(size: VitSize, opts: StepOptions): ChildStep {
+  const script = new URL('./step-child.ts', import.meta.url).pathname;
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, JSON.stringify([size, opts])], {
+    encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...HOST_MALLOC_ENV },
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as ChildStep;
+}
 
-export async function benchPaper(threads: number, skipTorch: boolean): Promise<Record<string, string | number>[]> {
+const slug = (s: VitSize) => s.name.toLowerCase().replace('/16', '');
+
+/** A row of ours (fast or lean) and its results-file row; `torchMs` and `torchPeak` from the same invocation. */
+export function oursRow(size: VitSize, opts: StepOptions, torch: ReturnType<typeof benchTorch>, results: ResultRow[]): Record<string, string | number> {
+  const memory = opts.memory ?? 'lean';
+  const r = stepInChild(size, opts);
+  const load = loadNow();
+  const how = `${memory}${opts.recompute === 'blocks' ? ', recompute blocks' : ''}`;
+  const label = `${size.name} ${opts.crop} px b${opts.batch}, ${how}`;
+  const peakMiB = Math.round(r.peakRssBytes / MIB);
+  const vsTorch: Record<string, number> = torch ? { 'time vs torch': +(r.msPerStep / torch.msPerStep).toFixed(2), 'peak vs torch': +(r.peakRssBytes / torch.peakRssBytes).toFixed(2) } : {};
+  results.push({
+    id: `${slug(size)}-${opts.crop}-b${opts.batch}-${memory}${opts.recompute === 'blocks' ? '-recompute' : ''}`, label, ms: Math.round(r.msPerStep), peakMiB, load,
+    extra: { 'GFLOP/s': +r.gflops.toFixed(1), 'plan MiB': Math.round(r.planBytes / MIB), 'policy cost MiB': Math.round(r.policyBytes / MIB), ...vsTorch },
+  });
+  return {
+    run: `vfm-lab, ${how}`, 'ms/step': r.msPerStep, 'GFLOP/s': r.gflops, 'peak RSS MiB': peakMiB, 'RSS growth MiB': Math.round((r.peakRssBytes - r.baselineRssBytes) / MIB),
+    'plan MiB': Math.round(r.planBytes / MIB), 'policy cost MiB': Math.round(r.policyBytes / MIB),
+    'speed vs torch': torch ? `${(torch.msPerStep / r.msPerStep).toFixed(2)}×` : 'n/a', 'peak vs torch': torch ? `${(r.peakRssBytes / torch.peakRssBytes).toFixed(2)}×` : 'n/a', load,
+  };
+}
+
+/** PyTorch's row (null when python3-torch is not installed), measured once per setting. */
+export function torchRow(size: VitSize, opts: StepOptions, results: ResultRow[]): { torch: ReturnType<typeof benchTorch>; row?: Record<string, string | number> } {
+  const torch = benchTorch(size, opts);
+  if (!torch) return { torch };
+  const load = loadNow();
+  const peakMiB = Math.round(torch.peakRssBytes / MIB);
+  results.push({ id: `torch-${slug(size)}-${opts.crop}-b${opts.batch}`, label: `PyTorch ${size.name} ${opts.crop} px b${opts.batch}`, ms: Math.round(torch.msPerStep), peakMiB, load, extra: { torch: torch.torch } });
+  return { torch, row: { run: `PyTorch ${torch.torch} CPU`, 'ms/step': torch.msPerStep, 'GFLOP/s': '', 'peak RSS MiB': peakMiB, 'RSS growth MiB': '', 'plan MiB': '', 'policy cost MiB': '', 'speed vs torch': '1.00×', 'peak vs torch': '1.00×', load } };
+}
+
+/**
+ * The paper's setting: fast (keeping activations) and lean with recomputation — the two ends of
+ * the policy — and, in the full bench, lean keeping activations; PyTorch first.
+ */
+export function benchPaper(threads: number, skipTorch: boolean, acceptanceOnly: boolean, results: ResultRow[]): Record<string, string | number>[] {
   const opts: StepOptions = { crop: 512, batch: 1, classes: 150, steps: 1, threads };
-  const torch = skipTorch ? null : benchTorch(VIT_B, opts);
   const rows: Record<string, string | number>[] = [];
-  for (const recompute of ['none', 'blocks'] as const) {
-    const r = ours({ ...opts, recompute });
-    const grown = r.peakRssBytes - r.baselineRssBytes;
-    const ort = session({ ...opts, recompute });
-    rows.push({
-      run: recompute === 'none' ? 'vfm-lab, keep activations' : 'vfm-lab, --recompute blocks',
-      'ms/step': r.msPerStep,
-      'GFLOP/s': r.gflops,
-      'peak RSS MiB': Math.round(r.peakRssBytes / MIB),
-      'RSS growth MiB': Math.round(grown / MIB),
-      'plan MiB': Math.round(r.planBytes / MIB),
-      'host plan MiB': Math.round(r.hostPlanBytes / MIB),
-      'host plan ÷ growth': (r.hostPlanBytes / grown).toFixed(2),
-      'session: plan ÷ growth': `${Math.round(ort.planBytes / MIB)} / ${Math.round(ort.growthBytes / MIB)} MiB = ${(ort.planBytes / ort.growthBytes).toFixed(2)}`,
-      'time vs torch': torch ? `${(r.msPerStep / torch.msPerStep).toFixed(2)}×` : 'n/a',
-      'peak vs torch': torch ? `${(r.peakRssBytes / torch.peakRssBytes).toFixed(2)}×` : 'n/a',
-    });
-    if (torch && recompute === 'blocks') {
-      rows.push({
-        run: `PyTorch ${torch.torch} CPU`, 'ms/step': torch.msPerStep, 'GFLOP/s': r.gflopPerStep / (torch.msPerStep / 1000),
-        'peak RSS MiB': Math.round(torch.peakRssBytes / MIB), 'RSS growth MiB': '', 'plan MiB': '', 'host plan MiB': '', 'host plan ÷ growth': '', 'session: plan ÷ growth': '', 'time vs torch': '1.00×', 'peak vs torch': '1.00×',
-      });
-    }
-  }
+  const { torch, row } = skipTorch ? { torch: null, row: undefined } : torchRow(VIT_B, opts, results);
+  if (row) rows.push(row);
+  rows.push(oursRow(VIT_B, { ...opts, memory: 'fast' }, torch, results));
+  rows.push(oursRow(VIT_B, { ...opts, memory: 'lean', recompute: 'blocks' }, torch, results));
+  if (!acceptanceOnly) rows.push(oursRow(VIT_B, { ...opts, memory: 'lean' }, torch, results));
   return rows;
 }

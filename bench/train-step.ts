@@ -5,13 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createNodeRunner } from '../src/runtime/node';
-import { makeTinyVit, tinyVitConfig } from '../src/model/demo';
-import { compileTrainStep, compileEval, stepPeakBytes, type Recompute } from '../src/train/graphs';
+import { stepPeakBytes, type Recompute } from '../src/train/graphs';
 import { HostEngine } from '../src/train/engine';
+import { MEMORY_CONFIGS, configCost, type MemoryMode } from '../src/train/memory-policy';
+import { medianStepMs, stepGraphs, type VitSize } from './step-loop';
 
-export interface VitSize { name: string; dim: number; depth: number; heads: number }
-export const VIT_S: VitSize = { name: 'ViT-S/16', dim: 384, depth: 12, heads: 6 };
-export const VIT_B: VitSize = { name: 'ViT-B/16', dim: 768, depth: 12, heads: 12 };
+export { VIT_B, VIT_S, type VitSize } from './step-loop';
 
 /** Forward FLOPs: 2·(matmul params)·tokens per linear, plus QKᵀ and A·V (2·2·N²·D per block). */
 export function forwardFlops(s: VitSize, crop: number, batch: number, classes: number): number {
@@ -22,41 +21,28 @@ export function forwardFlops(s: VitSize, crop: number, batch: number, classes: n
   return batch * (embed + s.depth * perBlock + head);
 }
 
-export interface StepOptions { crop: number; batch: number; classes: number; steps: number; threads: number; recompute?: Recompute; memArena?: boolean }
+export interface StepOptions {
+  crop: number; batch: number; classes: number; steps: number; threads: number; recompute?: Recompute;
+  /** The memory configuration (src/train/memory-policy.ts); default lean. */
+  memory?: MemoryMode;
+}
 
 export async function benchTrainStep(s: VitSize, opts: StepOptions) {
   const { crop, batch, classes, steps } = opts;
-  const cfg = { ...tinyVitConfig({ embedDim: s.dim, depth: s.depth, patchSize: 16, numClasses: classes }), heads: s.heads };
-  const weights = makeTinyVit({ embedDim: s.dim, depth: s.depth, patchSize: 16, grid: crop / 16, numClasses: classes });
-  const shapes = new Map([...weights].map(([k, t]) => [k, t.shape]));
-  const t0 = performance.now();
-  const trainGraph = compileTrainStep(cfg, shapes, { batch, crop }, 'none', undefined, 'vit', opts.recompute ?? 'none');
-  const evalGraph = compileEval(cfg, shapes, { batch, crop });
-  const compileMs = performance.now() - t0;
+  const memory = MEMORY_CONFIGS[opts.memory ?? 'lean'];
+  const { weights, trainGraph, evalGraph, compileMs } = stepGraphs(s, { crop, batch, classes, recompute: opts.recompute, rebuildValues: memory.rebuildValues });
   const engine = new HostEngine(
-    await createNodeRunner(trainGraph, { threads: opts.threads, memArena: opts.memArena }), await createNodeRunner(evalGraph, { threads: opts.threads, memArena: opts.memArena }),
+    await createNodeRunner(trainGraph, { threads: opts.threads, memory }), await createNodeRunner(evalGraph, { threads: opts.threads, memory }),
     weights, trainGraph.manifest.inputs.filter((i) => i.trainable).map((i) => i.name), { lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05 },
   );
-  const images = Float32Array.from({ length: batch * 3 * crop * crop }, (_, i) => Math.sin(i));
-  const labels = Int32Array.from({ length: batch * crop * crop }, (_, i) => i % classes);
-  const times: number[] = [];
-  for (let i = 0; i <= steps; i++) {
-    const t = performance.now();
-    await engine.accumulate(images, labels);
-    await engine.update({ head: 1e-4, encoder: 1e-5 });
-    if (i > 0) times.push(performance.now() - t); // the first step includes session warm-up
-  }
-  const ms = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const ms = await medianStepMs(engine, { crop, batch, classes, steps });
   const flops = 3 * forwardFlops(s, crop, batch, classes);
-  // the plan's peak + AdamW moments (what the browser preflight counts). On the host the gradients
-  // are written into the accumulators (the plan's outputs); onnxruntime-node then returns a JS copy
-  // of them, made after the run has freed its workspace and collected at once (src/runtime/node.ts)
-  const planBytes = stepPeakBytes(trainGraph.manifest);
-  const gradBytes = trainGraph.manifest.outputs.filter((o) => o.name.startsWith('grad.')).reduce((a, o) => a + 4 * o.shape.reduce((p, q) => p * q, 1), 0);
-  const { workspaceBytes } = trainGraph.manifest.plan;
+  await engine.release();
   return {
     model: s.name, msPerStep: ms, imgPerS: (1000 * batch) / ms, gflopPerStep: flops / 1e9, gflops: flops / 1e9 / (ms / 1000), compileMs,
-    onnxKB: trainGraph.onnx.length / 1024, planBytes, hostPlanBytes: planBytes - workspaceBytes + Math.max(workspaceBytes, gradBytes),
+    onnxKB: trainGraph.onnx.length / 1024,
+    // the plan's peak + AdamW moments (what the browser preflight counts), and what the memory policy expects this configuration to hold
+    planBytes: stepPeakBytes(trainGraph.manifest), policyBytes: configCost(opts.memory ?? 'lean', trainGraph.manifest),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseRecompute } from '../train/graphs';
+import { parseMemory } from '../train/memory-policy';
 import { DEFAULT_MAX_PIXELS } from '../data/png';
 import { DEFAULT_MAX_ENTRY_BYTES } from '../data/zip';
 import { FAMILY_NAMES } from '../model/families';
@@ -42,6 +43,9 @@ ${RECIPE_NAMES.map((n) => `                         ${n.padEnd(11)}${RECIPES[n].
   --class-balanced     weight the loss by 1/√(class frequency)
   --recompute none|blocks|auto   recompute each block's activations in the backward pass (less memory, ~⅓ more compute);
                        auto (default): only when the step's memory plan exceeds this machine's free memory
+  --memory fast|lean|auto   fast: onnxruntime's CPU arena, no values rebuilt in the
+                       backward pass; lean: less memory, more time; auto (default): fast when its plan
+                       fits comfortably in this machine's free memory (train prints the choice and why)
   --max-pixels MP      refuse images or masks over MP megapixels, from their header (default ${DEFAULT_MAX_PIXELS / 1e6})
   --max-zip-entry MB   refuse zip entries over MB megabytes uncompressed (default ${DEFAULT_MAX_ENTRY_BYTES / 2 ** 20})
 Writes OUTDIR/metrics.jsonl, OUTDIR/eval.json, OUTDIR/model.safetensors and OUTDIR/config.json,
@@ -55,7 +59,7 @@ export const SPEC = {
   resume: { type: 'boolean' }, overwrite: { type: 'boolean' }, heads: { type: 'string' },
   family: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' }, 'class-balanced': { type: 'boolean' },
   'cache-dir': { type: 'string' }, 'max-pixels': { type: 'string' }, 'max-zip-entry': { type: 'string' },
-  recompute: { type: 'string' },
+  recompute: { type: 'string' }, memory: { type: 'string' },
 } as const;
 
 const positive = z.number().int().positive();
@@ -77,6 +81,7 @@ const SETTINGS = z.object({
   mean: rgb.optional(), std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).optional(),
   classBalanced: z.boolean(), maxPixels: z.number().positive(), maxZipEntryBytes: z.number().positive(),
   recompute: z.enum(['none', 'blocks', 'auto']).default('auto'), // runs recorded before the option existed: auto
+  memory: z.enum(['fast', 'lean', 'auto']).default('auto'), // the same for a run recorded before --memory
 });
 export type TrainSettings = z.infer<typeof SETTINGS>;
 
@@ -140,6 +145,7 @@ export function parseTrainArgs(argv: string[]): TrainRequest {
       maxPixels: number(v, 'max-pixels', DEFAULT_MAX_PIXELS / 1e6, { min: 0.000001 }) * 1e6,
       maxZipEntryBytes: number(v, 'max-zip-entry', DEFAULT_MAX_ENTRY_BYTES / 2 ** 20, { min: 0.000001 }) * 2 ** 20,
       recompute: parseRecompute((v.recompute ?? 'auto') as string),
+      memory: parseMemory((v.memory ?? 'auto') as string),
     },
   };
 }

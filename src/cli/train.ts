@@ -139,7 +139,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   preflightBatch(s, knownClasses);
   const prepare = (classes: number, classWeights?: Float32Array) => prepareRun(source.tensors, source.path, classes, {
     ...s, heads: s.heads ?? saved?.heads, act: saved?.act, normEps: saved?.normEps, windowSize: saved?.windowSize,
-    family, classWeights, trainImages: opened.train.length, memoryBudget: freemem(), ...parts.model,
+    family, classWeights, trainImages: opened.train.length, memoryBudget: freemem(), memory: s.memory, ...parts.model,
   });
   // compiling checks the model against --crop and --freeze, and gives the full memory estimate, before any decoding
   const early = prepare(knownClasses);
@@ -156,6 +156,7 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
   log(`model: ViT depth ${c.depth}, dim ${c.embedDim}, ${c.heads} heads, patch ${c.patchSize}; ${prepared.trainable.length} trainable tensors (freeze ${s.freeze})`);
   const memory = estimateMemory(prepared.trainGraph.manifest, s.accum);
   log(describeMemory(memory, prepared.trainGraph.manifest)); // the compiler's liveness plan
+  log(prepared.memory.reason); // --memory: which configuration the sessions get, and why
   const modelMeta = metadataOf(prepared.model, ds.classes, s.crop, mean, std, family, parts.evaluation);
   const { batch: _batch, ...evaluation } = parts.evaluation; // the procedure config.json and eval.json record
   if (!resume) {
@@ -164,9 +165,10 @@ async function run(out: string, s: TrainSettings, source: ModelSource, resume?: 
     await writeAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2));
   }
 
-  const engine = new HostEngine(await createNodeRunner(prepared.trainGraph), await createNodeRunner(prepared.evalGraph), prepared.model.weights, prepared.trainable,
+  const sessions = { memory: prepared.memory.config };
+  const engine = new HostEngine(await createNodeRunner(prepared.trainGraph, sessions), await createNodeRunner(prepared.evalGraph, sessions), prepared.model.weights, prepared.trainable,
     parts.optimizer, prepared.extractor ? 'features' : 'image');
-  const extractor = prepared.extractor ? await createNodeRunner(prepared.extractor) : undefined;
+  const extractor = prepared.extractor ? await createNodeRunner(prepared.extractor, sessions) : undefined;
   if (resume) await engine.restoreOptimizerState(checkedMoments(resume, prepared.trainable, prepared.model.weights, source.path));
   const rows: MetricsRow[] = resume ? [...resume.rows] : [];
   const save = async (step: number) => saveCheckpoint(out, { step, weights: await engine.weights(), metadata: modelMeta, optimizer: await engine.optimizerState(), rows });

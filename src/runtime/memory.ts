@@ -80,6 +80,12 @@ export function checkFits(e: MemoryEstimate, limits: DeviceLimits, settings: { c
   );
 }
 
+/**
+ * onnxruntime-web's wasm heap: a 32-bit address space, whatever the machine has. The memory policy
+ * on the wasm backend decides against it (the browser tells no page how much memory is free).
+ */
+export const WASM_HEAP_BYTES = 4 * 2 ** 30;
+
 /** What allocation failures look like from onnxruntime-web (wasm heap growth, emscripten aborts) and WebGPU. */
 const OUT_OF_MEMORY = /out of memory|\bOOM\b|bad_alloc|Maximum memory size|Cannot enlarge memory|failed to allocate|Array buffer allocation failed|GPUOutOfMemoryError/i;
 

@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { CompiledGraph } from '../graph';
+import { MEMORY_CONFIGS, type MemoryConfig } from '../train/memory-policy';
 import { GraphRunner, type OrtModule } from './host';
 
 /**
@@ -25,28 +26,33 @@ export interface NodeSessionOptions {
   /** Intra-op threads; defaults to onnxruntime's choice (all cores). */
   threads?: number;
   /**
-   * onnxruntime's CPU arena (off by default, see below). It saves the malloc/free of every
-   * intermediate: ViT-S/16 224 px b2, one thread, steps interleaved in one process, CPU time per
-   * step 0.77 -> 0.63-0.65 s (median of 8, -17 %), but it keeps its peak, which the memory targets forbid.
+   * The memory configuration (src/train/memory-policy.ts); default lean. The CPU arena saves the
+   * malloc/free of every intermediate — ViT-S/16 224 px b2, one thread, steps interleaved in one
+   * process, CPU time per step 0.77 -> 0.63-0.65 s (median of 8, -17 %) — but keeps its peak:
+   * one ViT-B/16 512 px step with recomputation grew RSS by 1615 MiB with it, 1156 MiB without.
    */
-  memArena?: boolean;
+  memory?: MemoryConfig;
+  /** onnxruntime's profiler (bench/cpu-step.ts --profile): a JSON trace per session in the working directory. */
+  profile?: boolean;
 }
 
 export function createNodeRunner(graph: CompiledGraph, opts: NodeSessionOptions = {}): Promise<GraphRunner> {
+  const memory = opts.memory ?? MEMORY_CONFIGS.lean;
   return GraphRunner.create(ort as unknown as OrtModule, graph.onnx, graph.manifest, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
-    // no CPU arena: it grows by doubling and keeps what it took. Measured on one ViT-B/16 512 px
-    // step with recomputation: RSS grew 1615 MiB with it, 1156 MiB without, at the same speed (29 s)
-    enableCpuMemArena: opts.memArena ?? false,
+    enableCpuMemArena: memory.cpuArena,
+    enableMemPattern: memory.memPattern,
     ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
-  }, collectGarbage);
+    ...(opts.profile ? { enableProfiling: true, profileFilePrefix: 'onnxruntime_profile' } : {}),
+  }, memory.collectGarbage ? collectGarbage : undefined); // fast: V8 collects the copies when it chooses
 }
 
 /**
  * onnxruntime-node returns a fresh JS copy of every output, also of those it wrote into our
  * arrays: for a ViT-B step, 330 MiB of gradient copies per step that V8 otherwise collected only
  * during the next step, on top of its peak. Measured (ViT-B/16 512 px, recompute, 2 steps): peak RSS 2435 → 2108 MiB.
+ * The lean configuration only: a forced full collection costs time every step.
  */
 let gc: (() => void) | undefined;
 function collectGarbage(): void {

@@ -78,6 +78,8 @@ export function compileTrainStep(
   classWeights?: Float32Array,
   family: FamilyName = 'vit',
   recompute: Recompute = 'none',
+  /** Rebuild the values marked with `graph.rematerialize` in the backward pass (the lean memory configuration) or keep them (fast). */
+  rebuildValues = true,
 ): CompiledGraph {
   const g = new Graph();
   const params = declareParams(g, shapes, (n) => isTrainable(n, freeze, config.depth));
@@ -86,7 +88,7 @@ export function compileTrainStep(
   const loss = familySegmentationLoss(family, image, labels, params, config, classWeights);
   g.output('loss', loss);
   const trainable = Object.values(params).filter((p) => p.trainable);
-  grad(loss, trainable, { recompute: recompute === 'blocks' }).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));
+  grad(loss, trainable, { recompute: recompute === 'blocks', rematerialize: rebuildValues }).forEach((gr, i) => g.output(`grad.${trainable[i].name}`, gr));
   return exportOnnx(g, 'train_step');
 }
 

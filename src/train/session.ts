@@ -17,8 +17,10 @@ import type { Engine, Runner } from './engine';
 import { evaluateImages, windowsOf, type EvalImage, type EvalProcedure, type EvalResult, type Windows } from './evaluate';
 import { MIOU_DEFINITIONS, type MIoUDefinition } from './metrics';
 import {
-  compileEval, compileFeatureExtractor, compileProbeStep, compileTrainStep, compileWithRecompute, isTrainable, parseFreeze, type Recompute,
+  compileEval, compileFeatureExtractor, compileProbeStep, compileTrainStep, isTrainable, parseFreeze, type Recompute,
 } from './graphs';
+import { chooseMemory, compileWithMemoryPolicy, configCost, type MemoryChoice, type MemoryRequest } from './memory-policy';
+import type { WindowLayout } from './recipe';
 
 export type RGB = [number, number, number];
 export const IMAGENET_MEAN: RGB = NORMALISATION.imagenet.mean;
@@ -51,6 +53,10 @@ export interface ModelSettings {
   /** Recompute each block's activations in the backward pass; 'auto': only when the step needs more than `memoryBudget` bytes. */
   recompute?: Recompute | 'auto';
   memoryBudget?: number;
+  /** The memory policy (src/train/memory-policy.ts): decided against `memoryBudget`; default lean. */
+  memory?: MemoryRequest;
+  /** What `memoryBudget` is, in the policy's reason ("free", "wasm heap"). */
+  memoryBudgetName?: string;
 }
 
 export interface PreparedRun {
@@ -60,6 +66,8 @@ export interface PreparedRun {
   evalGraph: CompiledGraph;
   /** Set when linear probing runs on cached encoder features (see `FeatureCache`). */
   extractor?: CompiledGraph;
+  /** The memory configuration the sessions are created with, and why it was chosen. */
+  memory: MemoryChoice;
 }
 
 /** Cached features must fit in memory; above this the probe runs the (frozen) encoder every step. */
@@ -82,8 +90,8 @@ export function prepareRun(tensors: Map<string, HostTensor>, file: string, numCl
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
   const step = { batch: s.batch, crop: s.crop };
   const evalGraph = compileEval(model.config, shapes, step, family);
-  const { trainable, trainGraph, probe } = trainStepOf(model, family, s);
-  return { model, trainable, trainGraph, evalGraph, ...(probe ? { extractor: compileFeatureExtractor(model.config, shapes, step, family) } : {}) };
+  const { trainable, trainGraph, probe, memory } = trainStepOf(model, family, s);
+  return { model, trainable, trainGraph, evalGraph, memory, ...(probe ? { extractor: compileFeatureExtractor(model.config, shapes, step, family) } : {}) };
 }
 
 /** The train step alone, as `prepareRun` compiles it (the memory plan shown before Start needs nothing else). */
@@ -105,21 +113,24 @@ export function prepareEval(
   return { model, evalGraph: compileEval(model.config, shapes, { batch: s.batch, crop: s.crop }, family, o) };
 }
 
-/** The run's train step: the probe on cached features where they fit (`probe`), else the full step. */
-function trainStepOf(model: LoadedModel, family: FamilyName, s: ModelSettings): { trainable: string[]; trainGraph: CompiledGraph; probe: boolean } {
+/** The run's train step: the probe on cached features where they fit (`probe`), else the full step; and its memory configuration. */
+function trainStepOf(model: LoadedModel, family: FamilyName, s: ModelSettings): { trainable: string[]; trainGraph: CompiledGraph; probe: boolean; memory: MemoryChoice } {
   const freeze = parseFreeze(s.freeze, model.config.depth);
   const shapes = new Map([...model.weights].map(([k, t]) => [k, t.shape]));
   const step = { batch: s.batch, crop: s.crop };
   const trainable = [...model.weights.keys()].filter((k) => isTrainable(k, freeze, model.config.depth));
+  const budget = s.memoryBudget ?? Infinity;
   // a frozen encoder without augmentation sees each image the same way every epoch: cache its features
   const cacheBytes = (s.trainImages ?? Infinity) * (s.crop / model.config.patchSize) ** 2 * model.config.embedDim * 4;
   if (freeze === 'encoder' && s.augment === false && cacheBytes <= FEATURE_CACHE_LIMIT) {
-    return { trainable, trainGraph: compileProbeStep(model.config, step, s.classWeights), probe: true };
+    const trainGraph = compileProbeStep(model.config, step, s.classWeights); // nothing to rebuild or recompute in it
+    const costs = { fast: configCost('fast', trainGraph.manifest), lean: configCost('lean', trainGraph.manifest) };
+    return { trainable, trainGraph, probe: true, memory: chooseMemory(s.memory ?? 'lean', costs, budget, s.memoryBudgetName) };
   }
-  const { graph: trainGraph, notice } = compileWithRecompute(
-    (r) => compileTrainStep(model.config, shapes, step, freeze, s.classWeights, family, r), s.recompute ?? 'none', s.memoryBudget);
+  const { graph: trainGraph, choice, notice } = compileWithMemoryPolicy(
+    (r, rebuild) => compileTrainStep(model.config, shapes, step, freeze, s.classWeights, family, r, rebuild), s.memory ?? 'lean', s.recompute ?? 'none', budget, s.memoryBudgetName);
   if (notice) model.notices.push(notice);
-  return { trainable, trainGraph, probe: false };
+  return { trainable, trainGraph, probe: false, memory: choice };
 }
 
 /** Validation images, normalised, one at a time (decoded lazily). */

@@ -31,8 +31,8 @@ export const browserCompute: ComputeFactory = async (choice) => {
         onProgress({ task: 'compile', done: 1, total: 1, detail: `GPU memory estimate ${formatBytes(estimate.totalBytes)}` });
         return GpuEngine.create(device, p.trainGraph, p.evalGraph, p.model.weights, { ...hyper, accum: c.accum });
       }
-      const train = await createWasmRunner(p.trainGraph);
-      const evaluate = await createWasmRunner(p.evalGraph).catch(async (e) => {
+      const train = await createWasmRunner(p.trainGraph, p.memory.config);
+      const evaluate = await createWasmRunner(p.evalGraph, p.memory.config).catch(async (e) => {
         await train.release?.();
         throw e;
       });

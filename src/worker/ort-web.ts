@@ -9,6 +9,7 @@ import type { OwnedRunner } from './compute';
 import { countSession } from '../runtime/resources';
 import { webGpuSessionExtra } from '../runtime/webgpu';
 import type { HostArray } from '../graph';
+import { MEMORY_CONFIGS, type MemoryConfig } from '../train/memory-policy';
 
 export function configureOrt(forWebGpu = false): number {
   ort.env.wasm.wasmPaths = { wasm: wasmUrl };
@@ -18,9 +19,13 @@ export function configureOrt(forWebGpu = false): number {
   return threads;
 }
 
-/** A host-memory runner on the wasm EP (the path used without WebGPU). */
-export function createWasmRunner(graph: CompiledGraph): Promise<OwnedRunner> {
-  return hostRunner(graph, ['wasm']);
+/**
+ * A host-memory runner on the wasm EP (the path used without WebGPU), with the memory policy's
+ * configuration (src/train/memory-policy.ts): onnxruntime-web's CPU arena and memory patterns in
+ * the wasm heap, on or off as it says; default lean. (The WebGPU EP has no such session options: its buffers are its own.)
+ */
+export function createWasmRunner(graph: CompiledGraph, memory: MemoryConfig = MEMORY_CONFIGS.lean): Promise<OwnedRunner> {
+  return hostRunner(graph, ['wasm'], { enableCpuMemArena: memory.cpuArena, enableMemPattern: memory.memPattern });
 }
 
 /** A host-memory runner on our WebGPU device (inputs uploaded, outputs read back: for one-off passes). */

@@ -8,11 +8,12 @@ import { rulesOf } from '../train/rules';
 import { prepareTrainStep } from '../train/session';
 import type { MemoryPlanInfo, TrainConfig } from './api';
 import type { LoadedCheckpoint, LoadedData } from './loading';
-import { freshNorm, runSettings } from './prepare';
+import type { Compute } from './compute';
+import { backendMemory, freshNorm, runSettings } from './prepare';
 
-export function planMemory(checkpoint: LoadedCheckpoint, data: LoadedData, config: TrainConfig): MemoryPlanInfo {
+export function planMemory(checkpoint: LoadedCheckpoint, data: LoadedData, config: TrainConfig, where: Compute['where'] | undefined): MemoryPlanInfo {
   const { ds, settings } = runSettings(checkpoint, data, config, rulesOf(config.recipe), freshNorm(checkpoint), checkpoint.recorded);
-  const { trainGraph } = prepareTrainStep(checkpoint.tensors, checkpoint.name, ds.classes.length, settings);
+  const { trainGraph } = prepareTrainStep(checkpoint.tensors, checkpoint.name, ds.classes.length, { ...settings, ...backendMemory(where) });
   const e = estimateMemory(trainGraph.manifest, config.accum);
   return { totalBytes: e.totalBytes, largestBinding: e.largestBinding, summary: describeMemory(e, trainGraph.manifest) };
 }

@@ -19,7 +19,7 @@ import type { Compute, Exclusive } from './compute';
 import { loadData, type LoadedCheckpoint, type LoadedData } from './loading';
 import { checkOptimizerState, decodeOptimizerState } from './optimizer-state';
 import { Run, WallClock } from './run';
-import { estimateMemory } from '../runtime/memory';
+import { WASM_HEAP_BYTES, estimateMemory } from '../runtime/memory';
 import { runName, type MetricRow, type RunStore } from './runs';
 
 export interface BuildRequest {
@@ -140,6 +140,15 @@ export function runSettings(
   return { ds, dropped, parts, settings };
 }
 
+/**
+ * The memory policy's settings for a backend: on wasm, auto against the wasm heap; WebGPU keeps the
+ * lean graph (onnxruntime-web has no arena or pattern options for its buffers, and a page is told
+ * no free GPU memory to decide against). The plan shown before Start is compiled with the same.
+ */
+export function backendMemory(where: Compute['where'] | undefined): Pick<ModelSettings, 'memory' | 'memoryBudget' | 'memoryBudgetName'> {
+  return where === 'wasm' ? { memory: 'auto', memoryBudget: WASM_HEAP_BYTES, memoryBudgetName: 'wasm heap' } : {};
+}
+
 /** Compiles the run's graphs and creates its engine; the engine is released if anything after it fails. */
 async function withEngine(
   q: BuildRequest, checkpoint: LoadedCheckpoint, data: LoadedData, record: RunSummary, norm: Pick<ModelMetadata, 'mean' | 'std'>,
@@ -151,9 +160,10 @@ async function withEngine(
   const rules = runRules(record);
   const { ds, dropped, parts: { optimizer }, settings } = runSettings(checkpoint, data, config, rules, norm, recorded);
   cb.onProgress({ task: 'compile', done: 0, total: 1, detail: 'building the train-step and eval graphs' });
-  const prepared = prepareRun(checkpoint.tensors, checkpoint.name, ds.classes.length, settings);
+  const prepared = prepareRun(checkpoint.tensors, checkpoint.name, ds.classes.length, { ...settings, ...backendMemory(compute.where) });
   cb.onProgress({ task: 'compile', done: 1, total: 1 });
   const said = config.recipe && config.recipe !== 'demo' ? [describeRules(config.recipe, rules)] : [];
+  if (compute.where === 'wasm') said.push(prepared.memory.reason);
   if (dropped.length) said.push(describeDropped(dropped));
   cb.onNotices([...prepared.model.notices, ...said]);
   // sessions are created one at a time, never while another session runs (a prediction, a comparison)

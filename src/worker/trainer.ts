@@ -345,7 +345,7 @@ export class Trainer implements TrainerApi {
   }
 
   async memoryPlan(config: TrainConfig): Promise<MemoryPlanInfo | undefined> {
-    return this.checkpoint && this.data ? planMemory(this.checkpoint, this.data, config) : undefined;
+    return this.checkpoint && this.data ? planMemory(this.checkpoint, this.data, config, this.compute?.where) : undefined;
   }
 
   async renameRun(runId: string, name: string): Promise<void> {
