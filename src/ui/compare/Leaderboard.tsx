@@ -70,7 +70,7 @@ export function Leaderboard() {
           ))}
         </tbody>
       </table>
-      <p className="miou-definition" data-testid="leaderboard-miou">{describeMIoUs(board.rows)}</p>
+      <p className="miou-definition" data-testid="leaderboard-miou" title={describeMIoUs(board.rows)}>{describeMIoUs(board.rows)}</p>
       {!talk && board.otherDatasets > 0 && <p>{board.otherDatasets} evaluated run(s) on other datasets are not ranked here.</p>}
       {!talk && <p className="downloads">
         <button type="button" data-testid="leaderboard-csv" onClick={() => download(`${file}.csv`, toCsv(board), 'text/csv')}>Download CSV</button>
