@@ -36,9 +36,10 @@ function CompareSwitch() {
   const toggleCompared = useLab((s) => s.toggleCompared);
   const chosen = runs.filter((r) => compareRunIds.includes(r.id));
   const nameOf = runNamer(runs);
+  const summary = `Compare with: ${chosen.length === 0 ? 'no other run' : chosen.length <= 2 ? chosen.map((r) => nameOf(r.id)).join(', ') : `${chosen.length} runs`}`;
   return (
     <details className="switch compare-switch" data-testid="talk-compare">
-      <summary>Compare with: {chosen.length === 0 ? 'no other run' : chosen.length <= 2 ? chosen.map((r) => nameOf(r.id)).join(', ') : `${chosen.length} runs`}</summary>
+      <summary title={summary}>{summary}</summary>
       <fieldset aria-label="Runs to compare with this run">
         {!runs.length && <p>No saved runs yet.</p>}
         {runs.map((r) => (
