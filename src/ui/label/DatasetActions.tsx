@@ -10,6 +10,7 @@ import { useLab } from '../lab';
 import { isActive } from '../store/slices';
 import { labelWorker } from './label-worker';
 import { LABEL_MAX_PIXELS } from './store';
+import { useBusy } from './useBusy';
 import { useLabel } from './useLabel';
 
 /** Every image with its original bytes and mask (only the labelled ones with `labelledOnly`). */
@@ -28,25 +29,14 @@ export async function useForTraining(): Promise<void> {
 }
 
 export function DatasetActions({ onUsed }: { onUsed: () => void }) {
-  const report = useLab((s) => s.reportError);
   const training = useLab((s) => isActive(s.runState));
   const empty = useLabel((s) => s.ws.images.length === 0);
   const [download, setDownload] = useState<{ url: string; name: string }>();
-  const [busy, setBusy] = useState<string>();
+  const { busy, run } = useBusy();
   // the link owns its object URL: given back when a newer export replaces it or the workspace closes
   useEffect(() => () => {
     if (download) URL.revokeObjectURL(download.url);
   }, [download]);
-  const run = (what: string, fn: () => Promise<void>) => async () => {
-    setBusy(what);
-    try {
-      await fn();
-    } catch (e) {
-      report(e);
-    } finally {
-      setBusy(undefined);
-    }
-  };
   return (
     <fieldset className="label-actions">
       <legend>Dataset</legend>

@@ -14,6 +14,7 @@ import { trainer } from '../worker-client';
 import type { PhotoFeatures, PhotoPixels } from '../../worker/api';
 import { labelWorker } from './label-worker';
 import { LABEL_MAX_PIXELS } from './store';
+import { useBusy } from './useBusy';
 import { useLabel } from './useLabel';
 import { paintSelected } from './paint';
 
@@ -74,20 +75,8 @@ export function useSimilar() {
 export function ModelPanel({ similar }: { similar: ReturnType<typeof useSimilar> }) {
   const proposed = useLabel((s) => !!s.photo && s.proposed.has(s.photo.id));
   const hasPhoto = useLabel((s) => !!s.photo);
-  const report = useLab((s) => s.reportError);
-  const [busy, setBusy] = useState<string>();
+  const { busy, setBusy, run } = useBusy();
   const [order, setOrder] = useState<{ name: string; entropy: number }[]>();
-
-  const run = (what: string, fn: () => Promise<void>) => async () => {
-    setBusy(what);
-    try {
-      await fn();
-    } catch (e) {
-      report(e);
-    } finally {
-      setBusy(undefined);
-    }
-  };
 
   const propose = run('predicting…', async () => {
     const photo = useLabel.getState().photo;
