@@ -1,5 +1,9 @@
 /** Shared steps for the end-to-end tests. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { genericFiles } from '../src/data/testing';
 
 /**
  * The lab with the project's backend asked for by name: "auto" prefers wasm beside a software
@@ -12,6 +16,29 @@ export async function openLab(page: Page, query = ''): Promise<void> {
   await page.goto(search ? `/?${search}` : '/');
   await expect(page.getByTestId('backend-badge')).not.toHaveText(/starting/);
   await expect(page.getByTestId('start-training')).toBeEnabled();
+}
+
+/** The dataset panel's line naming the loaded dataset. */
+export const datasetText = (page: Page) => page.locator('fieldset', { hasText: 'Dataset' }).locator('.current');
+
+/**
+ * Opens the lab, loads a generic 3-class folder named my-shapes (written under a fresh temp dir
+ * made with `tmpPrefix`; dropped as a folder, so not kept across a reload) and starts a run on it
+ * with `recipe` at a 32 px crop. Gives back the folder's path (to load it again later).
+ */
+export async function startOnShapesFolder(page: Page, tmpPrefix: string, recipe: Parameters<typeof setRecipe>[1]): Promise<string> {
+  const root = join(mkdtempSync(join(tmpdir(), tmpPrefix)), 'my-shapes');
+  for (const f of genericFiles({ path: 'classes.txt', content: 'sky\nroad\ncar\n' })) {
+    mkdirSync(dirname(join(root, f.path)), { recursive: true });
+    writeFileSync(join(root, f.path), f.bytes);
+  }
+  await openLab(page);
+  await page.getByTestId('dataset-folder').setInputFiles(root);
+  await expect(datasetText(page)).toContainText('my-shapes (generic) — 3 train / 2 val, 3 classes');
+  await setRecipe(page, recipe);
+  await page.getByTestId('recipe-crop').fill('32');
+  await page.getByTestId('start-training').click();
+  return root;
 }
 
 export async function setRecipe(page: Page, r: { steps?: number; batch?: number; evalEvery?: number; augment?: boolean; shuffle?: boolean }): Promise<void> {

@@ -4,16 +4,11 @@
  * bit (on both backends); Pause acts within two steps; a failed Start changes no
  * saved run; repeated runs and comparisons give back their onnxruntime sessions and GPU buffers.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { genericFiles, zipOf } from '../src/data/testing';
 import { makeTinyVit } from '../src/model/demo';
 import { writeSafetensors } from '../src/model/safetensors';
-import { currentStep, openLab, setRecipe, shot, waitForStep } from './helpers';
-
-const datasetText = (page: Page) => page.locator('fieldset', { hasText: 'Dataset' }).locator('.current');
+import { currentStep, datasetText, openLab, setRecipe, shot, startOnShapesFolder, waitForStep } from './helpers';
 
 function live(page: Page): Promise<{ sessions: number; gpuBytes: number }> {
   return page.evaluate(() => (globalThis as unknown as { vfmLabTesting: { liveResources(): Promise<{ sessions: number; gpuBytes: number }> } }).vfmLabTesting.liveResources());
@@ -133,17 +128,7 @@ test('after pause, reload and Resume the losses continue the curve of an uninter
 
 test('Resume of a run whose dataset folder was not kept asks for it by name and does not train', async ({ page }) => {
   test.setTimeout(300_000);
-  const root = join(mkdtempSync(join(tmpdir(), 'vfm-life-')), 'my-shapes');
-  for (const f of genericFiles({ path: 'classes.txt', content: 'sky\nroad\ncar\n' })) {
-    mkdirSync(dirname(join(root, f.path)), { recursive: true });
-    writeFileSync(join(root, f.path), f.bytes);
-  }
-  await openLab(page);
-  await page.getByTestId('dataset-folder').setInputFiles(root);
-  await expect(datasetText(page)).toContainText('my-shapes (generic) — 3 train / 2 val, 3 classes');
-  await setRecipe(page, { steps: 400, batch: 2, evalEvery: 0, augment: false });
-  await page.getByTestId('recipe-crop').fill('32');
-  await page.getByTestId('start-training').click();
+  await startOnShapesFolder(page, 'vfm-life-', { steps: 400, batch: 2, evalEvery: 0, augment: false });
   await waitForStep(page, 2);
   await page.getByTestId('pause-training').click();
   await expect(page.getByTestId('run-state')).toHaveText('paused');

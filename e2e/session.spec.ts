@@ -6,16 +6,11 @@
  * error when the second model starts; the leaderboard and the legend are that dataset's. A run on
  * a folder (not kept) says after a reload which dataset it needs, by the run's name, until it is loaded.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { genericFiles, zipOf } from '../src/data/testing';
 import { makeTinyVit } from '../src/model/demo';
 import { writeSafetensors } from '../src/model/safetensors';
-import { openLab, setRecipe, shot } from './helpers';
-
-const datasetText = (page: Page) => page.locator('fieldset', { hasText: 'Dataset' }).locator('.current');
+import { datasetText, openLab, setRecipe, shot, startOnShapesFolder } from './helpers';
 
 type Lab = { vfmLab: { getState(): { queue?: { entries: { runId?: string }[] }; runs: { id: string; savedStep: number; datasetName: string }[] } } };
 const labState = (page: Page) => page.evaluate(() => {
@@ -70,17 +65,7 @@ test('a two-model queue on a dropped zip, reloaded mid-way, continues from the s
 
 test('after a reload, a run on a folder that was not kept names the dataset it needs, by the run\'s name, until that folder is loaded', async ({ page }, info) => {
   test.setTimeout(300_000);
-  const root = join(mkdtempSync(join(tmpdir(), 'vfm-session-')), 'my-shapes');
-  for (const f of genericFiles({ path: 'classes.txt', content: 'sky\nroad\ncar\n' })) {
-    mkdirSync(dirname(join(root, f.path)), { recursive: true });
-    writeFileSync(join(root, f.path), f.bytes);
-  }
-  await openLab(page);
-  await page.getByTestId('dataset-folder').setInputFiles(root);
-  await expect(datasetText(page)).toContainText('my-shapes (generic) — 3 train / 2 val, 3 classes');
-  await setRecipe(page, { steps: 4, batch: 2, evalEvery: 4, augment: false });
-  await page.getByTestId('recipe-crop').fill('32');
-  await page.getByTestId('start-training').click();
+  const root = await startOnShapesFolder(page, 'vfm-session-', { steps: 4, batch: 2, evalEvery: 4, augment: false });
   await expect(page.getByTestId('run-state')).toHaveText('finished');
 
   await page.reload();
