@@ -8,12 +8,10 @@
  * Usage: `tsx bench/cpu-step.ts [steps=3] [threads=1] [--memory fast|lean] [--profile]`
  * (--profile: onnxruntime's profiler writes onnxruntime_profile_*.json in the working directory).
  */
-import { makeTinyVit, tinyVitConfig } from '../src/model/demo';
 import { createNodeRunner } from '../src/runtime/node';
 import { HostEngine } from '../src/train/engine';
-import { compileEval, compileTrainStep } from '../src/train/graphs';
 import { MEMORY_CONFIGS, parseMemory } from '../src/train/memory-policy';
-import { VIT_S } from './train-step';
+import { VIT_S, stepGraphs } from './step-loop';
 
 const [steps, threads] = [Number(process.argv[2] ?? 3), Number(process.argv[3] ?? 1)];
 const flag = (name: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
@@ -21,12 +19,9 @@ const mode = parseMemory(flag('--memory') ?? 'lean');
 if (mode === 'auto') throw new Error('--memory fast or lean');
 const memory = MEMORY_CONFIGS[mode];
 const opts = { crop: 224, batch: 2, classes: 21 };
-const cfg = { ...tinyVitConfig({ embedDim: VIT_S.dim, depth: VIT_S.depth, patchSize: 16, numClasses: opts.classes }), heads: VIT_S.heads };
-const weights = makeTinyVit({ embedDim: VIT_S.dim, depth: VIT_S.depth, patchSize: 16, grid: opts.crop / 16, numClasses: opts.classes });
-const shapes = new Map([...weights].map(([k, t]) => [k, t.shape]));
-const graph = compileTrainStep(cfg, shapes, opts, 'none', undefined, 'vit', 'none', memory.rebuildValues);
+const { weights, trainGraph: graph, evalGraph } = stepGraphs(VIT_S, { ...opts, rebuildValues: memory.rebuildValues });
 const runner = await createNodeRunner(graph, { threads, memory, profile: process.argv.includes('--profile') });
-const engine = new HostEngine(runner, await createNodeRunner(compileEval(cfg, shapes, opts), { threads, memory }), weights, [...weights.keys()], { lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05 });
+const engine = new HostEngine(runner, await createNodeRunner(evalGraph, { threads, memory }), weights, [...weights.keys()], { lrHead: 1e-4, lrEncoder: 1e-5, weightDecay: 0.05 });
 const images = Float32Array.from({ length: opts.batch * 3 * opts.crop * opts.crop }, (_, i) => Math.sin(i));
 const labels = Int32Array.from({ length: opts.batch * opts.crop * opts.crop }, (_, i) => i % opts.classes);
 const step = async () => { await engine.accumulate(images, labels); await engine.update({ head: 1e-4, encoder: 1e-5 }); };
