@@ -18,7 +18,10 @@ export function Toolbar({ onZoom }: { onZoom: (factor: number | 'reset') => void
   const brushSize = useLabel((s) => s.brushSize);
   const opacity = useLabel((s) => s.opacity);
   const outline = useLabel((s) => s.outline);
-  useLabel((s) => s.revision); // undo/redo availability follows every edit
+  // the undo/redo availability itself, not every edit's revision: a brush drag does not re-render the toolbar per pointer move
+  const canUndo = useLabel((s) => s.canUndo());
+  const canRedo = useLabel((s) => s.canRedo());
+  const background = useLabel((s) => s.ws.classes[0]?.name);
   const s = useLabel.getState();
   return (
     <div className="label-toolbar" role="toolbar" aria-label="Labelling tools">
@@ -39,12 +42,12 @@ export function Toolbar({ onZoom }: { onZoom: (factor: number | 'reset') => void
         <button type="button" className="secondary" onClick={() => onZoom('reset')}>Fit</button>
       </span>
       <span role="group" aria-label="History">
-        <button type="button" className="secondary" data-testid="label-undo" disabled={!s.canUndo()} aria-keyshortcuts="Control+Z" onClick={() => s.undo()}>Undo</button>
-        <button type="button" className="secondary" data-testid="label-redo" disabled={!s.canRedo()} aria-keyshortcuts="Control+Shift+Z" onClick={() => s.redo()}>Redo</button>
+        <button type="button" className="secondary" data-testid="label-undo" disabled={!canUndo} aria-keyshortcuts="Control+Z" onClick={() => s.undo()}>Undo</button>
+        <button type="button" className="secondary" data-testid="label-redo" disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z" onClick={() => s.redo()}>Redo</button>
       </span>
       <button type="button" className="secondary" data-testid="label-fill-background" title="Every unlabelled pixel of this image becomes class 0"
         onClick={() => s.edit((mask, w, h) => (fillBackground(mask) ? fullBox(w, h) : { x0: 0, y0: 0, x1: 0, y1: 0 }))}>
-        Fill the rest with {useLabel.getState().ws.classes[0]?.name || 'class 0'}
+        Fill the rest with {background || 'class 0'}
       </button>
     </div>
   );
